@@ -14,11 +14,14 @@ final class DeliveryAttributes {
     /** JSON array of {at, status, latencyMs, error}, one per attempt. */
     static final AttributeName HISTORY = AttributeName.of("mailhook.webhook.history");
     static final AttributeName DEAD_REASON = AttributeName.of("mailhook.webhook.deadReason");
+    /** JSON {endpoint, recipients[{address, tag}]}: added to the payload as "route". */
+    static final AttributeName ROUTE = AttributeName.of("mailhook.webhook.route");
 
     private DeliveryAttributes() {
     }
 
-    static void start(Mail mail, String endpoint, String webhookId, long acceptedAtMillis) {
+    static void start(Mail mail, String endpoint, String webhookId, long acceptedAtMillis, String routeJson) {
+        MailAttributes.set(mail, ROUTE, routeJson);
         MailAttributes.set(mail, ENDPOINT, endpoint);
         MailAttributes.set(mail, WEBHOOK_ID, webhookId);
         MailAttributes.set(mail, ATTEMPTS, 0L);
@@ -40,6 +43,10 @@ final class DeliveryAttributes {
 
     static Optional<String> endpoint(Mail mail) {
         return MailAttributes.string(mail, ENDPOINT);
+    }
+
+    static String route(Mail mail) {
+        return MailAttributes.string(mail, ROUTE).orElse("null");
     }
 
     static String history(Mail mail) {

@@ -4,15 +4,21 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.mailet.Mail;
-import org.mailhook.webhook.WebhookSignature;
+import org.mailhook.webhook.AttemptResult;
+import org.mailhook.webhook.DeliveryOutcome;
+import org.mailhook.webhook.Endpoint;
+import org.mailhook.webhook.EndpointLimiter;
+import org.mailhook.webhook.RetrySchedule;
+import org.mailhook.webhook.Routes;
+import org.mailhook.webhook.WebhookSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,68 +26,74 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
- * Takes mails off the webhook queue and delivers them: one attempt per dequeue, then done,
- * re-enqueued with the next delay, or moved to dead letters. A mail is acknowledged only after its
- * next state is stored (queue or repository), so a crash at any point repeats an attempt at worst,
- * with the same webhook-id, and never loses the mail.
+ * Takes mails off the webhook queue and makes one delivery attempt per dequeue; then the mail is
+ * done, re-enqueued with the next delay, or moved to dead letters. The item is acknowledged only
+ * after that next state is stored, so a crash at any point repeats an attempt at worst (same
+ * webhook-id) and never loses the mail.
  */
 final class WebhookQueueConsumer {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookQueueConsumer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final MediaType APPLICATION_JSON = MediaType.get("application/json");
+    /** How long a mail waits when its endpoint already has its maximum of deliveries in flight. */
+    private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofSeconds(1);
 
     private final MailQueue queue;
-    private final WebhookEndpointConfig endpoint;
+    private final Supplier<Routes> routes;
+    private final RetrySchedule schedule;
+    private final WebhookSender sender;
     private final MailRepository deadLetters;
     private final int concurrency;
     private final Clock clock;
-    private final OkHttpClient http;
+    private final EndpointLimiter limiter = new EndpointLimiter();
+    private volatile boolean stopping;
     private Scheduler scheduler;
     private Disposable subscription;
 
-    WebhookQueueConsumer(MailQueue queue, WebhookEndpointConfig endpoint, MailRepository deadLetters, int concurrency, Clock clock) {
+    WebhookQueueConsumer(MailQueue queue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
+                         MailRepository deadLetters, int concurrency, Clock clock) {
         this.queue = queue;
-        this.endpoint = endpoint;
+        this.routes = routes;
+        this.schedule = schedule;
+        this.sender = sender;
         this.deadLetters = deadLetters;
         this.concurrency = concurrency;
         this.clock = clock;
-        this.http = new OkHttpClient.Builder()
-            .connectTimeout(endpoint.connectTimeout())
-            .callTimeout(endpoint.callTimeout())
-            .followRedirects(false)
-            .build();
     }
 
     void start() {
         // JMS deQueue() blocks: it gets threads of its own.
-        scheduler = Schedulers.newBoundedElastic(concurrency + 1, Integer.MAX_VALUE, "mailhook-webhook-" + endpoint.name());
-        subscription = Flux.from(queue.deQueue())
+        scheduler = Schedulers.newBoundedElastic(concurrency + 2, Integer.MAX_VALUE, "mailhook-webhook-" + queue.getName().asString());
+        subscription = Flux.defer(() -> Flux.from(queue.deQueue()))
             .subscribeOn(scheduler)
             .flatMap(item -> Mono.fromRunnable(() -> handle(item)).subscribeOn(scheduler), concurrency)
-            .subscribe();
+            // A broken dequeue (broker hiccup) resubscribes instead of silently stopping deliveries.
+            .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(30))
+                .filter(error -> !stopping)
+                .doBeforeRetry(signal -> LOGGER.warn("webhook queue {}: dequeue failed, resubscribing", queue.getName().asString(), signal.failure())))
+            .subscribe(ignored -> { }, error -> {
+                if (!stopping) {
+                    LOGGER.error("webhook queue {} consumer stopped", queue.getName().asString(), error);
+                }
+            });
     }
 
     void stop() {
+        stopping = true;
         if (subscription != null) {
             subscription.dispose();
         }
         if (scheduler != null) {
             scheduler.dispose();
         }
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        sender.close();
     }
 
     private void handle(MailQueueItem item) {
@@ -105,60 +117,74 @@ final class WebhookQueueConsumer {
     private void deliver(Mail mail) throws Exception {
         String mailhookId = MailAttributes.string(mail, MailAttributes.ID).orElse("unknown");
         String webhookId = DeliveryAttributes.webhookId(mail);
+        String endpointName = DeliveryAttributes.endpoint(mail).orElse("?");
+        Optional<Endpoint> endpoint = routes.get().endpoint(endpointName);
+        if (endpoint.isEmpty()) {
+            LOGGER.error("webhook id={} webhook-id={} endpoint={} no longer configured: moved to dead letters", mailhookId, webhookId, endpointName);
+            deadLetter(mail, "endpoint-removed");
+            return;
+        }
+        Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint.get());
+        if (permit.isEmpty()) {
+            queue.enQueue(mail, BUSY_ENDPOINT_DELAY);
+            return;
+        }
+        AttemptResult result;
+        try (EndpointLimiter.Permit held = permit.get()) {
+            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload(mail));
+        }
         long attempt = DeliveryAttributes.attempts(mail) + 1;
-        byte[] payload = MailAttributes.string(mail, MailAttributes.JSON).orElse("{}").getBytes(StandardCharsets.UTF_8);
-
-        Instant started = clock.instant();
-        long timestamp = started.getEpochSecond();
-        int status = -1;
-        String error = null;
-        Request request = new Request.Builder()
-            .url(endpoint.url().toString())
-            .header(WebhookSignature.ID_HEADER, webhookId)
-            .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-            .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(endpoint.secrets(), webhookId, timestamp, payload))
-            .header("User-Agent", "Mailhook/0.1")
-            .post(RequestBody.create(payload, APPLICATION_JSON))
-            .build();
-        try (Response response = http.newCall(request).execute()) {
-            status = response.code();
-        } catch (IOException e) {
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-        long latencyMs = Duration.between(started, clock.instant()).toMillis();
-        appendHistory(mail, started, status, latencyMs, error);
         MailAttributes.set(mail, DeliveryAttributes.ATTEMPTS, attempt);
+        appendHistory(mail, result);
 
-        String verdict = status >= 200 && status < 300 ? "delivered" : nextStep(status, attempt);
+        Duration age = Duration.ofMillis(Math.max(0, clock.millis() - DeliveryAttributes.acceptedAt(mail)));
+        Optional<Duration> next = result.outcome().retryable()
+            ? schedule.nextDelay((int) attempt, age, result.retryAfter()) : Optional.empty();
+        String verdict = switch (result.outcome()) {
+            case DELIVERED -> "delivered";
+            case RETRY -> next.map(delay -> "retry in " + delay.toMillis() + "ms").orElse("dead:attempts-exhausted");
+            case GONE -> "dead:gone";
+            case PERMANENT_FAILURE -> "dead:permanent-" + result.status();
+        };
         LOGGER.info("webhook id={} webhook-id={} endpoint={} attempt={} status={} latencyMs={} outcome={}{}",
-            mailhookId, webhookId, endpoint.name(), attempt, status, latencyMs, verdict,
-            error == null ? "" : " error=\"" + error + "\"");
-        switch (verdict) {
-            case "delivered" -> {
-            }
-            case "retry" -> queue.enQueue(mail, endpoint.delays().get((int) attempt - 1));
-            default -> {
-                MailAttributes.set(mail, DeliveryAttributes.DEAD_REASON, verdict);
-                deadLetters.store(mail);
-            }
+            mailhookId, webhookId, endpointName, attempt, result.status(), result.latency().toMillis(), verdict,
+            result.error().map(error -> " error=\"" + error + "\"").orElse(""));
+        if (result.outcome() == DeliveryOutcome.DELIVERED) {
+            return;
         }
+        if (next.isPresent()) {
+            queue.enQueue(mail, next.get());
+            return;
+        }
+        if (result.outcome() == DeliveryOutcome.GONE) {
+            LOGGER.error("endpoint {} answered 410 Gone: it asks for no more webhooks; fix or remove its route", endpointName);
+        }
+        deadLetter(mail, verdict.substring("dead:".length()));
     }
 
-    private String nextStep(int status, long attempt) {
-        boolean retryable = status < 0 || status >= 500 || status == 408 || status == 425 || status == 429;
-        if (!retryable) {
-            return status == 410 ? "dead:gone" : "dead:permanent-" + status;
-        }
-        return attempt <= endpoint.delays().size() ? "retry" : "dead:attempts-exhausted";
+    private void deadLetter(Mail mail, String reason) throws Exception {
+        MailAttributes.set(mail, DeliveryAttributes.DEAD_REASON, reason);
+        deadLetters.store(mail);
     }
 
-    private static void appendHistory(Mail mail, Instant at, int status, long latencyMs, String error) throws IOException {
+    /** The message JSON with this delivery's "route" (endpoint, recipients, sub-address tags) added. */
+    private static byte[] payload(Mail mail) {
+        String json = MailAttributes.string(mail, MailAttributes.JSON).orElse("{}").stripTrailing();
+        String route = DeliveryAttributes.route(mail);
+        if (json.endsWith("}") && json.length() > 2) {
+            json = json.substring(0, json.length() - 1) + ",\"route\":" + route + "}";
+        }
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void appendHistory(Mail mail, AttemptResult result) throws IOException {
         ArrayNode history = (ArrayNode) JSON.readTree(DeliveryAttributes.history(mail));
         ObjectNode entry = history.addObject();
-        entry.put("at", at.toString());
-        entry.put("status", status);
-        entry.put("latencyMs", latencyMs);
-        Optional.ofNullable(error).ifPresent(e -> entry.put("error", e));
+        entry.put("at", result.startedAt().toString());
+        entry.put("status", result.status());
+        entry.put("latencyMs", result.latency().toMillis());
+        entry.put("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        result.error().ifPresent(error -> entry.put("error", error));
         MailAttributes.set(mail, DeliveryAttributes.HISTORY, JSON.writeValueAsString(history));
     }
 }

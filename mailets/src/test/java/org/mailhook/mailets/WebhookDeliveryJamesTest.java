@@ -33,6 +33,8 @@ class WebhookDeliveryJamesTest {
           <secret>%s</secret>
           <allowLoopback>true</allowLoopback>
           <delays>2*1s</delays>
+          <readTimeout>2s</readTimeout>
+          <callTimeout>3s</callTimeout>
           <deadLetterRepository>%s</deadLetterRepository>
         </mailet>""".formatted(RECEIVER.url(), SECRET, DEAD_LETTERS.asString()));
 
@@ -96,7 +98,7 @@ class WebhookDeliveryJamesTest {
         Mail dead = await().atMost(Duration.ofSeconds(20)).until(() -> findDead(repositories, subject), java.util.Objects::nonNull);
         Thread.sleep(2500); // longer than the retry delay: a 400 must not be retried
         assertThat(deliveriesOf(subject)).hasSize(1);
-        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("dead:permanent-400");
+        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("permanent-400");
         assertThat(MailAttributes.string(dead, DeliveryAttributes.HISTORY).orElseThrow()).contains("\"status\":400");
         assertThat(MailAttributes.number(dead, DeliveryAttributes.ATTEMPTS)).contains(1L);
     }
@@ -109,7 +111,43 @@ class WebhookDeliveryJamesTest {
         MailRepositoryProbeImpl repositories = server.getProbe(MailRepositoryProbeImpl.class);
         Mail dead = await().atMost(Duration.ofSeconds(30)).until(() -> findDead(repositories, subject), java.util.Objects::nonNull);
         assertThat(deliveriesOf(subject)).hasSize(3);
-        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("dead:attempts-exhausted");
+        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("attempts-exhausted");
+    }
+
+    @Test
+    void goneStopsAtOnceAndDeadLetters(GuiceJamesServer server) throws Exception {
+        String subject = "gone-" + UUID.randomUUID();
+        RECEIVER.respondWith(n -> 410);
+        send(subject);
+        Mail dead = await().atMost(Duration.ofSeconds(20))
+            .until(() -> findDead(server.getProbe(MailRepositoryProbeImpl.class), subject), java.util.Objects::nonNull);
+        Thread.sleep(2500);
+        assertThat(deliveriesOf(subject)).hasSize(1);
+        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("gone");
+    }
+
+    @Test
+    void retryAfterIsHonoured() throws Exception {
+        String subject = "busy-" + UUID.randomUUID();
+        RECEIVER.replyWith(d -> d.body().contains(subject) && deliveriesOf(subject).size() == 1
+            ? new RecordingReceiver.Reply(429, java.util.Map.of("Retry-After", "4"), Duration.ZERO)
+            : RecordingReceiver.Reply.of(204));
+        send(subject);
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveriesOf(subject).size() == 2);
+        List<RecordingReceiver.Delivery> attempts = deliveriesOf(subject);
+        // The schedule alone would wait at most 1 s; the receiver asked for 4.
+        assertThat(Duration.between(attempts.get(0).receivedAt(), attempts.get(1).receivedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(3900));
+    }
+
+    @Test
+    void slowReceiverTimesOutAndIsRetried() throws Exception {
+        String subject = "slow-" + UUID.randomUUID();
+        RECEIVER.replyWith(d -> d.body().contains(subject) && deliveriesOf(subject).size() == 1
+            ? new RecordingReceiver.Reply(204, java.util.Map.of(), Duration.ofSeconds(6))
+            : RecordingReceiver.Reply.of(204));
+        send(subject);
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveriesOf(subject).size() == 2);
+        assertThat(deliveriesOf(subject)).extracting(RecordingReceiver.Delivery::webhookId).containsOnly(deliveriesOf(subject).get(0).webhookId());
     }
 
     private static Mail findDead(MailRepositoryProbeImpl repositories, String subject) throws Exception {
@@ -118,6 +156,7 @@ class WebhookDeliveryJamesTest {
             if (subject.equals(mail.getMessage().getSubject())) {
                 return mail;
             }
+            org.apache.james.lifecycle.api.LifecycleUtil.dispose(mail);
         }
         return null;
     }

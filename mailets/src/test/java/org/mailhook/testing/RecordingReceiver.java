@@ -23,13 +23,21 @@ import com.sun.net.httpserver.HttpServer;
  * answer for the n-th request (1-based) comes from {@code responder}.
  */
 public final class RecordingReceiver implements AutoCloseable {
-    public record Delivery(String webhookId, String body, boolean signatureValid, String verifyError, Map<String, String> headers) {
+    public record Delivery(String webhookId, String body, boolean signatureValid, String verifyError, Map<String, String> headers,
+                           java.time.Instant receivedAt) {
+    }
+
+    /** How to answer one request: status, extra headers, and how long to wait before answering. */
+    public record Reply(int status, Map<String, String> headers, java.time.Duration delay) {
+        public static Reply of(int status) {
+            return new Reply(status, Map.of(), java.time.Duration.ZERO);
+        }
     }
 
     private final HttpServer server;
     private final Webhook verifier;
     private final ConcurrentLinkedQueue<Delivery> requests = new ConcurrentLinkedQueue<>();
-    private volatile IntFunction<Integer> responder = n -> 204;
+    private volatile java.util.function.Function<Delivery, Reply> responder = d -> Reply.of(204);
     private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
     public RecordingReceiver(String secret) throws Exception {
@@ -44,7 +52,13 @@ public final class RecordingReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/webhook";
     }
 
-    public void respondWith(IntFunction<Integer> responder) {
+    /** The status for the n-th request (1-based). */
+    public void respondWith(IntFunction<Integer> statusForRequest) {
+        this.responder = delivery -> Reply.of(statusForRequest.apply(count.get()));
+    }
+
+    /** The full reply for each request, which is recorded before it is answered. */
+    public void replyWith(java.util.function.Function<Delivery, Reply> responder) {
         this.responder = responder;
     }
 
@@ -67,9 +81,19 @@ public final class RecordingReceiver implements AutoCloseable {
             } catch (Exception e) {
                 error = e.toString();
             }
-            requests.add(new Delivery(headers.get("webhook-id"), payload, error == null, error, headers));
-            int status = responder.apply(count.incrementAndGet());
-            exchange.sendResponseHeaders(status, -1);
+            Delivery delivery = new Delivery(headers.get("webhook-id"), payload, error == null, error, headers, java.time.Instant.now());
+            requests.add(delivery);
+            count.incrementAndGet();
+            Reply reply = responder.apply(delivery);
+            if (!reply.delay().isZero()) {
+                try {
+                    Thread.sleep(reply.delay().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            exchange.sendResponseHeaders(reply.status(), -1);
         }
     }
 

@@ -94,8 +94,7 @@ class WebhookDeliveryJamesTest {
         String subject = "rejected-" + UUID.randomUUID();
         RECEIVER.respondWith(n -> 400);
         send(subject);
-        MailRepositoryProbeImpl repositories = server.getProbe(MailRepositoryProbeImpl.class);
-        Mail dead = await().atMost(Duration.ofSeconds(20)).until(() -> findDead(repositories, subject), java.util.Objects::nonNull);
+        Mail dead = await().atMost(Duration.ofSeconds(20)).until(() -> findDead(server, subject), java.util.Objects::nonNull);
         Thread.sleep(2500); // longer than the retry delay: a 400 must not be retried
         assertThat(deliveriesOf(subject)).hasSize(1);
         assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("permanent-400");
@@ -108,8 +107,7 @@ class WebhookDeliveryJamesTest {
         String subject = "down-" + UUID.randomUUID();
         RECEIVER.respondWith(n -> 500);
         send(subject);
-        MailRepositoryProbeImpl repositories = server.getProbe(MailRepositoryProbeImpl.class);
-        Mail dead = await().atMost(Duration.ofSeconds(30)).until(() -> findDead(repositories, subject), java.util.Objects::nonNull);
+        Mail dead = await().atMost(Duration.ofSeconds(30)).until(() -> findDead(server, subject), java.util.Objects::nonNull);
         assertThat(deliveriesOf(subject)).hasSize(3);
         assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("attempts-exhausted");
     }
@@ -120,7 +118,7 @@ class WebhookDeliveryJamesTest {
         RECEIVER.respondWith(n -> 410);
         send(subject);
         Mail dead = await().atMost(Duration.ofSeconds(20))
-            .until(() -> findDead(server.getProbe(MailRepositoryProbeImpl.class), subject), java.util.Objects::nonNull);
+            .until(() -> findDead(server, subject), java.util.Objects::nonNull);
         Thread.sleep(2500);
         assertThat(deliveriesOf(subject)).hasSize(1);
         assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("gone");
@@ -150,14 +148,7 @@ class WebhookDeliveryJamesTest {
         assertThat(deliveriesOf(subject)).extracting(RecordingReceiver.Delivery::webhookId).containsOnly(deliveriesOf(subject).get(0).webhookId());
     }
 
-    private static Mail findDead(MailRepositoryProbeImpl repositories, String subject) throws Exception {
-        for (MailKey key : repositories.listMailKeys(DEAD_LETTERS)) {
-            Mail mail = repositories.getMail(DEAD_LETTERS, key);
-            if (subject.equals(mail.getMessage().getSubject())) {
-                return mail;
-            }
-            org.apache.james.lifecycle.api.LifecycleUtil.dispose(mail);
-        }
-        return null;
+    private static Mail findDead(GuiceJamesServer server, String subject) throws Exception {
+        return JamesTestServer.findBySubject(server, DEAD_LETTERS, subject);
     }
 }

@@ -120,17 +120,8 @@ class WebhookRoutingJamesTest {
     void unroutedRecipientsAreKeptInDeadLetters(GuiceJamesServer server) throws Exception {
         String subject = "stray-" + UUID.randomUUID();
         send(subject, "nobody@inbound.localhost");
-        MailRepositoryProbeImpl repositories = server.getProbe(MailRepositoryProbeImpl.class);
-        Mail kept = await().atMost(Duration.ofSeconds(20)).until(() -> {
-            for (MailKey key : repositories.listMailKeys(DEAD_LETTERS)) {
-                Mail mail = repositories.getMail(DEAD_LETTERS, key);
-                if (subject.equals(mail.getMessage().getSubject())) {
-                    return mail;
-                }
-                org.apache.james.lifecycle.api.LifecycleUtil.dispose(mail);
-            }
-            return null;
-        }, java.util.Objects::nonNull);
+        Mail kept = await().atMost(Duration.ofSeconds(20))
+            .until(() -> JamesTestServer.findBySubject(server, DEAD_LETTERS, subject), java.util.Objects::nonNull);
         assertThat(MailAttributes.string(kept, DeliveryAttributes.DEAD_REASON)).contains("unrouted");
         assertThat(kept.getRecipients()).extracting(Object::toString).containsExactly("nobody@inbound.localhost");
     }

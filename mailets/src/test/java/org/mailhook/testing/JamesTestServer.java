@@ -109,6 +109,21 @@ public final class JamesTestServer {
             .build();
     }
 
+    /** The first mail in a repository whose subject is {@code subject}, or null; others are disposed. */
+    public static org.apache.mailet.Mail findBySubject(org.apache.james.GuiceJamesServer server,
+                                                      org.apache.james.mailrepository.api.MailRepositoryUrl url,
+                                                      String subject) throws Exception {
+        org.apache.james.utils.MailRepositoryProbeImpl repositories = server.getProbe(org.apache.james.utils.MailRepositoryProbeImpl.class);
+        for (org.apache.james.mailrepository.api.MailKey key : repositories.listMailKeys(url)) {
+            org.apache.mailet.Mail mail = repositories.getMail(url, key);
+            if (subject.equals(mail.getMessage().getSubject())) {
+                return mail;
+            }
+            org.apache.james.lifecycle.api.LifecycleUtil.dispose(mail);
+        }
+        return null;
+    }
+
     private static void write(Path conf, String name, String content) throws IOException {
         Files.writeString(conf.resolve(name), content, StandardCharsets.UTF_8);
     }

@@ -1,5 +1,6 @@
 package org.mailhook.webhook;
 
+import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -49,10 +50,11 @@ public final class AttemptHistory {
      * webhook-id, attempt number and HTTP status together (never a secret or the URL's query).
      */
     public static String logLine(String idempotencyKey, Endpoint endpoint, String webhookId, int attempt, AttemptResult result) {
-        return "webhook mailhook.id=" + idempotencyKey + " webhook-id=" + webhookId + " attempt=" + attempt
-            + " status=" + result.status() + " outcome=" + result.outcome() + " latencyMs=" + result.latency().toMillis()
-            + " endpoint=" + endpoint.name() + " url=" + endpoint.displayUrl()
-            + result.error().map(error -> " error=\"" + error.replace("\"", "'") + "\"").orElse("");
+        return "webhook id=" + idempotencyKey + " webhook-id=" + webhookId + " endpoint=" + endpoint.name()
+            + " attempt=" + attempt + " status=" + result.status() + " latencyMs=" + result.latency().toMillis()
+            + " outcome=" + result.outcome().name().toLowerCase(Locale.ROOT)
+            + result.error().map(error -> " error=\"" + error.replace("\"", "'") + "\"").orElse("")
+            + " url=" + endpoint.displayUrl();
     }
 
     private static ArrayNode read(Optional<String> history) {

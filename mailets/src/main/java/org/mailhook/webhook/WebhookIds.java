@@ -3,7 +3,6 @@ package org.mailhook.webhook;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -15,12 +14,15 @@ public final class WebhookIds {
     private WebhookIds() {
     }
 
-    /** {@code msg_} and 24 base64url characters (144 bits of SHA-256); never contains '.'. */
+    /**
+     * {@code msg_} and the first 27 base64url characters of SHA-256(key, newline, endpoint name) (162 bits);
+     * never contains '.'. The derivation must never change: receivers deduplicate across versions on it.
+     */
     public static String forDelivery(String idempotencyKey, String endpointName) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                 .digest((idempotencyKey + "\n" + endpointName).getBytes(StandardCharsets.UTF_8));
-            return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 18));
+            return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable in this JVM", e);
         }

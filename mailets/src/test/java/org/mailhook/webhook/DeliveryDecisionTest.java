@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 class DeliveryDecisionTest {
     private static final RetrySchedule SCHEDULE = RetrySchedule.parse("3*1m").withJitter(RetrySchedule.Jitter.NONE);
+    /** Computed independently (Python hashlib) from "mh-123\ndefault". */
+    private static final String PINNED_ID = "msg_9jI6TM9EnYSXA_kkZXwLM0QnfjJ";
     private static final Instant AT = Instant.parse("2026-11-29T06:00:00Z");
 
     private static AttemptResult attempt(int status, DeliveryOutcome outcome, Optional<Duration> retryAfter) {
@@ -72,14 +74,16 @@ class DeliveryDecisionTest {
         Endpoint endpoint = Endpoint.builder("orders", "https://u:p@hooks.example/in?token=abc")
             .secret(WebhookSecret.parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")).build();
         String line = AttemptHistory.logLine("mh-123", endpoint, "msg_x", 3, attempt(503, DeliveryOutcome.RETRY, Optional.empty()));
-        assertThat(line).isEqualTo("webhook mailhook.id=mh-123 webhook-id=msg_x attempt=3 status=503 outcome=RETRY"
-            + " latencyMs=120 endpoint=orders url=https://hooks.example/in?*** error=\"HTTP 503\"");
+        assertThat(line).isEqualTo("webhook id=mh-123 webhook-id=msg_x endpoint=orders attempt=3 status=503 latencyMs=120"
+            + " outcome=retry error=\"HTTP 503\" url=https://hooks.example/in?***");
     }
 
     @Test
     void webhookIdsAreStablePerMailAndEndpoint() {
         String id = WebhookIds.forDelivery("mh-123", "orders");
-        assertThat(id).isEqualTo(WebhookIds.forDelivery("mh-123", "orders")).matches("msg_[A-Za-z0-9_-]{24}");
+        assertThat(id).isEqualTo(WebhookIds.forDelivery("mh-123", "orders")).matches("msg_[A-Za-z0-9_-]{27}");
+        // Pinned: changing the derivation would make receivers see old mails as new ones.
+        assertThat(WebhookIds.forDelivery("mh-123", "default")).isEqualTo(PINNED_ID);
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 1000; i++) {
             ids.add(WebhookIds.forDelivery("mh-" + i, "orders"));

@@ -118,7 +118,8 @@ public final class RetrySchedule {
      * @param parameter a parameter's value, or null when it is not set
      * @throws IllegalArgumentException naming the parameter that is wrong
      */
-    public static RetrySchedule fromParameters(Function<String, String> parameter) {
+    public static RetrySchedule fromParameters(Function<String, String> given) {
+        Function<String, String> parameter = Parameters.present(given);
         String delays = parameter.apply("delays");
         RetrySchedule schedule;
         try {

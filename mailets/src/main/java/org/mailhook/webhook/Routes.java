@@ -87,19 +87,20 @@ public final class Routes {
      * The simple case, from mailet parameters: one endpoint from {@code url}, {@code secret} (one or more
      * {@code whsec_} secrets separated by commas or spaces, newest first), optional {@code signingKey},
      * {@code connectTimeout}, {@code readTimeout}, {@code callTimeout}, {@code maxConcurrent},
-     * {@code endpointName} (default {@code default}), for the recipients in {@code recipients}
+     * {@code name} (the endpoint's name, default {@code default}), for the recipients in {@code recipients}
      * (comma-separated patterns, default {@code *}).
      *
      * @param parameter a parameter's value, or null when it is not set
      * @throws IllegalArgumentException naming the parameter that is wrong (never showing a secret)
      */
-    public static Routes fromParameters(Function<String, String> parameter, Function<String, Optional<String>> env) {
-        String name = Optional.ofNullable(parameter.apply("endpointName")).orElse("default").trim();
+    public static Routes fromParameters(Function<String, String> given, Function<String, Optional<String>> env) {
+        Function<String, String> parameter = Parameters.present(given);
+        String name = Optional.ofNullable(parameter.apply("name")).orElse("default").trim();
         String url = parameter.apply("url");
         if (url == null) {
             throw new IllegalArgumentException("url: required");
         }
-        Endpoint.Builder builder = builder("endpointName", name, "url", expand(url, "url", env));
+        Endpoint.Builder builder = builder("name", name, "url", expand(url, "url", env));
         String secrets = parameter.apply("secret");
         if (secrets != null) {
             for (String secret : expand(secrets, "secret", env).trim().split("[,\\s]+")) {

@@ -76,7 +76,8 @@ public final class SsrfGuard implements Dns {
          * @param parameter a parameter's value, or null when it is not set
          * @throws IllegalArgumentException naming the parameter that is wrong
          */
-        public static Policy fromParameters(Function<String, String> parameter) {
+        public static Policy fromParameters(Function<String, String> given) {
+            Function<String, String> parameter = Parameters.present(given);
             List<Cidr> blocks = new ArrayList<>();
             String cidrs = parameter.apply("allowCidrs");
             if (cidrs != null && !cidrs.isBlank()) {

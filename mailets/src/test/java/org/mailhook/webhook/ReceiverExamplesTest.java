@@ -160,7 +160,7 @@ class ReceiverExamplesTest {
             return Path.of(prepared);
         }
         Files.createDirectories(dir);
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--silent", NPM_PACKAGE)
+        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", NPM_PACKAGE)
             .directory(dir.toFile()).redirectErrorStream(true).start();
         String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         boolean done = npm.waitFor(180, TimeUnit.SECONDS);

@@ -101,14 +101,16 @@ class RoutesTest {
             "secret", "${env:ORDERS_SECRET}, " + OLD_SECRET,
             "signingKey", "${env:SIGNING_KEY}",
             "recipients", "orders+{tag}@shop.example, *@support.example",
-            "endpointName", "shop",
+            "name", "shop",
             "readTimeout", "5s",
-            "maxConcurrent", "2");
+            "maxConcurrent", "2",
+            "callTimeout", " ");
         Routes routes = Routes.fromParameters(parameters::get, ENV);
         Endpoint shop = routes.endpoint("shop").orElseThrow();
         assertThat(shop.secrets()).hasSize(2);
         assertThat(shop.readTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(shop.maxConcurrent()).isEqualTo(2);
+        assertThat(shop.callTimeout()).as("blank means not set").isEqualTo(Endpoint.DEFAULT_CALL_TIMEOUT);
         Routes.Resolution resolution = routes.resolve(List.of("orders+x@shop.example", "help@support.example", "bob@shop.example"));
         assertThat(resolution.deliveries().get(0).recipients()).extracting(Routes.RoutedRecipient::tag)
             .containsExactly(Optional.of("x"), Optional.empty());

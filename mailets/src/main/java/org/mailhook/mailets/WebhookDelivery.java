@@ -1,12 +1,8 @@
 package org.mailhook.mailets;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +26,7 @@ import org.mailhook.webhook.RetrySchedule;
 import org.mailhook.webhook.Routes;
 import org.mailhook.webhook.RoutesFile;
 import org.mailhook.webhook.SsrfGuard;
+import org.mailhook.webhook.WebhookIds;
 import org.mailhook.webhook.WebhookSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,7 +169,7 @@ public class WebhookDelivery extends GenericMailet {
             try {
                 copy.setRecipients(recipients);
                 String endpoint = delivery.endpoint().name();
-                DeliveryAttributes.start(copy, endpoint, webhookId(mailhookId, endpoint), acceptedAt, routeJson(delivery));
+                DeliveryAttributes.start(copy, endpoint, WebhookIds.forDelivery(mailhookId, endpoint), acceptedAt, routeJson(delivery));
                 queue.enQueue(copy);
             } finally {
                 LifecycleUtil.dispose(copy);
@@ -220,16 +217,6 @@ public class WebhookDelivery extends GenericMailet {
         return route.toString();
     }
 
-    /** Stable for a message and an endpoint: the same on every retry and replay. */
-    static String webhookId(String mailhookId, String endpointName) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                .digest((mailhookId + "\n" + endpointName).getBytes(StandardCharsets.UTF_8));
-            return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public void destroy() {

@@ -1,6 +1,5 @@
 package org.mailhook.mailets;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +12,8 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.AttemptResult;
-import org.mailhook.webhook.DeliveryOutcome;
+import org.mailhook.webhook.AttemptHistory;
+import org.mailhook.webhook.DeliveryDecision;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.EndpointLimiter;
 import org.mailhook.webhook.RetrySchedule;
@@ -21,10 +21,6 @@ import org.mailhook.webhook.Routes;
 import org.mailhook.webhook.WebhookSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -41,7 +37,6 @@ import reactor.util.retry.Retry;
  */
 final class WebhookQueueConsumer {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookQueueConsumer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** How long a mail waits when its endpoint already has its maximum of deliveries in flight. */
     private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofSeconds(1);
 
@@ -133,33 +128,29 @@ final class WebhookQueueConsumer {
         try (EndpointLimiter.Permit held = permit.get()) {
             result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload(mail));
         }
-        long attempt = DeliveryAttributes.attempts(mail) + 1;
+        int attempt = (int) DeliveryAttributes.attempts(mail) + 1;
         MailAttributes.set(mail, DeliveryAttributes.ATTEMPTS, attempt);
-        appendHistory(mail, result);
-
+        MailAttributes.set(mail, DeliveryAttributes.HISTORY,
+            AttemptHistory.append(Optional.of(DeliveryAttributes.history(mail)), attempt, endpointName, webhookId, result));
         Duration age = Duration.ofMillis(Math.max(0, clock.millis() - DeliveryAttributes.acceptedAt(mail)));
-        Optional<Duration> next = result.outcome().retryable()
-            ? schedule.nextDelay((int) attempt, age, result.retryAfter()) : Optional.empty();
-        String verdict = switch (result.outcome()) {
-            case DELIVERED -> "delivered";
-            case RETRY -> next.map(delay -> "retry in " + delay.toMillis() + "ms").orElse("dead:attempts-exhausted");
-            case GONE -> "dead:gone";
-            case PERMANENT_FAILURE -> "dead:permanent-" + result.status();
-        };
-        LOGGER.info("webhook id={} webhook-id={} endpoint={} attempt={} status={} latencyMs={} outcome={}{}",
-            mailhookId, webhookId, endpointName, attempt, result.status(), result.latency().toMillis(), verdict,
-            result.error().map(error -> " error=\"" + error + "\"").orElse(""));
-        if (result.outcome() == DeliveryOutcome.DELIVERED) {
-            return;
+        DeliveryDecision decision = DeliveryDecision.after(result, attempt, age, schedule);
+        LOGGER.info("{} next={}", AttemptHistory.logLine(mailhookId, endpoint.get(), webhookId, attempt, result),
+            switch (decision.action()) {
+                case DONE -> "done";
+                case RETRY -> "retry-in-" + decision.retryIn().orElseThrow().toMillis() + "ms";
+                case DEAD_LETTER -> "dead-letters";
+            });
+        switch (decision.action()) {
+            case DONE -> {
+            }
+            case RETRY -> queue.enQueue(mail, decision.retryIn().orElseThrow());
+            case DEAD_LETTER -> {
+                if (decision.flagEndpoint()) {
+                    LOGGER.error("endpoint {} answered 410 Gone: it asks for no more webhooks; fix or remove its route", endpointName);
+                }
+                deadLetter(mail, decision.reason().orElse("undeliverable"));
+            }
         }
-        if (next.isPresent()) {
-            queue.enQueue(mail, next.get());
-            return;
-        }
-        if (result.outcome() == DeliveryOutcome.GONE) {
-            LOGGER.error("endpoint {} answered 410 Gone: it asks for no more webhooks; fix or remove its route", endpointName);
-        }
-        deadLetter(mail, verdict.substring("dead:".length()));
     }
 
     private void deadLetter(Mail mail, String reason) throws Exception {
@@ -175,16 +166,5 @@ final class WebhookQueueConsumer {
             json = json.substring(0, json.length() - 1) + ",\"route\":" + route + "}";
         }
         return json.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void appendHistory(Mail mail, AttemptResult result) throws IOException {
-        ArrayNode history = (ArrayNode) JSON.readTree(DeliveryAttributes.history(mail));
-        ObjectNode entry = history.addObject();
-        entry.put("at", result.startedAt().toString());
-        entry.put("status", result.status());
-        entry.put("latencyMs", result.latency().toMillis());
-        entry.put("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT));
-        result.error().ifPresent(error -> entry.put("error", error));
-        MailAttributes.set(mail, DeliveryAttributes.HISTORY, JSON.writeValueAsString(history));
     }
 }

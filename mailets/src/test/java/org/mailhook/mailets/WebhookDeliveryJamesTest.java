@@ -76,7 +76,7 @@ class WebhookDeliveryJamesTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> deliveriesOf(subject).size() == 1);
         RecordingReceiver.Delivery delivery = deliveriesOf(subject).get(0);
         assertThat(delivery.signatureValid()).as(delivery.verifyError()).isTrue();
-        assertThat(delivery.webhookId()).isEqualTo(WebhookDelivery.webhookId("<" + subject + "@example.org>", "default"));
+        assertThat(delivery.webhookId()).isEqualTo(org.mailhook.webhook.WebhookIds.forDelivery("<" + subject + "@example.org>", "default"));
     }
 
     @Test
@@ -97,7 +97,7 @@ class WebhookDeliveryJamesTest {
         Mail dead = await().atMost(Duration.ofSeconds(20)).until(() -> findDead(server, subject), java.util.Objects::nonNull);
         Thread.sleep(2500); // longer than the retry delay: a 400 must not be retried
         assertThat(deliveriesOf(subject)).hasSize(1);
-        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("permanent-400");
+        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).hasValueSatisfying(r -> assertThat(r).contains("permanent failure").contains("400"));
         assertThat(MailAttributes.string(dead, DeliveryAttributes.HISTORY).orElseThrow()).contains("\"status\":400");
         assertThat(MailAttributes.number(dead, DeliveryAttributes.ATTEMPTS)).contains(1L);
     }
@@ -109,7 +109,7 @@ class WebhookDeliveryJamesTest {
         send(subject);
         Mail dead = await().atMost(Duration.ofSeconds(30)).until(() -> findDead(server, subject), java.util.Objects::nonNull);
         assertThat(deliveriesOf(subject)).hasSize(3);
-        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("attempts-exhausted");
+        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).hasValueSatisfying(r -> assertThat(r).contains("retries exhausted"));
     }
 
     @Test
@@ -121,7 +121,7 @@ class WebhookDeliveryJamesTest {
             .until(() -> findDead(server, subject), java.util.Objects::nonNull);
         Thread.sleep(2500);
         assertThat(deliveriesOf(subject)).hasSize(1);
-        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).contains("gone");
+        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).hasValueSatisfying(r -> assertThat(r).contains("410 Gone"));
     }
 
     @Test

@@ -26,6 +26,8 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
+import com.google.common.base.Throwables;
+
 import okhttp3.internal.tls.OkHostnameVerifier;
 
 /**
@@ -174,7 +176,7 @@ final class SmtpProbe {
             settings.trust().checkServerTrusted(recorder.chain, recorder.authType);
             findings.add(Finding.pass("smtp.cert-trust", subject, "certificate chain is trusted"));
         } catch (CertificateException | IllegalArgumentException e) {
-            findings.add(Finding.warn("smtp.cert-trust", subject, "certificate chain is not trusted: " + e.getMessage(),
+            findings.add(Finding.warn("smtp.cert-trust", subject, "certificate chain is not trusted: " + Throwables.getRootCause(e).getMessage(),
                 "use a certificate from a public CA (MTA-STS requires one) and send the intermediate certificates"));
         }
     }

@@ -17,6 +17,11 @@ public record Report(String domain, String resolver, Instant checkedAt, List<Fin
         findings = List.copyOf(findings);
     }
 
+    /** The findings with this id, in report order. */
+    public List<Finding> findings(String id) {
+        return findings.stream().filter(f -> f.id().equals(id)).toList();
+    }
+
     public Status worst() {
         return findings.stream().map(Finding::status).max(Enum::compareTo).orElse(Status.PASS);
     }

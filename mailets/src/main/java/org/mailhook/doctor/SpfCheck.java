@@ -66,7 +66,7 @@ final class SpfCheck {
         List<String> includeProblems = new ArrayList<>();
         Set<String> visiting = new HashSet<>(Set.of(domain));
         int lookups = top.lookups() + followed(top, visiting, includeProblems, 1);
-        if (top.lookups() > 0 || !top.includes().isEmpty() || top.redirect().isPresent()) {
+        if (!top.includes().isEmpty() || top.redirect().isPresent()) {
             if (includeProblems.isEmpty()) {
                 findings.add(Finding.pass("spf.includes", domain, "every included and redirected record exists and parses"));
             } else {
@@ -75,9 +75,9 @@ final class SpfCheck {
             }
         }
         if (lookups <= MAX_LOOKUPS) {
-            findings.add(Finding.pass("spf.lookups", domain, lookups + " DNS-querying terms (limit " + MAX_LOOKUPS + ")"));
+            findings.add(Finding.pass("spf.lookups", domain, lookups + " DNS lookups (limit " + MAX_LOOKUPS + ")"));
         } else {
-            findings.add(Finding.fail("spf.lookups", domain, lookups + " DNS-querying terms exceed the limit of " + MAX_LOOKUPS
+            findings.add(Finding.fail("spf.lookups", domain, lookups + " DNS lookups exceed the limit of " + MAX_LOOKUPS
                     + ": receivers return permerror",
                 "replace includes by ip4:/ip6: ranges or drop unused senders until the count is 10 or less"));
         }

@@ -1,6 +1,7 @@
 package org.mailhook.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailhook.doctor.ReportAssertions.only;
 
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -108,28 +109,18 @@ class DoctorProbeTest {
         return probe(domain, smtpPort, Clock.systemUTC(), trust, new CopyOnWriteArrayList<>());
     }
 
-    private static List<Finding> all(Report report, String id) {
-        return report.findings().stream().filter(f -> f.id().equals(id)).toList();
-    }
-
-    private static Finding only(Report report, String id) {
-        List<Finding> found = all(report, id);
-        assertThat(found).as("findings with id %s in\n%s", id, report.toText()).hasSize(1);
-        return found.get(0);
-    }
-
     @Test
     void probeChecksBannerStartTlsCertificateAndMtaStsPolicyWithoutSendingMail() throws Exception {
         List<String> progress = new CopyOnWriteArrayList<>();
         Report report = probe("probe.example.com", starttls.port(), Clock.systemUTC(), trust, progress);
 
         for (String id : List.of("smtp.banner", "smtp.starttls", "smtp.cert-name", "smtp.cert-expiry", "smtp.cert-trust")) {
-            assertThat(all(report, id)).as(id).hasSize(2).allMatch(f -> f.status() == Status.PASS);
+            assertThat(report.findings(id)).as(id).hasSize(2).allMatch(f -> f.status() == Status.PASS);
         }
-        assertThat(all(report, "smtp.banner")).extracting(Finding::subject).containsExactly(
+        assertThat(report.findings("smtp.banner")).extracting(Finding::subject).containsExactly(
             "mx1.probe.example.com [127.0.0.1]:" + starttls.port(), "mx2.probe.example.com [127.0.0.1]:" + starttls.port());
-        assertThat(all(report, "smtp.banner").get(0).message()).isEqualTo("220 mx.probe.example.com ESMTP test responder");
-        assertThat(all(report, "smtp.cert-name").get(1).message()).isEqualTo("certificate names mx2.probe.example.com");
+        assertThat(report.findings("smtp.banner").get(0).message()).isEqualTo("220 mx.probe.example.com ESMTP test responder");
+        assertThat(report.findings("smtp.cert-name").get(1).message()).isEqualTo("certificate names mx2.probe.example.com");
         for (String id : List.of("mta-sts.record", "mta-sts.policy", "mta-sts.mode", "mta-sts.max-age", "mta-sts.mx")) {
             assertThat(only(report, id).status()).as(id).isEqualTo(Status.PASS);
         }
@@ -154,7 +145,7 @@ class DoctorProbeTest {
         Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(400)), ZoneOffset.UTC);
         Report report = probe("probe.example.com", starttls.port(), later, trust, new CopyOnWriteArrayList<>());
 
-        assertThat(all(report, "smtp.cert-expiry")).hasSize(2).allSatisfy(f -> {
+        assertThat(report.findings("smtp.cert-expiry")).hasSize(2).allSatisfy(f -> {
             assertThat(f.status()).isEqualTo(Status.FAIL);
             assertThat(f.message()).startsWith("certificate is not valid now");
         });
@@ -165,7 +156,7 @@ class DoctorProbeTest {
         Clock late = Clock.fixed(Instant.now().plus(Duration.ofDays(360)), ZoneOffset.UTC);
         Report report = probe("probe.example.com", starttls.port(), late, trust, new CopyOnWriteArrayList<>());
 
-        assertThat(all(report, "smtp.cert-expiry")).hasSize(2).allMatch(f -> f.status() == Status.WARN);
+        assertThat(report.findings("smtp.cert-expiry")).hasSize(2).allMatch(f -> f.status() == Status.WARN);
     }
 
     @Test
@@ -173,12 +164,12 @@ class DoctorProbeTest {
         try (SmtpResponder plain = new SmtpResponder(null)) {
             Report report = probe("probe.example.com", plain.port());
 
-            assertThat(all(report, "smtp.banner")).hasSize(2).allMatch(f -> f.status() == Status.PASS);
-            assertThat(all(report, "smtp.starttls")).hasSize(2).allSatisfy(f -> {
+            assertThat(report.findings("smtp.banner")).hasSize(2).allMatch(f -> f.status() == Status.PASS);
+            assertThat(report.findings("smtp.starttls")).hasSize(2).allSatisfy(f -> {
                 assertThat(f.status()).isEqualTo(Status.FAIL);
                 assertThat(f.message()).startsWith("STARTTLS is not offered");
             });
-            assertThat(all(report, "smtp.cert-name")).isEmpty();
+            assertThat(report.findings("smtp.cert-name")).isEmpty();
             assertThat(plain.commands()).containsOnly("EHLO", "QUIT");
         }
     }
@@ -189,12 +180,12 @@ class DoctorProbeTest {
         try (SmtpResponder wrong = new SmtpResponder(other.serverContext())) {
             Report report = probe("probe.example.com", wrong.port());
 
-            assertThat(all(report, "smtp.starttls")).allMatch(f -> f.status() == Status.PASS);
-            assertThat(all(report, "smtp.cert-name")).hasSize(2).allSatisfy(f -> {
+            assertThat(report.findings("smtp.starttls")).allMatch(f -> f.status() == Status.PASS);
+            assertThat(report.findings("smtp.cert-name")).hasSize(2).allSatisfy(f -> {
                 assertThat(f.status()).isEqualTo(Status.WARN);
                 assertThat(f.message()).contains("CN=other.example.net");
             });
-            assertThat(all(report, "smtp.cert-trust")).hasSize(2).allMatch(f -> f.status() == Status.WARN);
+            assertThat(report.findings("smtp.cert-trust")).hasSize(2).allMatch(f -> f.status() == Status.WARN);
         }
     }
 
@@ -206,7 +197,7 @@ class DoctorProbeTest {
         }
         Report report = probe("probe.example.com", closed);
 
-        assertThat(all(report, "smtp.banner")).hasSize(2).allSatisfy(f -> {
+        assertThat(report.findings("smtp.banner")).hasSize(2).allSatisfy(f -> {
             assertThat(f.status()).isEqualTo(Status.FAIL);
             assertThat(f.message()).startsWith("no SMTP conversation");
         });

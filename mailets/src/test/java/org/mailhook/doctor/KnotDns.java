@@ -29,11 +29,11 @@ import org.xbill.DNS.Type;
  * signed by knotd and have their DS published in the parent. When knotd is missing, tests are aborted
  * with a note, unless {@code mailhook.services.required=true} (as in CI), where they fail.
  */
-final class KnotDns implements AutoCloseable {
+public final class KnotDns implements AutoCloseable {
     static final String NAME_SERVER = "ns.example.com.";
 
     /** A zone: its name, its records (zone-file lines relative to the zone) and whether knotd signs it. */
-    record Zone(String name, String records, boolean signed) {
+    public record Zone(String name, String records, boolean signed) {
     }
 
     private final Process process;
@@ -62,7 +62,7 @@ final class KnotDns implements AutoCloseable {
         return found.get();
     }
 
-    static KnotDns start(Path dir, List<Zone> zones) throws IOException, InterruptedException {
+    public static KnotDns start(Path dir, List<Zone> zones) throws IOException, InterruptedException {
         Path knotd = binary("knotd");
         Path keymgr = binary("keymgr");
         int port = freePort();
@@ -100,11 +100,11 @@ final class KnotDns implements AutoCloseable {
     }
 
     /** "127.0.0.1:PORT", as {@code --resolver} takes it. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
-    DoctorDns dns() {
+    public DoctorDns dns() {
         return DoctorDns.at(address(), Duration.ofSeconds(3));
     }
 

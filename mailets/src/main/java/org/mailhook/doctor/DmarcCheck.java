@@ -64,7 +64,12 @@ final class DmarcCheck {
     }
 
     private List<String> dmarcRecords(String domain) throws DnsFailure {
-        return dns.txt("_dmarc." + domain).stream().filter(t -> t.matches("(?i)v\\s*=\\s*DMARC1\\s*(;.*)?")).toList();
+        return dns.txt("_dmarc." + domain).stream().filter(DmarcCheck::isDmarc).toList();
+    }
+
+    /** A record that starts with v=DMARC1 (RFC 7489 6.6.3 discards the rest); whether it is valid is judged later. */
+    private static boolean isDmarc(String text) {
+        return text.matches("(?is)\\s*v\\s*=\\s*DMARC1\\b.*");
     }
 
     /** The registrable domain under a public suffix, or empty when the name is not under one. */
@@ -80,8 +85,8 @@ final class DmarcCheck {
     private static List<String> problems(TagList tags) {
         List<String> problems = new ArrayList<>();
         tags.error().ifPresent(problems::add);
-        if (!tags.firstTag().filter("v"::equals).isPresent()) {
-            problems.add("v=DMARC1 must come first");
+        if (!tags.firstTag().filter("v"::equals).isPresent() || !tags.get("v").filter("DMARC1"::equals).isPresent()) {
+            problems.add("v=DMARC1 must come first, followed by ';'");
         }
         Optional<String> p = tags.get("p");
         if (p.isEmpty()) {
@@ -147,7 +152,7 @@ final class DmarcCheck {
         for (String reportDomain : external) {
             String authorization = policyDomain + "._report._dmarc." + reportDomain;
             try {
-                boolean authorized = dns.txt(authorization).stream().anyMatch(t -> t.matches("(?i)v\\s*=\\s*DMARC1\\s*(;.*)?"));
+                boolean authorized = dns.txt(authorization).stream().anyMatch(DmarcCheck::isDmarc);
                 if (authorized) {
                     findings.add(Finding.pass("dmarc.report-authorization", authorization, reportDomain + " accepts reports for " + policyDomain));
                 } else {

@@ -81,5 +81,4 @@ final class DnssecCheck {
             return false; // a digest type dnsjava cannot compute cannot be confirmed
         }
     }
-
 }

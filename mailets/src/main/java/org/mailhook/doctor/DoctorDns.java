@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import com.google.common.net.InetAddresses;
+
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -19,6 +21,7 @@ import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
@@ -67,10 +70,10 @@ public final class DoctorDns {
             host = address.substring(0, address.indexOf(':'));
             port = port(address, address.substring(address.indexOf(':')));
         }
-        if (!com.google.common.net.InetAddresses.isInetAddress(host)) {
+        if (!InetAddresses.isInetAddress(host)) {
             throw new IllegalArgumentException("'" + address + "' is not IP[:PORT]");
         }
-        InetSocketAddress server = new InetSocketAddress(com.google.common.net.InetAddresses.forString(host), port);
+        InetSocketAddress server = new InetSocketAddress(InetAddresses.forString(host), port);
         SimpleResolver simple = new SimpleResolver(server);
         simple.setTimeout(timeout);
         return new DoctorDns(simple, address);
@@ -175,7 +178,7 @@ public final class DoctorDns {
 
     /** The names in the PTR records of {@code address}. */
     public List<String> ptr(InetAddress address) throws DnsFailure {
-        return query(ReverseMap.fromAddress(address).toString(), Type.PTR).records(Type.PTR, org.xbill.DNS.PTRRecord.class)
+        return query(ReverseMap.fromAddress(address).toString(), Type.PTR).records(Type.PTR, PTRRecord.class)
             .stream().map(r -> hostName(r.getTarget())).collect(Collectors.toList());
     }
 

@@ -112,6 +112,10 @@ class DoctorTest {
             @ MX 20 mx2.good.example.com.
             _dmarc TXT "v=DMARC1; p=maybe; rua=dmarc@baddmarc.example.com"
             """, false));
+        zones.add(new Zone("dmarcsemi.example.com", """
+            @ MX 10 mx1.good.example.com.
+            _dmarc TXT "v=DMARC1 p=reject"
+            """, false));
         zones.add(new Zone("extdmarc.example.com", """
             @ MX 10 mx1.good.example.com.
             _dmarc TXT "v=DMARC1; p=none; rua=mailto:agg@reports.example.net"
@@ -265,6 +269,27 @@ class DoctorTest {
         assertThat(record.status()).isEqualTo(Status.FAIL);
         assertThat(record.message()).contains("p=maybe is not none, quarantine or reject", "rua URI 'dmarc@baddmarc.example.com'");
         assertThat(invalid.findings("dmarc.policy")).isEmpty();
+    }
+
+    @Test
+    void dmarcRecordWithoutSeparatorIsInvalidRatherThanMissing() throws Exception {
+        Finding record = only(examine("dmarcsemi.example.com"), "dmarc.record");
+
+        assertThat(record.status()).isEqualTo(Status.FAIL);
+        assertThat(record.message()).contains("v=DMARC1 must come first, followed by ';'");
+    }
+
+    @Test
+    void validatingResolverConfirmsSignedZonesWithTheAdBit() throws Exception {
+        DoctorDns validating = new DoctorDns(new ValidatingView(knot.resolver()), "validating view of " + knot.address());
+        Report good = new Doctor(validating, CLOCK, ProbeSettings.defaults(), line -> { }).examine(DoctorRequest.of("good.example.com"));
+        Report broken = new Doctor(validating, CLOCK, ProbeSettings.defaults(), line -> { }).examine(DoctorRequest.of("dsbad.example.com"));
+        Report unsigned = new Doctor(validating, CLOCK, ProbeSettings.defaults(), line -> { }).examine(DoctorRequest.of("nodmarc.example.com"));
+
+        assertThat(only(good, "dnssec.validated").status()).isEqualTo(Status.PASS);
+        assertThat(only(broken, "dnssec.validated").status()).isEqualTo(Status.WARN);
+        assertThat(unsigned.findings("dnssec.validated")).isEmpty();
+        assertThat(knot.dns().query("good.example.com", org.xbill.DNS.Type.SOA).recursive()).isFalse();
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
@@ -102,6 +103,13 @@ public final class KnotDns implements AutoCloseable {
     /** "127.0.0.1:PORT", as {@code --resolver} takes it. */
     public String address() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The server as dnsjava talks to it. */
+    public SimpleResolver resolver() {
+        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
+        resolver.setTimeout(Duration.ofSeconds(3));
+        return resolver;
     }
 
     public DoctorDns dns() {

@@ -40,7 +40,7 @@ final class DnssecCheck {
             }
             List<DNSKEYRecord> keys = dns.query(apex, Type.DNSKEY).records(Type.DNSKEY, DNSKEYRecord.class);
             List<String> matches = ds.stream().filter(d -> keys.stream().anyMatch(k -> matches(apex, d, k)))
-                .map(d -> "tag " + d.getFootprint() + " algorithm " + d.getAlgorithm()).toList();
+                .map(d -> "tag " + d.getFootprint() + " algorithm " + d.getAlgorithm() + " digest type " + d.getDigestID()).toList();
             if (matches.isEmpty()) {
                 findings.add(Finding.fail("dnssec.ds", apex, ds.size() + " DS record(s) at the parent match none of the zone's "
                         + keys.size() + " DNSKEY(s): validating resolvers answer SERVFAIL for the whole domain",

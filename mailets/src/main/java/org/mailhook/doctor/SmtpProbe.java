@@ -4,9 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -57,7 +61,7 @@ final class SmtpProbe {
     /** One SMTP reply: the code of its last line and all its text. */
     private record Reply(int code, List<String> lines) {
         boolean offers(String extension) {
-            return lines.stream().skip(1).anyMatch(l -> l.length() > 4 && l.substring(4).strip().toUpperCase(java.util.Locale.ROOT).startsWith(extension));
+            return lines.stream().skip(1).anyMatch(l -> l.length() > 4 && l.substring(4).strip().toUpperCase(Locale.ROOT).startsWith(extension));
         }
 
         String text() {
@@ -128,8 +132,16 @@ final class SmtpProbe {
                     "fix the TLS configuration of the MX (certificate, protocols TLS 1.2+)"));
             }
         } catch (IOException e) {
-            findings.add(Finding.fail("smtp.banner", subject, "no SMTP conversation: " + e.getMessage(),
-                "make sure port " + settings.smtpPort() + " is open to the internet and the MTA is running"));
+            if (address instanceof Inet6Address && e instanceof SocketException && !(e instanceof ConnectException)
+                && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("unreachable")) {
+                // the machine running the doctor has no IPv6 route: says nothing about the MX
+                findings.add(Finding.warn("smtp.banner", subject, "not probed: no IPv6 route from this machine (" + e.getMessage() + ")",
+                    "run the doctor from a machine with IPv6 to check this address"));
+            } else {
+                findings.add(Finding.fail("smtp.banner", subject, "no SMTP conversation: " + e.getMessage(),
+                    "make sure port " + settings.smtpPort() + " is open to the internet and the MTA is running "
+                        + "(and that outbound port " + settings.smtpPort() + " is not blocked where the doctor runs)"));
+            }
         }
         return findings;
     }

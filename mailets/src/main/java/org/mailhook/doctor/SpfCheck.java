@@ -75,7 +75,7 @@ final class SpfCheck {
             }
         }
         if (lookups <= MAX_LOOKUPS) {
-            findings.add(Finding.pass("spf.lookups", domain, lookups + " DNS lookups (limit " + MAX_LOOKUPS + ")"));
+            findings.add(Finding.pass("spf.lookups", domain, lookups + (lookups == 1 ? " DNS lookup" : " DNS lookups") + " (limit " + MAX_LOOKUPS + ")"));
         } else {
             findings.add(Finding.fail("spf.lookups", domain, lookups + " DNS lookups exceed the limit of " + MAX_LOOKUPS
                     + ": receivers return permerror",

@@ -103,6 +103,27 @@ class DoctorTest {
             @ MX 10 mx1.good.example.com.
             @ TXT "v=spf1 ip4:192.0.2.0/24 +all"
             """, false));
+        zones.add(new Zone("spfbad.example.com", """
+            @ 172800 MX 10 mx1.good.example.com.
+            @ TXT "v=spf1 ip4:300.1.1.1 foo:bar a/33 -all"
+            _mta-sts TXT "v=STSv1; id=1"
+            _mta-sts TXT "v=STSv1; id=2"
+            _dmarc TXT "v=DMARC1; p=reject; pct=50; rua=mailto:d@spfbad.example.com"
+            """, false));
+        zones.add(new Zone("spfbroken.example.com", """
+            @ MX 10 mx1.good.example.com.
+            @ TXT "v=spf1 include:_none.example.net include:_loop.spfbroken.example.com -all"
+            _loop TXT "v=spf1 include:_loop.spfbroken.example.com -all"
+            """, false));
+        zones.add(new Zone("spfredirect.example.com", """
+            @ MX 10 mx1.good.example.com.
+            @ TXT "v=spf1 redirect=_spf.example.net"
+            """, false));
+        zones.add(new Zone("spftwice.example.com", """
+            @ MX 10 mx1.good.example.com.
+            @ TXT "v=spf1 -all"
+            @ TXT "v=spf1 mx -all"
+            """, false));
         zones.add(new Zone("nodmarc.example.com", """
             @ MX 10 mx1.good.example.com.
             @ MX 20 mx2.good.example.com.
@@ -248,6 +269,48 @@ class DoctorTest {
         assertThat(lookups.message()).startsWith("11 DNS lookups exceed the limit of 10");
         assertThat(only(report, "spf.includes").status()).isEqualTo(Status.PASS);
         assertThat(only(report, "spf.all").status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void invalidSpfTermsFailAndOtherRecordsAreJudgedAlongside() throws Exception {
+        Report report = examine("spfbad.example.com");
+
+        Finding record = only(report, "spf.record");
+        assertThat(record.status()).isEqualTo(Status.FAIL);
+        assertThat(record.message()).isEqualTo("invalid SPF record: 'ip4:300.1.1.1' needs an IPv4 address; "
+            + "'foo:bar' is not an SPF mechanism or modifier; 'a/33' has prefix length 33 above 32");
+        assertThat(only(report, "mx.ttl").status()).isEqualTo(Status.WARN);
+        assertThat(only(report, "mx.ttl").message()).isEqualTo("MX TTL 172800 s is above 86400 s");
+        assertThat(only(report, "mta-sts.record").status()).isEqualTo(Status.FAIL);
+        assertThat(only(report, "mta-sts.record").message()).startsWith("2 MTA-STS records");
+        assertThat(only(report, "dmarc.policy").status()).isEqualTo(Status.WARN);
+        assertThat(only(report, "dmarc.policy").message()).isEqualTo("p=reject applies to 50% of failing mail only");
+    }
+
+    @Test
+    void brokenIncludesFail() throws Exception {
+        Finding includes = only(examine("spfbroken.example.com"), "spf.includes");
+
+        assertThat(includes.status()).isEqualTo(Status.FAIL);
+        assertThat(includes.message()).isEqualTo(
+            "_none.example.net has no SPF record; _loop.spfbroken.example.com includes itself (loop)");
+    }
+
+    @Test
+    void redirectIsFollowedForLookupsAndAll() throws Exception {
+        Report report = examine("spfredirect.example.com");
+
+        assertThat(only(report, "spf.includes").status()).isEqualTo(Status.PASS);
+        assertThat(only(report, "spf.lookups").message()).isEqualTo("1 DNS lookup (limit 10)");
+        assertThat(only(report, "spf.all").message()).isEqualTo("ends with -all");
+    }
+
+    @Test
+    void twoSpfRecordsFail() throws Exception {
+        Finding record = only(examine("spftwice.example.com"), "spf.record");
+
+        assertThat(record.status()).isEqualTo(Status.FAIL);
+        assertThat(record.message()).startsWith("2 SPF records");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Map;
 public final class Mailhook {
 
     private static final List<Command> COMMANDS = List.of(
+        new RunCommand(),
         new ReceiveCommand(),
         new DoctorCommand());
 

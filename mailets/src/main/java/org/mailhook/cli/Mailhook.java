@@ -13,7 +13,8 @@ public final class Mailhook {
 
     private static final List<Command> COMMANDS = List.of(
         new RunCommand(),
-        new ReceiveCommand());
+        new ReceiveCommand(),
+        new DoctorCommand());
 
     private Mailhook() {
     }

@@ -68,7 +68,7 @@ public final class ClamdClient implements VirusScanner {
             host = value.substring(1, value.indexOf(']'));
             String rest = value.substring(value.indexOf(']') + 1);
             port = rest.startsWith(":") ? rest.substring(1) : null;
-        } else if (value.indexOf(':') > 0 && value.indexOf(':') == value.lastIndexOf(':')) {
+        } else if (value.indexOf(':') >= 0 && value.indexOf(':') == value.lastIndexOf(':')) {
             host = value.substring(0, value.indexOf(':'));
             port = value.substring(value.indexOf(':') + 1);
         }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import org.mailhook.auth.AuthResult;
+
 /**
  * A public key record (RFC 6376 section 3.6.1) with the tags that restrict its use.
  *
@@ -74,6 +76,30 @@ public record DkimKey(String keyType, PublicKey key, List<String> hashes, List<S
         List<String> services = tags.has("s") ? list(tags.get("s")) : List.of("*");
         boolean strict = list(tags.get("t")).contains("s");
         return new Parsed(new DkimKey(keyType, key, hashes, services, strict), null);
+    }
+
+    /**
+     * Why this key may not verify a signature: permerror for a key that cannot serve (wrong type, not for
+     * email), policy for one refused by rule (a hash its h= excludes, an RSA key under 1024 bits).
+     */
+    public record Refusal(AuthResult result, String reason) {
+    }
+
+    /** The refusal for {@code algorithm} signatures, or null when the key may verify them. */
+    public Refusal refusal(SigningAlgorithm algorithm) {
+        if (!keyType.equals(algorithm.keyType())) {
+            return new Refusal(AuthResult.PERMERROR, "key type " + keyType + " does not fit " + algorithm.tag());
+        }
+        if (!services.contains("*") && !services.contains("email")) {
+            return new Refusal(AuthResult.PERMERROR, "key is not for email");
+        }
+        if (!hashes.isEmpty() && !hashes.contains(algorithm.hash())) {
+            return new Refusal(AuthResult.POLICY, "key does not allow " + algorithm.hash());
+        }
+        if (keyType.equals("rsa") && rsaBits() < MINIMUM_RSA_BITS) {
+            return new Refusal(AuthResult.POLICY, "RSA key of " + rsaBits() + " bits is too short (RFC 8301)");
+        }
+        return null;
     }
 
     public int rsaBits() {

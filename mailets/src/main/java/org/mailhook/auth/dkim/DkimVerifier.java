@@ -1,6 +1,5 @@
 package org.mailhook.auth.dkim;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -108,23 +107,15 @@ public final class DkimVerifier {
             return verdict.of(lookup.error(), lookup.reason());
         }
         DkimKey key = lookup.key();
-        if (!key.keyType().equals(algorithm.get().keyType())) {
-            return verdict.of(AuthResult.PERMERROR, "key type " + key.keyType() + " does not fit " + algorithmTag);
-        }
-        if (!key.hashes().isEmpty() && !key.hashes().contains(algorithm.get().hash())) {
-            return verdict.of(AuthResult.POLICY, "key does not allow " + algorithm.get().hash());
-        }
-        if (!key.services().contains("*") && !key.services().contains("email")) {
-            return verdict.of(AuthResult.PERMERROR, "key is not for email");
+        DkimKey.Refusal refusal = key.refusal(algorithm.get());
+        if (refusal != null) {
+            return verdict.of(refusal.result(), refusal.reason());
         }
         if (key.strictIdentity() && !identityDomain.equals(domain)) {
             return verdict.of(AuthResult.POLICY, "key t=s forbids the subdomain in i=");
         }
-        if (key.keyType().equals("rsa") && key.rsaBits() < DkimKey.MINIMUM_RSA_BITS) {
-            return verdict.of(AuthResult.POLICY, "RSA key of " + key.rsaBits() + " bits is too short (RFC 8301)");
-        }
 
-        String bodyHash = bodyHash(message, bodyMode.equals("relaxed"), length, algorithm.get(), bodyHashes);
+        String bodyHash = BodyHash.of(message, bodyMode.equals("relaxed"), length, algorithm.get(), bodyHashes);
         if (bodyHash == null) {
             return verdict.of(AuthResult.FAIL, "body shorter than l=");
         }
@@ -142,23 +133,6 @@ public final class DkimVerifier {
             return verdict.of(AuthResult.FAIL, "signature did not verify");
         }
         return verdict.of(AuthResult.PASS, null);
-    }
-
-    /** Base64 body hash, cached per canonicalization, length and hash; null when l= exceeds the body. */
-    static String bodyHash(RawMessage message, boolean relaxed, Long length, SigningAlgorithm algorithm,
-                           Map<String, String> cache) {
-        String key = relaxed + "/" + length + "/" + algorithm.hash();
-        if (cache.containsKey(key)) {
-            return cache.get(key);
-        }
-        byte[] body = Canonicalization.body(message.body(), relaxed).getBytes(StandardCharsets.ISO_8859_1);
-        String hash = null;
-        if (length == null || length <= body.length) {
-            byte[] covered = length == null ? body : Arrays.copyOf(body, length.intValue());
-            hash = Base64.getEncoder().encodeToString(algorithm.digest(covered));
-        }
-        cache.put(key, hash);
-        return hash;
     }
 
     private static boolean isMode(String mode) {

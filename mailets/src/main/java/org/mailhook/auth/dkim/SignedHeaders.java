@@ -56,7 +56,7 @@ public final class SignedHeaders {
     }
 
     /** The field with the value of its b= tag removed, everything else (folding too) kept. */
-    static String withoutSignatureValue(String raw) {
+    public static String withoutSignatureValue(String raw) {
         int colon = raw.indexOf(':');
         StringBuilder out = new StringBuilder(raw.substring(0, colon + 1));
         String value = raw.substring(colon + 1);

@@ -66,7 +66,7 @@ public final class TestSigner {
                 length = Long.parseLong(tag.strip().substring(2));
             }
         }
-        return DkimVerifier.bodyHash(parsed, true, length, SigningAlgorithm.RSA_SHA256, new HashMap<>());
+        return BodyHash.of(parsed, true, length, SigningAlgorithm.RSA_SHA256, new HashMap<>());
     }
 
 }

@@ -55,6 +55,7 @@ final class MimeWalker {
         final List<Field> fields = new ArrayList<>();
         int headerBytes;
         int children;
+        byte[] preamble;
         boolean headerLimitReported;
 
         Entity(String id, boolean root, int depth) {
@@ -125,6 +126,8 @@ final class MimeWalker {
                         }
                     }
                     case T_BODY -> readLeaf(tokens, stack.peek(), message);
+                    case T_PREAMBLE -> stack.peek().preamble = readUpTo(tokens.getInputStream(), remainingText());
+                    case T_END_MULTIPART -> keepPreambleOfEmptyMultipart(stack.peek(), message);
                     case T_END_BODYPART -> stack.pop();
                     default -> {
                         // preamble, epilogue, end of multipart / message: nothing to record
@@ -145,7 +148,15 @@ final class MimeWalker {
             @Override
             public boolean warn(String text, String dummy) {
                 String lower = text.toLowerCase(Locale.ROOT);
-                if (lower.contains("base64") || lower.contains("quoted-printable") || lower.contains("encod")) {
+                if (lower.contains("lf without cr")) {
+                    return false; // bare LF line ends are how most stored mail looks; the raw stays as it is
+                } else if (lower.contains("ended prematurely") || lower.contains("unexpected end of headers")) {
+                    problems.error("mime.truncated", text, currentPartId);
+                } else if (lower.contains("invalid header")) {
+                    problems.error("header.invalid", text + " (a header line without a name was left out)", currentPartId);
+                } else if (lower.contains("obsolete header") || lower.contains("blanks")) {
+                    problems.warning("header.obsolete", text, currentPartId);
+                } else if (lower.contains("base64") || lower.contains("soft line break") || lower.contains("encoded")) {
                     problems.warning("encoding.invalid", text, currentPartId);
                 } else {
                     problems.error("mime.malformed", text, currentPartId);
@@ -297,8 +308,14 @@ final class MimeWalker {
             try {
                 int index = 0;
                 for (TnefUnpacker.File file : TnefUnpacker.unpack(measured)) {
-                    derived.add(derivedAttachment(partId, partId + ".t" + (++index), AttachmentModel.SOURCE_TNEF,
-                        file.name(), file.bytes()));
+                    index++;
+                    if (file.bytes() == null) {
+                        problems.error("tnef.unreadable", "TNEF attachment " + index + " ('" + file.name()
+                            + "') could not be read: " + file.failure(), partId);
+                    } else {
+                        derived.add(derivedAttachment(partId, partId + ".t" + index, AttachmentModel.SOURCE_TNEF,
+                            file.name(), file.bytes()));
+                    }
                 }
             } catch (IOException e) {
                 problems.error("tnef.unreadable", "TNEF part could not be unpacked: " + e.getMessage(), partId);
@@ -318,6 +335,17 @@ final class MimeWalker {
         message.attachments.addAll(derived);
     }
 
+    /** A multipart without any part (no delimiter found) still shows its text rather than losing it. */
+    private void keepPreambleOfEmptyMultipart(Entity entity, MessageModel message) {
+        if (entity.children > 0 || entity.preamble == null || entity.preamble.length == 0) {
+            return;
+        }
+        String text = Charsets.decodeUnlabelled(entity.preamble, entity.preamble.length).replace("\r\n", "\n");
+        textBytes += entity.preamble.length;
+        problems.error("mime.no_parts", "multipart has no body part; its text is kept as a text/plain body", entity.bodyId());
+        message.bodyParts.add(new MessageModel.BodyPart(entity.bodyId(), "text/plain", null, text, false));
+    }
+
     private void readBody(InputStream decoded, String partId, String contentType, String charset, MessageModel message)
         throws IOException {
         MeasuredStream measured = new MeasuredStream(decoded, 0);
@@ -330,7 +358,8 @@ final class MimeWalker {
                 + " bytes is not kept", partId);
         }
         textBytes += bytes.length;
-        String text = Charsets.decode(bytes, bytes.length, charset);
+        // one line-end convention for consumers: \n (the raw MIME keeps the original bytes)
+        String text = Charsets.decode(bytes, bytes.length, charset).replace("\r\n", "\n");
         if (contentType.equals("text/plain")) {
             Uuencode.Extracted extracted = Uuencode.extract(text);
             int index = 0;

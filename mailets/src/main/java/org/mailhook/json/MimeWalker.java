@@ -1,8 +1,10 @@
 package org.mailhook.json;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -35,9 +37,20 @@ final class MimeWalker {
     private long textBytes;
     private String currentPartId;
 
+    /** Where the decoded bytes of one part go while walking, for {@link AttachmentExtractor}. */
+    record Target(String partId, OutputStream out) {
+    }
+
+    private final Target target;
+
     MimeWalker(ParseOptions options, Problems problems) {
+        this(options, problems, null);
+    }
+
+    MimeWalker(ParseOptions options, Problems problems, Target target) {
         this.options = options;
         this.problems = problems;
+        this.target = target;
         this.config = MimeConfig.custom()
             .setStrictParsing(false)
             .setMaxLineLen(options.maxHeaderBytes())
@@ -260,6 +273,9 @@ final class MimeWalker {
         boolean uuencoded = transferEncoding.equals("x-uuencode") || transferEncoding.equals("uuencode")
             || transferEncoding.equals("x-uue");
         InputStream decoded = uuencoded ? tokens.getInputStream() : tokens.getDecodedInputStream();
+        if (target != null && target.partId().equals(partId) && !uuencoded) {
+            decoded = new CopyingStream(decoded, target.out());
+        }
         boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
         boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
             && (filename == null || "inline".equals(dispositionType));
@@ -359,7 +375,12 @@ final class MimeWalker {
         }
         textBytes += bytes.length;
         // one line-end convention for consumers: \n (the raw MIME keeps the original bytes)
-        String text = Charsets.decode(bytes, bytes.length, charset).replace("\r\n", "\n");
+        Charsets.Decoded decodedText = Charsets.decodeBody(bytes, bytes.length, charset, contentType.equals("text/html"));
+        if (decodedText.overriddenBy() != null) {
+            problems.warning("charset.mismatch", "declared charset '" + charset + "' but the text is valid "
+                + decodedText.overriddenBy() + "; read as " + decodedText.overriddenBy(), partId);
+        }
+        String text = decodedText.text().replace("\r\n", "\n");
         if (contentType.equals("text/plain")) {
             Uuencode.Extracted extracted = Uuencode.extract(text);
             int index = 0;
@@ -388,8 +409,9 @@ final class MimeWalker {
             return;
         }
         Uuencode.File file = extracted.files().get(0);
-        MeasuredStream measured = new MeasuredStream(new java.io.ByteArrayInputStream(file.bytes()),
+        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(file.bytes()),
             options.attachmentInlineBytes()).drained();
+        copyIfTarget(attachment.partId, file.bytes());
         if (attachment.filename == null) {
             attachment.filename = file.name();
         }
@@ -410,12 +432,48 @@ final class MimeWalker {
         attachment.filename = cleanFilename(name);
         attachment.contentType = "application/octet-stream";
         attachment.disposition = "attachment";
-        MeasuredStream measured = new MeasuredStream(new java.io.ByteArrayInputStream(bytes),
+        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(bytes),
             options.attachmentInlineBytes()).drained();
+        copyIfTarget(partId, bytes);
         attachment.size = measured.size();
         attachment.sha256 = measured.sha256Hex();
         attachment.content = measured.kept();
         return attachment;
+    }
+
+    private void copyIfTarget(String partId, byte[] bytes) throws IOException {
+        if (target != null && target.partId().equals(partId)) {
+            target.out().write(bytes);
+        }
+    }
+
+    /** Passes the decoded bytes of the target part on to its output as they are read. */
+    private static final class CopyingStream extends ObservedInputStream {
+        private final OutputStream out;
+        private IOException failure;
+
+        CopyingStream(InputStream in, OutputStream out) {
+            super(in);
+            this.out = out;
+        }
+
+        @Override
+        void observe(byte[] buffer, int offset, int length) {
+            try {
+                out.write(buffer, offset, length);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (failure != null) {
+                throw failure;
+            }
+            return n;
+        }
     }
 
     private int remainingText() {

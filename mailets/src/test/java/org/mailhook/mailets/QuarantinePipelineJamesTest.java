@@ -30,7 +30,7 @@ class QuarantinePipelineJamesTest {
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final MailRepositoryUrl QUARANTINE = MailRepositoryUrl.from("memory://var/mail/quarantine-test/");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final RecordingReceiver RECEIVER = receiver();
+    private static final RecordingReceiver RECEIVER = RecordingReceiver.startUnchecked(SECRET);
     private static final JamesTestServer JAMES = JamesTestServer.withMailhookProcessor("""
         <mailet match="All" class="org.mailhook.mailets.QuarantineAttachments">
           <repositoryPath>%s</repositoryPath>
@@ -46,13 +46,6 @@ class QuarantinePipelineJamesTest {
     @RegisterExtension
     static JamesServerExtension jamesServer = JAMES.extension();
 
-    private static RecordingReceiver receiver() {
-        try {
-            return new RecordingReceiver(SECRET);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @AfterAll
     static void close() {
@@ -81,16 +74,6 @@ class QuarantinePipelineJamesTest {
             """.formatted(subject, filename, filename, Base64.getMimeEncoder().encodeToString(content));
     }
 
-    /** A minimal Windows executable header: what the file is, whatever its name claims. */
-    private static byte[] portableExecutable() {
-        byte[] pe = new byte[512];
-        pe[0] = 'M';
-        pe[1] = 'Z';
-        pe[0x3c] = (byte) 0x80;
-        pe[0x80] = 'P';
-        pe[0x81] = 'E';
-        return pe;
-    }
 
     private static JsonNode deliveredJson(String subject) throws Exception {
         RecordingReceiver.Delivery delivery = await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -103,7 +86,7 @@ class QuarantinePipelineJamesTest {
     void dangerousAttachmentIsStrippedReportedAndKept(GuiceJamesServer server) throws Exception {
         String subject = "invoice-" + UUID.randomUUID();
         String reply = SmtpClient.send(JAMES.smtpPort(), "sender@example.org", "to@inbound.localhost",
-            mailWithAttachment(subject, "invoice.pdf.exe", portableExecutable()));
+            mailWithAttachment(subject, "invoice.pdf.exe", org.mailhook.attachments.Samples.peExecutable()));
         assertThat(reply).startsWith("250");
 
         JsonNode json = deliveredJson(subject);

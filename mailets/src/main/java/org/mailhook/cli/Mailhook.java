@@ -15,7 +15,8 @@ public final class Mailhook {
         new RunCommand(),
         new ReceiveCommand(),
         new DoctorCommand(),
-        new ScanCommand());
+        new ScanCommand(),
+        new ParseCommand());
 
     private Mailhook() {
     }

@@ -12,7 +12,8 @@ import java.util.Map;
 public final class Mailhook {
 
     private static final List<Command> COMMANDS = List.of(
-        new ReceiveCommand());
+        new ReceiveCommand(),
+        new VerifyCommand());
 
     private Mailhook() {
     }

@@ -16,7 +16,8 @@ public final class Mailhook {
         new ReceiveCommand(),
         new DoctorCommand(),
         new ScanCommand(),
-        new ParseCommand());
+        new ParseCommand(),
+        new VerifyCommand());
 
     private Mailhook() {
     }

@@ -39,6 +39,7 @@ public final class SpfVerifier {
     /**
      * The MAIL FROM identity (2.4), or the HELO identity for the null sender.
      *
+     * @param ip the SMTP client address; null (unknown) gives none
      * @param mailFrom the SMTP MAIL FROM address, empty or null for the null sender
      */
     public SpfResult check(InetAddress ip, String helo, String mailFrom) {
@@ -58,6 +59,9 @@ public final class SpfVerifier {
             domain = sender.substring(at + 1);
         }
         domain = DnsResolver.normalize(domain);
+        if (ip == null) {
+            return new SpfResult(AuthResult.NONE, domain, null, "no client address");
+        }
         if (!isValidDomain(domain)) {
             return new SpfResult(AuthResult.NONE, domain, null, "not a valid domain name");
         }

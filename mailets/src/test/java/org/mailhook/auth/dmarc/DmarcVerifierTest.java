@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -129,24 +128,10 @@ class DmarcVerifierTest {
         }
         RawMessage message = RawMessage.parse(("From: " + c.from() + "\r\nSubject: t\r\n\r\nbody\r\n")
             .getBytes(StandardCharsets.ISO_8859_1));
-        DmarcResult result = new DmarcVerifier(new JsonFileResolver(zone), fixed(c.sample()))
+        DmarcResult result = new DmarcVerifier(new JsonFileResolver(zone), new FixedDraw(c.sample()))
             .verify(message, spf, dkim);
         assertThat(result.result().word()).as("result (%s)", result.reason()).isEqualTo(c.result());
         assertThat(result.policy()).as("policy").isEqualTo(c.policy());
         assertThat(result.disposition()).as("disposition").isEqualTo(c.disposition());
-    }
-
-    private static RandomGenerator fixed(int draw) {
-        return new RandomGenerator() {
-            @Override
-            public long nextLong() {
-                return draw;
-            }
-
-            @Override
-            public int nextInt(int bound) {
-                return draw;
-            }
-        };
     }
 }

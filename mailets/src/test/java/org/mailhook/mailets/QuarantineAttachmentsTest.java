@@ -15,6 +15,7 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryPath;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
@@ -158,8 +159,10 @@ class QuarantineAttachmentsTest {
         // What PATCH /mailRepositories/var%2Fmail%2Fquarantine/mails/mail-3?action=reprocess does in James 3.8.1.
         MemoryMailQueueFactory queues = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory());
         MailQueue spool = queues.createQueue(MailQueueFactory.SPOOL);
+        // The {encodedPath} documented in docs/attachments.md, decoded as the WebAdmin route does.
+        assertThat(MailRepositoryUrl.from(REPOSITORY).getPath().urlEncoded()).isEqualTo("var%2Fmail%2Fquarantine");
         new ReprocessingService(queues, new MailRepositoryStoreService(store)).reprocess(
-            MailRepositoryUrl.from(REPOSITORY).getPath(), new MailKey("mail-3"),
+            MailRepositoryPath.fromEncoded("var%2Fmail%2Fquarantine"), new MailKey("mail-3"),
             new ReprocessingService.Configuration(MailQueueFactory.SPOOL, Optional.empty(), Optional.empty(), true, Limit.unlimited()));
         MailQueue.MailQueueItem item = Flux.from(spool.deQueue()).blockFirst();
         Mail released = item.getMail();

@@ -69,6 +69,11 @@ public final class ContentClassifier {
         return new Classification(detected.toString(), inspection.findings());
     }
 
+    /** The name rules alone (blocked/double extension, trailing dots, bidi controls, macro-enabled type). */
+    public List<Finding> checkName(String filename) {
+        return filenameRules.check(filename, "");
+    }
+
     /** Classifies one file found inside a container; {@code depth} counts the containers around it. */
     MediaType inspect(String filename, String declaredType, byte[] content, String path, int depth, Inspection inspection) {
         inspection.addAll(filenameRules.check(filename, path));

@@ -185,7 +185,7 @@ final class ArchiveInspector {
             boolean gzip = !magic.getBaseType().equals(BZIP2);
             String innerName = innerName(filename, gzip);
             byte[] data;
-            try (InputStream in = gzip ? gzip(content, inspection) : new BZip2CompressorInputStream(new ByteArrayInputStream(content), true)) {
+            try (InputStream in = gzip ? gzip(content) : new BZip2CompressorInputStream(new ByteArrayInputStream(content), true)) {
                 if (gzip && in instanceof GzipCompressorInputStream gz && gz.getMetaData().getFileName() != null) {
                     innerName = FilenameRules.baseName(gz.getMetaData().getFileName());
                 }
@@ -203,7 +203,7 @@ final class ArchiveInspector {
         }
     }
 
-    private static InputStream gzip(byte[] content, Inspection inspection) throws IOException {
+    private static InputStream gzip(byte[] content) throws IOException {
         return GzipCompressorInputStream.builder().setInputStream(new ByteArrayInputStream(content)).setDecompressConcatenated(true).get();
     }
 

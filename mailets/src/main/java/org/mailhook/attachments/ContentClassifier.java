@@ -33,9 +33,6 @@ public final class ContentClassifier {
         types("application/gzip", "application/x-bzip2", "application/x-tar", "application/x-tika-msoffice",
             "application/pdf", "application/x-sh", "application/x-bat", "text/x-vbscript", "application/vnd.ms-tnef",
             "application/vnd.ms-htmlhelp"));
-    /** "MZ" etc. are short; a declared text type is consistent with any text subtype Tika may pick. */
-    private static final MediaType TEXT_PLAIN = MediaType.TEXT_PLAIN;
-
     // Split so that this source and its class file are not themselves reported by virus scanners.
     private static final byte[] EICAR = ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
         .getBytes(StandardCharsets.US_ASCII);

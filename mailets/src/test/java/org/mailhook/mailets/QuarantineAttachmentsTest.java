@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.Properties;
 
 import javax.mail.MessagingException;
@@ -13,7 +16,9 @@ import javax.mail.Multipart;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.file.FileMailRepository;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryPath;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
@@ -22,6 +27,8 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.apache.james.queue.memory.MemoryMailQueueFactory;
 import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.configuration.Configuration;
+import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.apache.james.util.streams.Limit;
 import org.apache.james.webadmin.service.MailRepositoryStoreService;
 import org.apache.james.webadmin.service.ReprocessingService;
@@ -29,6 +36,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailhook.attachments.Samples;
 import org.mailhook.attachments.SecuritySummary;
 import org.mailhook.attachments.TestMails;
@@ -109,6 +117,37 @@ class QuarantineAttachmentsTest {
         assertThat(stored.getAttribute(QuarantineAttachments.QUARANTINE)).isPresent();
         assertThat(SecuritySummary.parse(stored.getAttribute(QuarantineAttachments.SECURITY).orElseThrow().getValue().value().toString())
             .orElseThrow().verdict()).isEqualTo(Verdict.DANGEROUS);
+    }
+
+    @Test
+    void originalSurvivesJamesFileMailRepository(@TempDir Path jamesHome) throws Exception {
+        // The default repository type: James' FileMailRepository serializes the mail and its attributes to disk.
+        FileSystemImpl fileSystem = new FileSystemImpl(Configuration.builder().workingDirectory(jamesHome.toFile())
+            .configurationFromClasspath().build().directories());
+        InMemoryMailRepositoryStore files = new InMemoryMailRepositoryStore(url -> {
+            try {
+                FileMailRepository repository = new FileMailRepository();
+                repository.setFileSystem(fileSystem);
+                BaseHierarchicalConfiguration configuration = new BaseHierarchicalConfiguration();
+                configuration.addProperty("[@destinationURL]", url.asString());
+                repository.configure(configuration);
+                repository.init();
+                return repository;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        QuarantineAttachments mailet = new QuarantineAttachments(files);
+        mailet.init(FakeMailetConfig.builder().mailetName("QuarantineAttachments").mailetContext(FakeMailContext.defaultContext()).build());
+        byte[] original = dangerousMail();
+        mailet.service(mail("file-1", original));
+
+        Mail stored = files.select(MailRepositoryUrl.from(REPOSITORY)).retrieve(new MailKey("file-1"));
+        assertThat(bytes(stored)).isEqualTo(original);
+        assertThat(stored.getAttribute(QuarantineAttachments.QUARANTINE).orElseThrow().getValue().value().toString()).contains("\"executable\"");
+        try (Stream<Path> written = Files.walk(jamesHome)) {
+            assertThat(written.map(Path::toString)).anyMatch(name -> name.contains("quarantine"));
+        }
     }
 
     @Test

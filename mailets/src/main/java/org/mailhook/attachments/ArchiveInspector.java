@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,7 @@ final class ArchiveInspector {
                 if (ooxml) {
                     checkOoxmlPart(entry.getName(), path, inspection);
                 }
+                checkLocalHeaderName(content, entry, path, inspection);
                 if (entry.getGeneralPurposeBit().usesEncryption() || entry.getMethod() == ZipMethod.AES_ENCRYPTED.getCode()) {
                     inspection.add(new Finding(Reason.ARCHIVE_ENCRYPTED, entryPath, "encrypted entry; its content cannot be checked"));
                     classifier.inspect(entry.getName(), null, new byte[0], entryPath, depth + 1, inspection);
@@ -105,6 +107,28 @@ final class ArchiveInspector {
             // Unreadable here means unopened anyway; the depth finding says so.
         }
         return true;
+    }
+
+    /**
+     * The central directory (what Explorer shows) and the local header (what some unzip tools use)
+     * each carry the entry name; a crafted zip makes them differ, so the local name gets the name rules too.
+     */
+    private void checkLocalHeaderName(byte[] content, ZipArchiveEntry entry, String path, Inspection inspection) {
+        long offset = entry.getLocalHeaderOffset();
+        if (offset < 0 || offset + 30 > content.length) {
+            return;
+        }
+        int at = (int) offset;
+        int nameLength = (content[at + 26] & 0xFF) | (content[at + 27] & 0xFF) << 8;
+        if (at + 30 + nameLength > content.length) {
+            return;
+        }
+        byte[] localName = Arrays.copyOfRange(content, at + 30, at + 30 + nameLength);
+        if (!Arrays.equals(localName, entry.getRawName())) {
+            String name = new String(localName, StandardCharsets.UTF_8);
+            classifier.checkName(name).forEach(f -> inspection.add(new Finding(f.reason(), child(path, name),
+                "local header names this entry '" + name + "' (central directory: '" + entry.getName() + "'): " + f.detail())));
+        }
     }
 
     /** Zips without a readable central directory (truncated, or built to confuse) are read entry by entry instead. */
@@ -161,7 +185,7 @@ final class ArchiveInspector {
             boolean gzip = !magic.getBaseType().equals(BZIP2);
             String innerName = innerName(filename, gzip);
             byte[] data;
-            try (InputStream in = gzip ? gzip(content, inspection) : new BZip2CompressorInputStream(new ByteArrayInputStream(content), true)) {
+            try (InputStream in = gzip ? gzip(content) : new BZip2CompressorInputStream(new ByteArrayInputStream(content), true)) {
                 if (gzip && in instanceof GzipCompressorInputStream gz && gz.getMetaData().getFileName() != null) {
                     innerName = FilenameRules.baseName(gz.getMetaData().getFileName());
                 }
@@ -179,7 +203,7 @@ final class ArchiveInspector {
         }
     }
 
-    private static InputStream gzip(byte[] content, Inspection inspection) throws IOException {
+    private static InputStream gzip(byte[] content) throws IOException {
         return GzipCompressorInputStream.builder().setInputStream(new ByteArrayInputStream(content)).setDecompressConcatenated(true).get();
     }
 

@@ -33,9 +33,6 @@ public final class ContentClassifier {
         types("application/gzip", "application/x-bzip2", "application/x-tar", "application/x-tika-msoffice",
             "application/pdf", "application/x-sh", "application/x-bat", "text/x-vbscript", "application/vnd.ms-tnef",
             "application/vnd.ms-htmlhelp"));
-    /** "MZ" etc. are short; a declared text type is consistent with any text subtype Tika may pick. */
-    private static final MediaType TEXT_PLAIN = MediaType.TEXT_PLAIN;
-
     // Split so that this source and its class file are not themselves reported by virus scanners.
     private static final byte[] EICAR = ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
         .getBytes(StandardCharsets.US_ASCII);
@@ -67,6 +64,11 @@ public final class ContentClassifier {
         Inspection inspection = new Inspection(policy);
         MediaType detected = inspect(filename, declaredType, content, "", 0, inspection);
         return new Classification(detected.toString(), inspection.findings());
+    }
+
+    /** The name rules alone (blocked/double extension, trailing dots, bidi controls, macro-enabled type). */
+    public List<Finding> checkName(String filename) {
+        return filenameRules.check(filename, "");
     }
 
     /** Classifies one file found inside a container; {@code depth} counts the containers around it. */

@@ -2,10 +2,13 @@ package org.mailhook.attachments;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Message;
@@ -17,6 +20,7 @@ import org.apache.james.mime4j.dom.SingleBody;
  * virus scanner (clamd) adds its signature matches. Never throws for bad mail.
  */
 public final class MessageScanner {
+    private static final Pattern UUENCODE_BEGIN = Pattern.compile("(?m)^begin(?:-base64)? [0-7]{3,4} ([^\\r\\n]+)$");
     private final ContentClassifier classifier;
     private final Optional<VirusScanner> virusScanner;
     private final ScannerDownPolicy whenScannerDown;
@@ -52,12 +56,35 @@ public final class MessageScanner {
                 Entity part = leaf.getValue();
                 if (MimeParts.isAttachment(part)) {
                     verdicts.add(scanPart(leaf.getKey(), part, warnings));
+                } else {
+                    uuencodedFiles(leaf.getKey(), part).ifPresent(verdicts::add);
                 }
             }
         } finally {
             message.dispose();
         }
         return new ScanReport(verdicts, warnings);
+    }
+
+    /**
+     * Body text can carry uuencoded files ({@code begin 644 name}) that some clients show as
+     * attachments; their names get the name rules, and a flagged one makes the text part a verdict.
+     */
+    private Optional<AttachmentVerdict> uuencodedFiles(String partId, Entity part) {
+        byte[] content;
+        try (InputStream in = ((SingleBody) part.getBody()).getInputStream()) {
+            content = in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        List<Finding> findings = new ArrayList<>();
+        Matcher begin = UUENCODE_BEGIN.matcher(new String(content, StandardCharsets.ISO_8859_1));
+        while (begin.find()) {
+            String name = begin.group(1).strip();
+            classifier.checkName(name).forEach(f -> findings.add(new Finding(f.reason(), name, "uuencoded in the text: " + f.detail())));
+        }
+        return findings.isEmpty() ? Optional.empty()
+            : Optional.of(new AttachmentVerdict(partId, null, part.getMimeType(), part.getMimeType(), content.length, findings));
     }
 
     private AttachmentVerdict scanPart(String partId, Entity part, List<String> warnings) {
@@ -78,6 +105,12 @@ public final class MessageScanner {
             classification = new Classification(null, List.of(new Finding(Reason.UNREADABLE, "", "classifier failed: " + e)));
         }
         List<Finding> findings = new ArrayList<>(classification.findings());
+        for (String otherName : MimeParts.names(part)) {
+            if (!otherName.equals(filename)) {
+                classifier.checkName(otherName).forEach(f -> findings.add(
+                    new Finding(f.reason(), f.path(), "Content-Type name \"" + otherName + "\": " + f.detail())));
+            }
+        }
         virusScanner.ifPresent(scanner -> {
             VirusScan scan = scanner.scan(content);
             switch (scan.status()) {

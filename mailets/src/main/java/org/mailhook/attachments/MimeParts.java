@@ -3,9 +3,11 @@ package org.mailhook.attachments;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
@@ -72,14 +74,27 @@ final class MimeParts {
 
     /** The file name from Content-Disposition, else Content-Type's name, with RFC 2047 words decoded. */
     static String filename(Entity part) {
-        String name = part.getFilename();
-        if (name == null && part.getHeader() != null && part.getHeader().getField("Content-Type") instanceof ContentTypeField type) {
-            name = type.getParameter("name");
+        List<String> names = names(part);
+        return names.isEmpty() ? null : names.get(0);
+    }
+
+    /**
+     * Every name the part gives itself: Content-Disposition filename (RFC 2231 decoded by mime4j) and
+     * Content-Type name. Mail clients differ on which one they show and save, so attackers make them differ.
+     */
+    static List<String> names(Entity part) {
+        Set<String> names = new LinkedHashSet<>();
+        addDecoded(names, part.getFilename());
+        if (part.getHeader() != null && part.getHeader().getField("Content-Type") instanceof ContentTypeField type) {
+            addDecoded(names, type.getParameter("name"));
         }
-        if (name != null && name.contains("=?")) {
-            name = DecoderUtil.decodeEncodedWords(name, DecodeMonitor.SILENT);
+        return List.copyOf(names);
+    }
+
+    private static void addDecoded(Set<String> names, String name) {
+        if (name != null && !name.isBlank()) {
+            names.add(name.contains("=?") ? DecoderUtil.decodeEncodedWords(name, DecodeMonitor.SILENT) : name);
         }
-        return name;
     }
 
     /**

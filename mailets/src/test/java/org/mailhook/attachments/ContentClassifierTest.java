@@ -87,6 +87,25 @@ class ContentClassifierTest {
     }
 
     @Test
+    void zipWhoseLocalHeaderNamesAnotherFile() {
+        byte[] zip = Samples.zip("invoice.pdf", Samples.plainPdf());
+        // Same length, so only the local header's copy of the name changes: "invoice.exe".
+        for (int i = 0; i + 4 <= zip.length; i++) {
+            if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 3 && zip[i + 3] == 4) {
+                int nameStart = i + 30 + 8;
+                zip[nameStart] = 'e';
+                zip[nameStart + 1] = 'x';
+                zip[nameStart + 2] = 'e';
+                break;
+            }
+        }
+        Classification result = classifier.classify("docs.zip", null, zip);
+        assertThat(result.findings()).extracting(Finding::reason, Finding::path)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(Reason.BLOCKED_EXTENSION, "invoice.exe"));
+        assertThat(reasons(classifier.classify("docs.zip", null, Samples.zip("invoice.pdf", Samples.plainPdf())))).isEmpty();
+    }
+
+    @Test
     void zipInZipIsOpenedRecursively() {
         byte[] inner = Samples.zip("payload/readme.pdf.exe", Samples.peExecutable());
         Classification result = classifier.classify("outer.zip", null, Samples.zip("inner.zip", inner));

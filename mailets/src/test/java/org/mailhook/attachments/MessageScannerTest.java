@@ -46,6 +46,35 @@ class MessageScannerTest {
     }
 
     @Test
+    void bothNamesOfAPartAreChecked() {
+        // The disposition says PDF, the Content-Type name (what some clients save as) says EXE.
+        String part = "Content-Type: application/pdf; name=\"invoice.exe\"\r\nContent-Disposition: attachment; filename=\"invoice.pdf\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n" + java.util.Base64.getMimeEncoder().encodeToString(Samples.plainPdf()) + "\r\n";
+        ScanReport report = scanner.scan(TestMails.mail("two names", TestMails.multipart("mixed", "b", TestMails.textPart("hi"), part)));
+        assertThat(report.flagged()).singleElement().satisfies(v -> {
+            assertThat(v.filename()).isEqualTo("invoice.pdf");
+            assertThat(v.reasons()).containsExactly("blocked-extension");
+            assertThat(v.findings().get(0).detail()).startsWith("Content-Type name \"invoice.exe\"");
+        });
+        // RFC 2231 filename*: decoded before the rules.
+        String encoded = "Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe\r\n\r\nx\r\n";
+        assertThat(scanner.scan(TestMails.mail("2231", TestMails.multipart("mixed", "b", TestMails.textPart("hi"), encoded))).reasons())
+            .contains("bidi-control", "blocked-extension");
+    }
+
+    @Test
+    void uuencodedFilesInBodyTextAreNamed() {
+        String body = "Content-Type: text/plain\r\n\r\nSee below.\r\n\r\nbegin 644 setup.exe\r\n#34UH`\r\n`\r\nend\r\n";
+        ScanReport report = scanner.scan(TestMails.mail("uu", body));
+        assertThat(report.flagged()).singleElement().satisfies(v -> {
+            assertThat(v.partId()).isEqualTo("1");
+            assertThat(v.findings()).extracting(Finding::path).containsExactly("setup.exe");
+        });
+        String harmless = "Content-Type: text/plain\r\n\r\nbegin 644 photo.gif\r\n#34UH`\r\n`\r\nend\r\n";
+        assertThat(scanner.scan(TestMails.mail("uu2", harmless)).attachments()).isEmpty();
+    }
+
+    @Test
     void cleanMailHasNoFlags() {
         ScanReport report = scanner.scan(TestMails.mailWithAttachment("report.pdf", "application/pdf", Samples.plainPdf()));
         assertThat(report.verdict()).isEqualTo(Verdict.CLEAN);

@@ -3,6 +3,7 @@ package org.mailhook.mailets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.apache.james.mailrepository.api.MailRepository;
@@ -12,13 +13,25 @@ import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.mailrepository.api.Protocol;
 import org.apache.james.mailrepository.memory.MemoryMailRepository;
 
-/** James' MemoryMailRepository behind the store interface, whatever the URL's protocol (file:// included). */
+/**
+ * James mail repositories behind the store interface: MemoryMailRepository by default, whatever the
+ * URL's protocol, or the repositories a factory makes (e.g. James' FileMailRepository).
+ */
 final class InMemoryMailRepositoryStore implements MailRepositoryStore {
     private final Map<MailRepositoryUrl, MailRepository> repositories = new ConcurrentHashMap<>();
+    private final Function<MailRepositoryUrl, MailRepository> factory;
+
+    InMemoryMailRepositoryStore() {
+        this(any -> new MemoryMailRepository());
+    }
+
+    InMemoryMailRepositoryStore(Function<MailRepositoryUrl, MailRepository> factory) {
+        this.factory = factory;
+    }
 
     @Override
     public MailRepository select(MailRepositoryUrl url) {
-        return repositories.computeIfAbsent(url, any -> new MemoryMailRepository());
+        return repositories.computeIfAbsent(url, factory);
     }
 
     @Override

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.Properties;
 
 import javax.mail.MessagingException;
@@ -13,14 +16,19 @@ import javax.mail.Multipart;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.file.FileMailRepository;
 import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryPath;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.apache.james.queue.memory.MemoryMailQueueFactory;
 import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.configuration.Configuration;
+import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.apache.james.util.streams.Limit;
 import org.apache.james.webadmin.service.MailRepositoryStoreService;
 import org.apache.james.webadmin.service.ReprocessingService;
@@ -28,6 +36,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailhook.attachments.Samples;
 import org.mailhook.attachments.SecuritySummary;
 import org.mailhook.attachments.TestMails;
@@ -111,6 +120,37 @@ class QuarantineAttachmentsTest {
     }
 
     @Test
+    void originalSurvivesJamesFileMailRepository(@TempDir Path jamesHome) throws Exception {
+        // The default repository type: James' FileMailRepository serializes the mail and its attributes to disk.
+        FileSystemImpl fileSystem = new FileSystemImpl(Configuration.builder().workingDirectory(jamesHome.toFile())
+            .configurationFromClasspath().build().directories());
+        InMemoryMailRepositoryStore files = new InMemoryMailRepositoryStore(url -> {
+            try {
+                FileMailRepository repository = new FileMailRepository();
+                repository.setFileSystem(fileSystem);
+                BaseHierarchicalConfiguration configuration = new BaseHierarchicalConfiguration();
+                configuration.addProperty("[@destinationURL]", url.asString());
+                repository.configure(configuration);
+                repository.init();
+                return repository;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        QuarantineAttachments mailet = new QuarantineAttachments(files);
+        mailet.init(FakeMailetConfig.builder().mailetName("QuarantineAttachments").mailetContext(FakeMailContext.defaultContext()).build());
+        byte[] original = dangerousMail();
+        mailet.service(mail("file-1", original));
+
+        Mail stored = files.select(MailRepositoryUrl.from(REPOSITORY)).retrieve(new MailKey("file-1"));
+        assertThat(bytes(stored)).isEqualTo(original);
+        assertThat(stored.getAttribute(QuarantineAttachments.QUARANTINE).orElseThrow().getValue().value().toString()).contains("\"executable\"");
+        try (Stream<Path> written = Files.walk(jamesHome)) {
+            assertThat(written.map(Path::toString)).anyMatch(name -> name.contains("quarantine"));
+        }
+    }
+
+    @Test
     void cleanMailIsUntouched() throws Exception {
         byte[] original = TestMails.mailWithAttachment("report.pdf", "application/pdf", Samples.plainPdf());
         Mail mail = mail("clean-1", original);
@@ -158,8 +198,10 @@ class QuarantineAttachmentsTest {
         // What PATCH /mailRepositories/var%2Fmail%2Fquarantine/mails/mail-3?action=reprocess does in James 3.8.1.
         MemoryMailQueueFactory queues = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory());
         MailQueue spool = queues.createQueue(MailQueueFactory.SPOOL);
+        // The {encodedPath} documented in docs/attachments.md, decoded as the WebAdmin route does.
+        assertThat(MailRepositoryUrl.from(REPOSITORY).getPath().urlEncoded()).isEqualTo("var%2Fmail%2Fquarantine");
         new ReprocessingService(queues, new MailRepositoryStoreService(store)).reprocess(
-            MailRepositoryUrl.from(REPOSITORY).getPath(), new MailKey("mail-3"),
+            MailRepositoryPath.fromEncoded("var%2Fmail%2Fquarantine"), new MailKey("mail-3"),
             new ReprocessingService.Configuration(MailQueueFactory.SPOOL, Optional.empty(), Optional.empty(), true, Limit.unlimited()));
         MailQueue.MailQueueItem item = Flux.from(spool.deQueue()).blockFirst();
         Mail released = item.getMail();

@@ -153,7 +153,9 @@ public final class DoctorDns {
         }
         int rcode = response.getRcode();
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-            throw new DnsFailure(description + " answered " + Rcode.string(rcode) + " for " + name + " " + Type.string(type));
+            throw new DnsFailure(description + " answered " + Rcode.string(rcode) + " for " + name + " " + Type.string(type)
+                + (rcode == Rcode.SERVFAIL ? " (from a validating resolver this often means broken DNSSEC: "
+                    + "ask the zone's authoritative server with --resolver to see the records)" : ""));
         }
         Answer answer = new Answer(rcode, response.getSection(Section.ANSWER), response.getSection(Section.AUTHORITY),
             response.getHeader().getFlag(Flags.AD), response.getHeader().getFlag(Flags.RA));

@@ -14,7 +14,8 @@ public final class Mailhook {
     private static final List<Command> COMMANDS = List.of(
         new RunCommand(),
         new ReceiveCommand(),
-        new DoctorCommand());
+        new DoctorCommand(),
+        new ScanCommand());
 
     private Mailhook() {
     }

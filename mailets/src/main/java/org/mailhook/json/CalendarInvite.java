@@ -129,8 +129,9 @@ record CalendarInvite(String method, String uid, String summary, String descript
         if (line == null) {
             return null;
         }
-        return line.value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
+        String text = line.value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
             .replace("\\\\", "\\").strip();
+        return text.isEmpty() ? null : text;
     }
 
     private static Person person(Line line) {

@@ -96,7 +96,12 @@ final class HeaderValues {
     }
 
     private static EmailAddress mailbox(Mailbox mailbox, String group) {
-        String address = mailbox.getLocalPart() == null || mailbox.getLocalPart().isEmpty() ? null : mailbox.getAddress();
+        String localPart = mailbox.getLocalPart();
+        if (mailbox.getDomain() == null && mailbox.getName() == null && localPart != null && !localPart.isEmpty()) {
+            // a bare word ("From: Whomever") is a name without an address, not a local address
+            return new EmailAddress(clean(localPart), null, group);
+        }
+        String address = localPart == null || localPart.isEmpty() ? null : mailbox.getAddress();
         return new EmailAddress(clean(mailbox.getName()), address == null ? null : redecode(address), group);
     }
 
@@ -150,6 +155,17 @@ final class HeaderValues {
 
     /** The date as an instant, or null when the value is not a date mime4j's lenient parser accepts. */
     static Instant date(Field field) {
+        Instant date = lenientDate(field);
+        if (date == null) {
+            // RFC 5322 obsolete syntax: comments and blanks around the time's colons
+            String cleaned = unfold(rawValue(field)).replaceAll("\\([^()]*\\)", " ").replaceAll("\\s*:\\s*", ":")
+                .replaceAll("\\s+", " ").strip();
+            date = lenientDate(new RawField(field.getName(), cleaned));
+        }
+        return date;
+    }
+
+    private static Instant lenientDate(Field field) {
         try {
             Date date = DateTimeFieldLenientImpl.PARSER.parse(field, DecodeMonitor.SILENT).getDate();
             return date == null ? null : date.toInstant();

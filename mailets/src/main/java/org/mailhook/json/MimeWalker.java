@@ -1,8 +1,10 @@
 package org.mailhook.json;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -35,9 +37,20 @@ final class MimeWalker {
     private long textBytes;
     private String currentPartId;
 
+    /** Where the decoded bytes of one part go while walking, for {@link AttachmentExtractor}. */
+    record Target(String partId, OutputStream out) {
+    }
+
+    private final Target target;
+
     MimeWalker(ParseOptions options, Problems problems) {
+        this(options, problems, null);
+    }
+
+    MimeWalker(ParseOptions options, Problems problems, Target target) {
         this.options = options;
         this.problems = problems;
+        this.target = target;
         this.config = MimeConfig.custom()
             .setStrictParsing(false)
             .setMaxLineLen(options.maxHeaderBytes())
@@ -55,6 +68,7 @@ final class MimeWalker {
         final List<Field> fields = new ArrayList<>();
         int headerBytes;
         int children;
+        byte[] preamble;
         boolean headerLimitReported;
 
         Entity(String id, boolean root, int depth) {
@@ -125,6 +139,8 @@ final class MimeWalker {
                         }
                     }
                     case T_BODY -> readLeaf(tokens, stack.peek(), message);
+                    case T_PREAMBLE -> stack.peek().preamble = readUpTo(tokens.getInputStream(), remainingText());
+                    case T_END_MULTIPART -> keepPreambleOfEmptyMultipart(stack.peek(), message);
                     case T_END_BODYPART -> stack.pop();
                     default -> {
                         // preamble, epilogue, end of multipart / message: nothing to record
@@ -145,7 +161,15 @@ final class MimeWalker {
             @Override
             public boolean warn(String text, String dummy) {
                 String lower = text.toLowerCase(Locale.ROOT);
-                if (lower.contains("base64") || lower.contains("quoted-printable") || lower.contains("encod")) {
+                if (lower.contains("lf without cr")) {
+                    return false; // bare LF line ends are how most stored mail looks; the raw stays as it is
+                } else if (lower.contains("ended prematurely") || lower.contains("unexpected end of headers")) {
+                    problems.error("mime.truncated", text, currentPartId);
+                } else if (lower.contains("invalid header")) {
+                    problems.error("header.invalid", text + " (a header line without a name was left out)", currentPartId);
+                } else if (lower.contains("obsolete header") || lower.contains("blanks")) {
+                    problems.warning("header.obsolete", text, currentPartId);
+                } else if (lower.contains("base64") || lower.contains("soft line break") || lower.contains("encoded")) {
                     problems.warning("encoding.invalid", text, currentPartId);
                 } else {
                     problems.error("mime.malformed", text, currentPartId);
@@ -249,6 +273,9 @@ final class MimeWalker {
         boolean uuencoded = transferEncoding.equals("x-uuencode") || transferEncoding.equals("uuencode")
             || transferEncoding.equals("x-uue");
         InputStream decoded = uuencoded ? tokens.getInputStream() : tokens.getDecodedInputStream();
+        if (target != null && target.partId().equals(partId) && !uuencoded) {
+            decoded = new CopyingStream(decoded, target.out());
+        }
         boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
         boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
             && (filename == null || "inline".equals(dispositionType));
@@ -297,8 +324,14 @@ final class MimeWalker {
             try {
                 int index = 0;
                 for (TnefUnpacker.File file : TnefUnpacker.unpack(measured)) {
-                    derived.add(derivedAttachment(partId, partId + ".t" + (++index), AttachmentModel.SOURCE_TNEF,
-                        file.name(), file.bytes()));
+                    index++;
+                    if (file.bytes() == null) {
+                        problems.error("tnef.unreadable", "TNEF attachment " + index + " ('" + file.name()
+                            + "') could not be read: " + file.failure(), partId);
+                    } else {
+                        derived.add(derivedAttachment(partId, partId + ".t" + index, AttachmentModel.SOURCE_TNEF,
+                            file.name(), file.bytes()));
+                    }
                 }
             } catch (IOException e) {
                 problems.error("tnef.unreadable", "TNEF part could not be unpacked: " + e.getMessage(), partId);
@@ -318,6 +351,17 @@ final class MimeWalker {
         message.attachments.addAll(derived);
     }
 
+    /** A multipart without any part (no delimiter found) still shows its text rather than losing it. */
+    private void keepPreambleOfEmptyMultipart(Entity entity, MessageModel message) {
+        if (entity.children > 0 || entity.preamble == null || entity.preamble.length == 0) {
+            return;
+        }
+        String text = Charsets.decodeUnlabelled(entity.preamble, entity.preamble.length).replace("\r\n", "\n");
+        textBytes += entity.preamble.length;
+        problems.error("mime.no_parts", "multipart has no body part; its text is kept as a text/plain body", entity.bodyId());
+        message.bodyParts.add(new MessageModel.BodyPart(entity.bodyId(), "text/plain", null, text, false));
+    }
+
     private void readBody(InputStream decoded, String partId, String contentType, String charset, MessageModel message)
         throws IOException {
         MeasuredStream measured = new MeasuredStream(decoded, 0);
@@ -330,7 +374,13 @@ final class MimeWalker {
                 + " bytes is not kept", partId);
         }
         textBytes += bytes.length;
-        String text = Charsets.decode(bytes, bytes.length, charset);
+        // one line-end convention for consumers: \n (the raw MIME keeps the original bytes)
+        Charsets.Decoded decodedText = Charsets.decodeBody(bytes, bytes.length, charset, contentType.equals("text/html"));
+        if (decodedText.overriddenBy() != null) {
+            problems.warning("charset.mismatch", "declared charset '" + charset + "' but the text is valid "
+                + decodedText.overriddenBy() + "; read as " + decodedText.overriddenBy(), partId);
+        }
+        String text = decodedText.text().replace("\r\n", "\n");
         if (contentType.equals("text/plain")) {
             Uuencode.Extracted extracted = Uuencode.extract(text);
             int index = 0;
@@ -359,8 +409,9 @@ final class MimeWalker {
             return;
         }
         Uuencode.File file = extracted.files().get(0);
-        MeasuredStream measured = new MeasuredStream(new java.io.ByteArrayInputStream(file.bytes()),
+        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(file.bytes()),
             options.attachmentInlineBytes()).drained();
+        copyIfTarget(attachment.partId, file.bytes());
         if (attachment.filename == null) {
             attachment.filename = file.name();
         }
@@ -381,12 +432,48 @@ final class MimeWalker {
         attachment.filename = cleanFilename(name);
         attachment.contentType = "application/octet-stream";
         attachment.disposition = "attachment";
-        MeasuredStream measured = new MeasuredStream(new java.io.ByteArrayInputStream(bytes),
+        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(bytes),
             options.attachmentInlineBytes()).drained();
+        copyIfTarget(partId, bytes);
         attachment.size = measured.size();
         attachment.sha256 = measured.sha256Hex();
         attachment.content = measured.kept();
         return attachment;
+    }
+
+    private void copyIfTarget(String partId, byte[] bytes) throws IOException {
+        if (target != null && target.partId().equals(partId)) {
+            target.out().write(bytes);
+        }
+    }
+
+    /** Passes the decoded bytes of the target part on to its output as they are read. */
+    private static final class CopyingStream extends ObservedInputStream {
+        private final OutputStream out;
+        private IOException failure;
+
+        CopyingStream(InputStream in, OutputStream out) {
+            super(in);
+            this.out = out;
+        }
+
+        @Override
+        void observe(byte[] buffer, int offset, int length) {
+            try {
+                out.write(buffer, offset, length);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (failure != null) {
+                throw failure;
+            }
+            return n;
+        }
     }
 
     private int remainingText() {

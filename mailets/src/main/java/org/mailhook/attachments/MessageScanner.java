@@ -1,0 +1,98 @@
+package org.mailhook.attachments;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.james.mime4j.dom.Entity;
+import org.apache.james.mime4j.dom.Message;
+import org.apache.james.mime4j.dom.SingleBody;
+
+/**
+ * Scans every attachment of a MIME message, including those in nested {@code message/rfc822}
+ * parts, TNEF, Outlook .msg and archives: the {@link ContentClassifier} judges each, and the optional
+ * virus scanner (clamd) adds its signature matches. Never throws for bad mail.
+ */
+public final class MessageScanner {
+    private final ContentClassifier classifier;
+    private final Optional<VirusScanner> virusScanner;
+    private final ScannerDownPolicy whenScannerDown;
+
+    public MessageScanner(ContentClassifier classifier, Optional<VirusScanner> virusScanner, ScannerDownPolicy whenScannerDown) {
+        this.classifier = classifier;
+        this.virusScanner = virusScanner;
+        this.whenScannerDown = whenScannerDown;
+    }
+
+    /** Classifier only, no virus scanner. */
+    public MessageScanner(ContentClassifier classifier) {
+        this(classifier, Optional.empty(), ScannerDownPolicy.WARN);
+    }
+
+    public ScanReport scan(InputStream mime) throws IOException {
+        return scan(mime.readAllBytes());
+    }
+
+    public ScanReport scan(byte[] mime) {
+        List<AttachmentVerdict> verdicts = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Message message;
+        try {
+            message = MimeParts.parse(mime);
+        } catch (IOException | RuntimeException e) {
+            verdicts.add(new AttachmentVerdict("1", null, null, null, mime.length,
+                List.of(new Finding(Reason.UNREADABLE, "", "message could not be parsed as MIME: " + e.getMessage()))));
+            return new ScanReport(verdicts, warnings);
+        }
+        try {
+            for (Map.Entry<String, Entity> leaf : MimeParts.leaves(message).entrySet()) {
+                Entity part = leaf.getValue();
+                if (MimeParts.isAttachment(part)) {
+                    verdicts.add(scanPart(leaf.getKey(), part, warnings));
+                }
+            }
+        } finally {
+            message.dispose();
+        }
+        return new ScanReport(verdicts, warnings);
+    }
+
+    private AttachmentVerdict scanPart(String partId, Entity part, List<String> warnings) {
+        String filename = MimeParts.filename(part);
+        String declaredType = part.getMimeType();
+        byte[] content;
+        try (InputStream in = ((SingleBody) part.getBody()).getInputStream()) {
+            content = in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            return new AttachmentVerdict(partId, filename, declaredType, null, 0,
+                List.of(new Finding(Reason.UNREADABLE, "", "part body could not be decoded: " + e.getMessage())));
+        }
+        Classification classification;
+        try {
+            classification = classifier.classify(filename, declaredType, content);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A library bug on hostile input must not let the part through unchecked.
+            classification = new Classification(null, List.of(new Finding(Reason.UNREADABLE, "", "classifier failed: " + e)));
+        }
+        List<Finding> findings = new ArrayList<>(classification.findings());
+        virusScanner.ifPresent(scanner -> {
+            VirusScan scan = scanner.scan(content);
+            switch (scan.status()) {
+                case FOUND -> findings.add(new Finding(Reason.VIRUS, "", "ClamAV: " + scan.detail()));
+                case UNAVAILABLE -> {
+                    if (whenScannerDown == ScannerDownPolicy.QUARANTINE) {
+                        findings.add(new Finding(Reason.SCAN_UNAVAILABLE, "", "virus scanner: " + scan.detail()));
+                    } else {
+                        warnings.add("part " + partId + " was not virus-scanned: " + scan.detail());
+                    }
+                }
+                case CLEAN -> {
+                }
+            }
+        });
+        return new AttachmentVerdict(partId, filename, declaredType, classification.detectedType(), content.length, findings);
+    }
+}

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import com.google.common.net.InetAddresses;
 
+import org.mailhook.dns.DnsResolver;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -186,12 +187,7 @@ public final class DoctorDns {
 
     /** A DNS name as people write it: lower case, no trailing dot. */
     public static String hostName(Name name) {
-        return hostName(name.toString());
-    }
-
-    public static String hostName(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") && lower.length() > 1 ? lower.substring(0, lower.length() - 1) : lower;
+        return DnsResolver.normalize(name.toString());
     }
 
     /** {@link UnknownHostException} for OkHttp's DNS hook. */

@@ -1,6 +1,7 @@
 package org.mailhook.doctor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +62,7 @@ final class DmarcCheck {
         List<Finding> findings = new ArrayList<>();
         findings.add(Finding.pass("dmarc.record", name, "valid" + (policyDomain.equals(domain) ? "" : " (organizational domain)") + ": " + record));
         policy(name, tags, findings);
-        reports(domain, policyDomain, name, tags, findings);
+        reports(policyDomain, name, tags, findings);
         return findings;
     }
 
@@ -118,7 +119,7 @@ final class DmarcCheck {
         }
     }
 
-    private void reports(String domain, String policyDomain, String name, TagList tags, List<Finding> findings) {
+    private void reports(String policyDomain, String name, TagList tags, List<Finding> findings) {
         List<String> rua = uris(tags, "rua");
         if (rua.isEmpty()) {
             findings.add(Finding.warn("dmarc.reports", name, "no rua=: you receive no aggregate reports",
@@ -156,7 +157,7 @@ final class DmarcCheck {
     }
 
     private static List<String> uris(TagList tags, String kind) {
-        return Optional.ofNullable(tags.get(kind)).stream().flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip)
+        return Optional.ofNullable(tags.get(kind)).stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip)
             .filter(s -> !s.isEmpty()).toList();
     }
 

@@ -9,6 +9,7 @@ import java.util.Set;
 import com.google.common.net.InternetDomainName;
 
 import org.mailhook.doctor.Doctor;
+import org.mailhook.dns.DnsResolver;
 import org.mailhook.doctor.DoctorDns;
 import org.mailhook.doctor.DoctorRequest;
 import org.mailhook.doctor.Finding;
@@ -67,7 +68,7 @@ public final class DoctorCommand implements Command {
         if (args.positionals().size() != 1) {
             throw new UsageException(args.positionals().isEmpty() ? "missing DOMAIN" : "expected one DOMAIN, got " + args.positionals());
         }
-        String domain = DoctorDns.hostName(args.positionals().get(0));
+        String domain = DnsResolver.normalize(args.positionals().get(0));
         if (!InternetDomainName.isValid(domain)) {
             throw new UsageException("'" + domain + "' is not a domain name");
         }

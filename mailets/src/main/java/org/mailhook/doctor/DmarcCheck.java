@@ -1,14 +1,16 @@
 package org.mailhook.doctor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-import com.google.common.net.InternetDomainName;
-
+import org.mailhook.auth.dkim.TagList;
+import org.mailhook.auth.dmarc.OrganizationalDomain;
+import org.mailhook.dns.DnsResolver;
 import org.mailhook.doctor.DoctorDns.DnsFailure;
 
 /**
@@ -30,9 +32,9 @@ final class DmarcCheck {
         List<String> records;
         try {
             records = dmarcRecords(domain);
-            Optional<String> org = organizationalDomain(domain);
-            if (records.isEmpty() && org.isPresent() && !org.get().equals(domain)) {
-                policyDomain = org.get();
+            String org = OrganizationalDomain.of(domain);
+            if (records.isEmpty() && !org.equals(domain)) {
+                policyDomain = org;
                 records = dmarcRecords(policyDomain);
             }
         } catch (DnsFailure e) {
@@ -50,16 +52,17 @@ final class DmarcCheck {
                 "keep exactly one v=DMARC1 record"));
         }
         String record = records.get(0);
-        TagList tags = TagList.parse(record);
-        List<String> problems = problems(tags);
+        Optional<TagList> parsed = TagList.parse(record);
+        List<String> problems = parsed.map(DmarcCheck::problems).orElse(List.of(TlsRptCheck.NOT_A_TAG_LIST));
         if (!problems.isEmpty()) {
             return List.of(Finding.fail("dmarc.record", name, "invalid DMARC record: " + String.join("; ", problems),
                 "fix the record's syntax (RFC 7489 section 6.4), e.g. \"v=DMARC1; p=reject; rua=mailto:dmarc@" + policyDomain + "\""));
         }
+        TagList tags = parsed.orElseThrow();
         List<Finding> findings = new ArrayList<>();
         findings.add(Finding.pass("dmarc.record", name, "valid" + (policyDomain.equals(domain) ? "" : " (organizational domain)") + ": " + record));
         policy(name, tags, findings);
-        reports(domain, policyDomain, name, tags, findings);
+        reports(policyDomain, name, tags, findings);
         return findings;
     }
 
@@ -72,37 +75,26 @@ final class DmarcCheck {
         return text.matches("(?is)\\s*v\\s*=\\s*DMARC1\\b.*");
     }
 
-    /** The registrable domain under a public suffix, or empty when the name is not under one. */
-    static Optional<String> organizationalDomain(String domain) {
-        try {
-            InternetDomainName name = InternetDomainName.from(domain);
-            return name.isUnderPublicSuffix() ? Optional.of(name.topPrivateDomain().toString()) : Optional.empty();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            return Optional.empty();
-        }
-    }
-
     private static List<String> problems(TagList tags) {
         List<String> problems = new ArrayList<>();
-        tags.error().ifPresent(problems::add);
-        if (!tags.firstTag().filter("v"::equals).isPresent() || !tags.get("v").filter("DMARC1"::equals).isPresent()) {
+        if (!"v".equals(tags.firstTag()) || !"DMARC1".equals(tags.get("v"))) {
             problems.add("v=DMARC1 must come first, followed by ';'");
         }
-        Optional<String> p = tags.get("p");
+        Optional<String> p = Optional.ofNullable(tags.get("p"));
         if (p.isEmpty()) {
             problems.add("p= is missing");
         } else if (!POLICIES.contains(p.get().toLowerCase(Locale.ROOT))) {
             problems.add("p=" + p.get() + " is not none, quarantine or reject");
         }
-        tags.get("sp").filter(sp -> !POLICIES.contains(sp.toLowerCase(Locale.ROOT)))
+        Optional.ofNullable(tags.get("sp")).filter(sp -> !POLICIES.contains(sp.toLowerCase(Locale.ROOT)))
             .ifPresent(sp -> problems.add("sp=" + sp + " is not none, quarantine or reject"));
         for (String alignment : List.of("adkim", "aspf")) {
-            tags.get(alignment).filter(v -> !v.equalsIgnoreCase("r") && !v.equalsIgnoreCase("s"))
+            Optional.ofNullable(tags.get(alignment)).filter(v -> !v.equalsIgnoreCase("r") && !v.equalsIgnoreCase("s"))
                 .ifPresent(v -> problems.add(alignment + "=" + v + " is not r or s"));
         }
-        tags.get("pct").filter(v -> !v.matches("\\d{1,3}") || Integer.parseInt(v) > 100)
+        Optional.ofNullable(tags.get("pct")).filter(v -> !v.matches("\\d{1,3}") || Integer.parseInt(v) > 100)
             .ifPresent(v -> problems.add("pct=" + v + " is not 0-100"));
-        tags.get("ri").filter(v -> !v.matches("\\d{1,10}")).ifPresent(v -> problems.add("ri=" + v + " is not a number"));
+        Optional.ofNullable(tags.get("ri")).filter(v -> !v.matches("\\d{1,10}")).ifPresent(v -> problems.add("ri=" + v + " is not a number"));
         for (String kind : List.of("rua", "ruf")) {
             for (String uri : uris(tags, kind)) {
                 if (!uri.toLowerCase(Locale.ROOT).matches("(mailto:[^@\\s]+@[^@\\s!]+|https?://\\S+)(![0-9]+[kmgt]?)?")) {
@@ -114,8 +106,8 @@ final class DmarcCheck {
     }
 
     private static void policy(String name, TagList tags, List<Finding> findings) {
-        String p = tags.get("p").orElseThrow().toLowerCase(Locale.ROOT);
-        int pct = tags.get("pct").map(Integer::parseInt).orElse(100);
+        String p = tags.get("p").toLowerCase(Locale.ROOT);
+        int pct = Integer.parseInt(tags.getOrDefault("pct", "100"));
         if (p.equals("none")) {
             findings.add(Finding.warn("dmarc.policy", name, "p=none only monitors: spoofed mail is still delivered",
                 "after reviewing the aggregate reports, move to p=quarantine and then p=reject"));
@@ -127,7 +119,7 @@ final class DmarcCheck {
         }
     }
 
-    private void reports(String domain, String policyDomain, String name, TagList tags, List<Finding> findings) {
+    private void reports(String policyDomain, String name, TagList tags, List<Finding> findings) {
         List<String> rua = uris(tags, "rua");
         if (rua.isEmpty()) {
             findings.add(Finding.warn("dmarc.reports", name, "no rua=: you receive no aggregate reports",
@@ -136,16 +128,13 @@ final class DmarcCheck {
             findings.add(Finding.pass("dmarc.reports", name, "aggregate reports go to " + String.join(", ", rua)
                 + uris(tags, "ruf").stream().map(u -> ", failure reports to " + u).reduce("", String::concat)));
         }
-        Optional<String> ownOrg = organizationalDomain(policyDomain);
         Set<String> external = new LinkedHashSet<>();
         for (String uri : concat(rua, uris(tags, "ruf"))) {
             if (!uri.toLowerCase(Locale.ROOT).startsWith("mailto:")) {
                 continue;
             }
-            String reportDomain = DoctorDns.hostName(uri.substring(uri.indexOf('@') + 1).replaceFirst("!.*$", ""));
-            Optional<String> reportOrg = organizationalDomain(reportDomain);
-            boolean same = reportOrg.isPresent() ? reportOrg.equals(ownOrg) : reportDomain.equals(policyDomain);
-            if (!same) {
+            String reportDomain = DnsResolver.normalize(uri.substring(uri.indexOf('@') + 1).replaceFirst("!.*$", ""));
+            if (!OrganizationalDomain.aligned(reportDomain, policyDomain, false)) {
                 external.add(reportDomain);
             }
         }
@@ -168,7 +157,7 @@ final class DmarcCheck {
     }
 
     private static List<String> uris(TagList tags, String kind) {
-        return tags.get(kind).stream().flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip)
+        return Optional.ofNullable(tags.get(kind)).stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip)
             .filter(s -> !s.isEmpty()).toList();
     }
 

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import com.google.common.net.InetAddresses;
 
+import org.mailhook.dns.DnsResolver;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -153,7 +154,9 @@ public final class DoctorDns {
         }
         int rcode = response.getRcode();
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-            throw new DnsFailure(description + " answered " + Rcode.string(rcode) + " for " + name + " " + Type.string(type));
+            throw new DnsFailure(description + " answered " + Rcode.string(rcode) + " for " + name + " " + Type.string(type)
+                + (rcode == Rcode.SERVFAIL ? " (from a validating resolver this often means broken DNSSEC: "
+                    + "ask the zone's authoritative server with --resolver to see the records)" : ""));
         }
         Answer answer = new Answer(rcode, response.getSection(Section.ANSWER), response.getSection(Section.AUTHORITY),
             response.getHeader().getFlag(Flags.AD), response.getHeader().getFlag(Flags.RA));
@@ -184,12 +187,7 @@ public final class DoctorDns {
 
     /** A DNS name as people write it: lower case, no trailing dot. */
     public static String hostName(Name name) {
-        return hostName(name.toString());
-    }
-
-    public static String hostName(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") && lower.length() > 1 ? lower.substring(0, lower.length() - 1) : lower;
+        return DnsResolver.normalize(name.toString());
     }
 
     /** {@link UnknownHostException} for OkHttp's DNS hook. */

@@ -2,6 +2,8 @@ package org.mailhook.doctor;
 
 import java.util.List;
 
+import org.mailhook.dns.DnsResolver;
+
 /**
  * What to examine: the mail domain, the MX hosts the operator expects (empty: not checked), the DKIM
  * selectors to check (empty: DKIM not checked) and whether to probe the network (SMTP on the MX hosts,
@@ -9,7 +11,7 @@ import java.util.List;
  */
 public record DoctorRequest(String domain, List<String> expectedMx, List<String> dkimSelectors, boolean probe) {
     public DoctorRequest {
-        domain = DoctorDns.hostName(domain);
+        domain = DnsResolver.normalize(domain);
         expectedMx = List.copyOf(expectedMx);
         dkimSelectors = List.copyOf(dkimSelectors);
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
@@ -17,6 +18,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
+import org.mailhook.auth.dkim.TagList;
+import org.mailhook.dns.DnsResolver;
 import org.mailhook.doctor.DoctorDns.DnsFailure;
 
 /**
@@ -58,15 +61,18 @@ final class MtaStsCheck {
             return List.of(Finding.fail("mta-sts.record", name, records.size() + " MTA-STS records: senders treat the domain as having no policy",
                 "keep exactly one v=STSv1 record"));
         }
-        TagList tags = TagList.parse(records.get(0));
+        Optional<TagList> parsed = TagList.parse(records.get(0));
         List<String> problems = new ArrayList<>();
-        tags.error().ifPresent(problems::add);
-        if (!tags.firstTag().filter("v"::equals).isPresent() || !tags.get("v").filter("STSv1"::equals).isPresent()) {
-            problems.add("v=STSv1 must come first");
-        }
-        String id = tags.get("id").orElse("");
-        if (!id.matches("[A-Za-z0-9]{1,32}")) {
-            problems.add(id.isEmpty() ? "id= is missing" : "id=" + id + " is not 1-32 letters and digits");
+        String id = parsed.map(tags -> tags.getOrDefault("id", "")).orElse("");
+        if (parsed.isEmpty()) {
+            problems.add(TlsRptCheck.NOT_A_TAG_LIST);
+        } else {
+            if (!"v".equals(parsed.get().firstTag()) || !"STSv1".equals(parsed.get().get("v"))) {
+                problems.add("v=STSv1 must come first");
+            }
+            if (!id.matches("[A-Za-z0-9]{1,32}")) {
+                problems.add(id.isEmpty() ? "id= is missing" : "id=" + id + " is not 1-32 letters and digits");
+            }
         }
         if (!problems.isEmpty()) {
             return List.of(Finding.fail("mta-sts.record", name, "invalid MTA-STS record: " + String.join("; ", problems),
@@ -195,8 +201,8 @@ final class MtaStsCheck {
 
     /** RFC 8461 4.1: a pattern is a host name or "*." plus a name, the wildcard covering one left-most label. */
     static boolean matches(String pattern, String host) {
-        String p = DoctorDns.hostName(pattern);
-        String h = DoctorDns.hostName(host);
+        String p = DnsResolver.normalize(pattern);
+        String h = DnsResolver.normalize(host);
         if (p.startsWith("*.")) {
             int dot = h.indexOf('.');
             return dot > 0 && h.substring(dot + 1).equals(p.substring(2));

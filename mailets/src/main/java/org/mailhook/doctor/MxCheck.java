@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import com.google.common.net.InetAddresses;
 
+import org.mailhook.dns.DnsResolver;
 import org.mailhook.doctor.DoctorDns.Answer;
 import org.mailhook.doctor.DoctorDns.DnsFailure;
 import org.xbill.DNS.CNAMERecord;
@@ -126,7 +127,7 @@ final class MxCheck {
         if (expectedMx.isEmpty()) {
             return;
         }
-        Set<String> expected = expectedMx.stream().map(DoctorDns::hostName).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> expected = expectedMx.stream().map(DnsResolver::normalize).collect(Collectors.toCollection(LinkedHashSet::new));
         Set<String> missing = new LinkedHashSet<>(expected);
         hosts.forEach(missing::remove);
         Set<String> unexpected = new LinkedHashSet<>(hosts);

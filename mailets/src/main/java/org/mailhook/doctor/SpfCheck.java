@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import com.google.common.net.InetAddresses;
 
+import org.mailhook.dns.DnsResolver;
 import org.mailhook.doctor.DoctorDns.DnsFailure;
 
 /**
@@ -110,7 +111,7 @@ final class SpfCheck {
             if (target.contains("%")) {
                 continue;
             }
-            String name = DoctorDns.hostName(target);
+            String name = DnsResolver.normalize(target);
             if (!visiting.add(name)) {
                 problems.add(name + " includes itself (loop)");
                 continue;
@@ -141,7 +142,7 @@ final class SpfCheck {
             return parsed.all();
         }
         try {
-            List<String> records = spfRecords(DoctorDns.hostName(parsed.redirect().get()));
+            List<String> records = spfRecords(DnsResolver.normalize(parsed.redirect().get()));
             return records.size() == 1 ? effectiveAll(parse(records.get(0)), depth + 1) : Optional.empty();
         } catch (DnsFailure e) {
             return Optional.empty();

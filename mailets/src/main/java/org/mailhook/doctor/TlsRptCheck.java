@@ -3,11 +3,15 @@ package org.mailhook.doctor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
+import org.mailhook.auth.dkim.TagList;
 import org.mailhook.doctor.DoctorDns.DnsFailure;
 
 /** The TLS-RPT record at {@code _smtp._tls.DOMAIN} (RFC 8460 3): version first, rua of mailto: or https: URIs. */
 final class TlsRptCheck {
+    static final String NOT_A_TAG_LIST = "not a tag=value list (a part without '=' or a tag given twice)";
+
     private final DoctorDns dns;
 
     TlsRptCheck(DoctorDns dns) {
@@ -40,12 +44,15 @@ final class TlsRptCheck {
 
     private static List<String> problems(String record) {
         List<String> problems = new ArrayList<>();
-        TagList tags = TagList.parse(record);
-        tags.error().ifPresent(problems::add);
-        if (!tags.firstTag().filter("v"::equals).isPresent() || !tags.get("v").filter("TLSRPTv1"::equals).isPresent()) {
+        Optional<TagList> parsed = TagList.parse(record);
+        if (parsed.isEmpty()) {
+            return List.of(NOT_A_TAG_LIST);
+        }
+        TagList tags = parsed.get();
+        if (!"v".equals(tags.firstTag()) || !"TLSRPTv1".equals(tags.get("v"))) {
             problems.add("v=TLSRPTv1 must come first");
         }
-        String rua = tags.get("rua").orElse("");
+        String rua = tags.getOrDefault("rua", "");
         if (rua.isEmpty()) {
             problems.add("rua= is missing");
         }

@@ -16,11 +16,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +36,7 @@ import org.mailhook.doctor.KnotDns.Zone;
 
 /**
  * {@code --probe} against loopback only: the zones point every MX and MTA-STS host at 127.0.0.1,
- * where the test runs a tiny SMTP responder (banner, EHLO, STARTTLS with a keytool-made certificate)
+ * where the test runs a tiny SMTP responder (banner, EHLO, STARTTLS with a self-signed certificate)
  * and an HTTPS server for the MTA-STS policies.
  */
 class DoctorProbeTest {
@@ -42,7 +47,7 @@ class DoctorProbeTest {
     @TempDir
     static Path dir;
     private static KnotDns knot;
-    private static TestCertificate certificate;
+    private static HeldCertificate certificate;
     private static X509TrustManager trust;
     private static SmtpResponder starttls;
     private static HttpsServer policyServer;
@@ -66,12 +71,12 @@ class DoctorProbeTest {
                 _mta-sts TXT "v=STSv1; id=1"
                 """, false),
             new Zone("0.0.127.in-addr.arpa", "1 PTR mx1.probe.example.com.\n", false)));
-        certificate = TestCertificate.create(dir, "mx", List.of("mx1.probe.example.com", "mx2.probe.example.com",
-            "mta-sts.probe.example.com", "mta-sts.stsmiss.example.com"), 365);
-        trust = TestCertificate.trusting(certificate);
-        starttls = new SmtpResponder(certificate.serverContext());
+        certificate = selfSigned("mx1.probe.example.com", "mx2.probe.example.com",
+            "mta-sts.probe.example.com", "mta-sts.stsmiss.example.com");
+        trust = new HandshakeCertificates.Builder().addTrustedCertificate(certificate.certificate()).build().trustManager();
+        starttls = new SmtpResponder(serverContext(certificate));
         policyServer = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-        policyServer.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+        policyServer.setHttpsConfigurator(new HttpsConfigurator(serverContext(certificate)));
         policyServer.createContext("/.well-known/mta-sts.txt", exchange -> {
             String host = exchange.getRequestHeaders().getFirst("Host").replaceFirst(":\\d+$", "");
             byte[] body = POLICIES.getOrDefault(host, "").getBytes(StandardCharsets.UTF_8);
@@ -82,6 +87,19 @@ class DoctorProbeTest {
             }
         });
         policyServer.start();
+    }
+
+    /** A self-signed certificate valid for a year from now, naming the hosts (the first also as CN). */
+    private static HeldCertificate selfSigned(String... names) {
+        HeldCertificate.Builder builder = new HeldCertificate.Builder().commonName(names[0]).duration(365, TimeUnit.DAYS);
+        for (String name : names) {
+            builder.addSubjectAlternativeName(name);
+        }
+        return builder.build();
+    }
+
+    private static SSLContext serverContext(HeldCertificate held) {
+        return new HandshakeCertificates.Builder().heldCertificate(held).build().sslContext();
     }
 
     @AfterAll
@@ -176,8 +194,7 @@ class DoctorProbeTest {
 
     @Test
     void certificateForAnotherNameFromAnUnknownIssuerWarns() throws Exception {
-        TestCertificate other = TestCertificate.create(dir, "other", List.of("other.example.net"), 365);
-        try (SmtpResponder wrong = new SmtpResponder(other.serverContext())) {
+        try (SmtpResponder wrong = new SmtpResponder(serverContext(selfSigned("other.example.net")))) {
             Report report = probe("probe.example.com", wrong.port());
 
             assertThat(report.findings("smtp.starttls")).allMatch(f -> f.status() == Status.PASS);

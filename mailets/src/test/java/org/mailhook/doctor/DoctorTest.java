@@ -66,7 +66,9 @@ class DoctorTest {
             s2026._domainkey TXT %s
             weak._domainkey TXT %s
             revoked._domainkey TXT "v=DKIM1; k=rsa; p="
-            """.formatted(dkimRecord(2048), dkimRecord(1024)), true));
+            ed._domainkey TXT "v=DKIM1; k=ed25519; p=%s"
+            dsa._domainkey TXT "v=DKIM1; k=dsa; p=AAAA"
+            """.formatted(dkimRecord(2048), dkimRecord(1024), ed25519Key()), true));
         zones.add(new Zone("2.0.192.in-addr.arpa", "25 PTR mx1.good.example.com.\n", false));
         zones.add(new Zone("100.51.198.in-addr.arpa", "25 PTR mx2.good.example.com.\n", false));
         zones.add(new Zone("8.b.d.0.1.0.0.2.ip6.arpa",
@@ -169,6 +171,12 @@ class DoctorTest {
             quoted.append(" \"").append(key, i, Math.min(key.length(), i + 200)).append('"');
         }
         return quoted.toString();
+    }
+
+    /** RFC 8463 publishes the raw 32-byte key: the tail of the JDK's SubjectPublicKeyInfo encoding. */
+    private static String ed25519Key() throws Exception {
+        byte[] spki = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded();
+        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length));
     }
 
     private static String ptr(String address, String name) throws Exception {
@@ -416,13 +424,16 @@ class DoctorTest {
 
     @Test
     void dkimSelectorsAreJudgedByKey() throws Exception {
-        Report report = examine(new DoctorRequest("good.example.com", List.of(), List.of("weak", "revoked", "absent"), false));
+        Report report = examine(new DoctorRequest("good.example.com", List.of(), List.of("weak", "revoked", "absent", "ed", "dsa"), false));
 
         assertThat(report.findings("dkim.key")).extracting(Finding::subject, Finding::status, Finding::message).containsExactly(
             org.assertj.core.groups.Tuple.tuple("weak._domainkey.good.example.com", Status.WARN, "RSA key of 1024 bits is weak"),
             org.assertj.core.groups.Tuple.tuple("revoked._domainkey.good.example.com", Status.FAIL, "the key is revoked (empty p=)"),
             org.assertj.core.groups.Tuple.tuple("absent._domainkey.good.example.com", Status.FAIL,
-                "no DKIM key record: signatures with this selector fail"));
+                "no DKIM key record: signatures with this selector fail"),
+            org.assertj.core.groups.Tuple.tuple("ed._domainkey.good.example.com", Status.PASS, "ed25519 key present"),
+            org.assertj.core.groups.Tuple.tuple("dsa._domainkey.good.example.com", Status.FAIL,
+                "unusable DKIM record: unknown key type dsa"));
     }
 
     @Test

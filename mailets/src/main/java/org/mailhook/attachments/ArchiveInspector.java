@@ -46,6 +46,7 @@ final class ArchiveInspector {
     void zip(byte[] content, String path, int depth, Inspection inspection) {
         try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(content)).get()) {
             boolean ooxml = zip.getEntry(OOXML_CONTENT_TYPES) != null;
+            boolean openDocument = zip.getEntry("mimetype") != null && zip.getEntry("META-INF/manifest.xml") != null;
             Enumeration<ZipArchiveEntry> entries = zip.getEntriesInPhysicalOrder();
             while (entries.hasMoreElements() && !inspection.stopped()) {
                 ZipArchiveEntry entry = entries.nextElement();
@@ -58,6 +59,9 @@ final class ArchiveInspector {
                 }
                 if (ooxml) {
                     checkOoxmlPart(entry.getName(), path, inspection);
+                }
+                if (openDocument) {
+                    checkOpenDocumentPart(entry.getName(), path, inspection);
                 }
                 checkLocalHeaderName(content, entry, path, inspection);
                 if (entry.getGeneralPurposeBit().usesEncryption() || entry.getMethod() == ZipMethod.AES_ENCRYPTED.getCode()) {
@@ -173,6 +177,14 @@ final class ArchiveInspector {
             inspection.add(new Finding(Reason.OFFICE_MACRO, path, "OOXML part " + name + " holds a VBA project"));
         } else if (lower.startsWith("xl/macrosheets/")) {
             inspection.add(new Finding(Reason.OFFICE_MACRO, path, "OOXML part " + name + " is an Excel 4.0 macro sheet"));
+        }
+    }
+
+    /** LibreOffice/OpenOffice keep Basic macro modules under Basic/LIBRARY/MODULE.xml (the two index files alone are no macro). */
+    private static void checkOpenDocumentPart(String name, String path, Inspection inspection) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("basic/") && lower.endsWith(".xml") && !lower.endsWith("/script-lc.xml") && !lower.endsWith("/script-lb.xml")) {
+            inspection.add(new Finding(Reason.OFFICE_MACRO, path, "OpenDocument part " + name + " is a Basic macro module"));
         }
     }
 

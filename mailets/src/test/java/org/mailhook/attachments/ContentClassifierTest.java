@@ -195,6 +195,19 @@ class ContentClassifierTest {
     }
 
     @Test
+    void openDocumentBasicMacros() {
+        Map<String, byte[]> odt = new LinkedHashMap<>();
+        odt.put("mimetype", Samples.text("application/vnd.oasis.opendocument.text"));
+        odt.put("META-INF/manifest.xml", Samples.text("<manifest:manifest/>"));
+        odt.put("content.xml", Samples.text("<office:document-content/>"));
+        odt.put("Basic/script-lc.xml", Samples.text("<library:libraries/>"));
+        odt.put("Basic/Standard/script-lb.xml", Samples.text("<library:library/>"));
+        assertThat(reasons(classifier.classify("letter.odt", null, Samples.zip(odt)))).isEmpty();
+        odt.put("Basic/Standard/Module1.xml", Samples.text("<script:module>Sub Main : Shell(\"calc\") : End Sub</script:module>"));
+        assertThat(reasons(classifier.classify("letter.odt", null, Samples.zip(odt)))).containsExactly(Reason.OFFICE_MACRO);
+    }
+
+    @Test
     void msiByItsOleClassId() {
         assertThat(reasons(classifier.classify("update.doc", null, Samples.msiInstaller()))).contains(Reason.EXECUTABLE);
     }

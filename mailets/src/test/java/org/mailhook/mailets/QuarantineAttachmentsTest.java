@@ -74,7 +74,7 @@ class QuarantineAttachmentsTest {
     }
 
     private static JsonNode security(Mail mail) throws Exception {
-        String json = mail.getAttribute(QuarantineAttachments.SECURITY).orElseThrow().getValue().value().toString();
+        String json = MailAttributes.string(mail, MailAttributes.SECURITY).orElseThrow();
         return new ObjectMapper().readTree(json);
     }
 
@@ -115,7 +115,7 @@ class QuarantineAttachmentsTest {
         assertThat(bytes(stored)).isEqualTo(original);
         assertThat(stored.getState()).isEqualTo("transport");
         assertThat(stored.getAttribute(QuarantineAttachments.QUARANTINE)).isPresent();
-        assertThat(SecuritySummary.parse(stored.getAttribute(QuarantineAttachments.SECURITY).orElseThrow().getValue().value().toString())
+        assertThat(SecuritySummary.parse(MailAttributes.string(stored, MailAttributes.SECURITY).orElseThrow())
             .orElseThrow().verdict()).isEqualTo(Verdict.DANGEROUS);
     }
 
@@ -144,7 +144,7 @@ class QuarantineAttachmentsTest {
 
         Mail stored = files.select(MailRepositoryUrl.from(REPOSITORY)).retrieve(new MailKey("file-1"));
         assertThat(bytes(stored)).isEqualTo(original);
-        assertThat(stored.getAttribute(QuarantineAttachments.QUARANTINE).orElseThrow().getValue().value().toString()).contains("\"executable\"");
+        assertThat(MailAttributes.string(stored, QuarantineAttachments.QUARANTINE).orElseThrow()).contains("\"executable\"");
         try (Stream<Path> written = Files.walk(jamesHome)) {
             assertThat(written.map(Path::toString)).anyMatch(name -> name.contains("quarantine"));
         }

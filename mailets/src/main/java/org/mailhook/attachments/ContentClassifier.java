@@ -77,7 +77,7 @@ public final class ContentClassifier {
         MediaType magic = detectByContent(content);
         MediaType byName = detectByName(filename, declaredType);
         checkContent(content, magic, path, inspection);
-        if (isA(magic, RISKY_TYPES) && !byName.equals(OCTET_STREAM) && !consistent(byName, magic)) {
+        if ((isA(magic, RISKY_TYPES) || isExecutable(magic)) && !byName.equals(OCTET_STREAM) && !consistent(byName, magic)) {
             inspection.add(new Finding(Reason.TYPE_MISMATCH, path, "content is " + magic + " but the name or declared type says " + byName));
         }
         if (inspection.stopped()) {
@@ -100,7 +100,7 @@ public final class ContentClassifier {
         if (isEicar(content)) {
             inspection.add(new Finding(Reason.VIRUS, path, "EICAR-Test-File (built-in check)"));
         }
-        if (isA(magic, EXECUTABLE_TYPES)) {
+        if (isExecutable(magic)) {
             inspection.add(new Finding(Reason.EXECUTABLE, path, "content is " + magic));
         } else if (startsWith(content, LNK_HEADER)) {
             inspection.add(new Finding(Reason.EXECUTABLE, path, "content is a Windows shortcut (.lnk)"));
@@ -112,6 +112,11 @@ public final class ContentClassifier {
         } else if (isA(magic, types("text/html")) && asciiHead(content, 64 * 1024).toLowerCase(Locale.ROOT).contains("<hta:application")) {
             inspection.add(new Finding(Reason.SCRIPT, path, "HTML application (HTA)"));
         }
+    }
+
+    /** Tika's Mach-O kinds (executable, dylib, bundle ...) are separate types without a common parent. */
+    private boolean isExecutable(MediaType magic) {
+        return isA(magic, EXECUTABLE_TYPES) || magic.getSubtype().startsWith("x-mach-o");
     }
 
     private boolean isContainer(MediaType magic, byte[] content) {

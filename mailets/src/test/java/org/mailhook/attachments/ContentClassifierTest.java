@@ -35,6 +35,16 @@ class ContentClassifierTest {
     }
 
     @Test
+    void machOJavaClassAndShortcutAreExecutables() {
+        byte[] machO64 = {(byte) 0xCF, (byte) 0xFA, (byte) 0xED, (byte) 0xFE, 7, 0, 0, 1, 3, 0, 0, 0, 2, 0, 0, 0};
+        byte[] javaClass = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61, 0, 10};
+        byte[] shortcut = {0x4C, 0, 0, 0, 0x01, 0x14, 0x02, 0, 0, 0, 0, 0, (byte) 0xC0, 0, 0, 0, 0, 0, 0, 0x46, 0, 0};
+        assertThat(reasons(classifier.classify("tool", null, machO64))).contains(Reason.EXECUTABLE);
+        assertThat(reasons(classifier.classify("Main.dat", null, javaClass))).contains(Reason.EXECUTABLE);
+        assertThat(reasons(classifier.classify("photo.dat", null, shortcut))).contains(Reason.EXECUTABLE);
+    }
+
+    @Test
     void blockedAndDoubleExtensions() {
         assertThat(reasons(classifier.classify("invoice.pdf.exe", null, Samples.text("hello"))))
             .containsExactlyInAnyOrder(Reason.BLOCKED_EXTENSION, Reason.DOUBLE_EXTENSION);

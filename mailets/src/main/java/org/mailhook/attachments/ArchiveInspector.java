@@ -23,7 +23,7 @@ import org.apache.tika.mime.MediaType;
 /**
  * Opens zip (and OOXML), gzip, bzip2 and tar with commons-compress: every entry is classified again
  * (so names, executables and nested archives are caught at any depth), encrypted entries are flagged,
- * and all reading goes through {@link Inspection#readBounded}, so no bomb is ever expanded past the limits.
+ * and all reading goes through {@link Inspection#readEntry}, so no bomb is ever expanded past the limits.
  */
 final class ArchiveInspector {
     private static final MediaType GZIP = MediaType.parse("application/gzip");
@@ -78,7 +78,7 @@ final class ArchiveInspector {
                 }
                 byte[] data;
                 try (InputStream in = zip.getInputStream(entry)) {
-                    data = inspection.readBounded(in, entry.getCompressedSize(), entryPath);
+                    data = inspection.readEntry(in, entry.getCompressedSize(), entryPath, classifier::mustOpen);
                 }
                 if (data == null) {
                     return;
@@ -155,7 +155,7 @@ final class ArchiveInspector {
                     classifier.inspect(entry.getName(), null, new byte[0], entryPath, depth + 1, inspection);
                     continue;
                 }
-                byte[] data = inspection.readBounded(zip, entry.getCompressedSize(), entryPath);
+                byte[] data = inspection.readEntry(zip, entry.getCompressedSize(), entryPath, classifier::mustOpen);
                 if (data == null) {
                     return;
                 }
@@ -205,7 +205,7 @@ final class ArchiveInspector {
                 if (!inspection.countEntry(innerPath)) {
                     return;
                 }
-                data = inspection.readBounded(in, content.length, innerPath);
+                data = inspection.readEntry(in, content.length, innerPath, classifier::mustOpen);
                 if (data != null) {
                     classifier.inspect(innerName, null, data, innerPath, depth + 1, inspection);
                 }
@@ -230,7 +230,7 @@ final class ArchiveInspector {
                 if (!inspection.countEntry(entryPath) || !inspection.acceptDeclared(entryPath, entry.getSize(), -1)) {
                     return;
                 }
-                byte[] data = inspection.readBounded(tar, -1, entryPath);
+                byte[] data = inspection.readEntry(tar, -1, entryPath, classifier::mustOpen);
                 if (data == null) {
                     return;
                 }

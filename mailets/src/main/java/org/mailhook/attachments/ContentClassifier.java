@@ -119,6 +119,11 @@ public final class ContentClassifier {
         return isA(magic, EXECUTABLE_TYPES) || magic.getSubtype().startsWith("x-mach-o");
     }
 
+    /** Whether content starting with {@code head} is a container the classifier opens (so it needs all of it). */
+    boolean mustOpen(byte[] head) {
+        return isContainer(detectByContent(head), head);
+    }
+
     private boolean isContainer(MediaType magic, byte[] content) {
         return isA(magic, ZIP_TYPES) || isA(magic, UNINSPECTABLE_TYPES) || ArchiveInspector.isCompressedOrTar(magic)
             || isOle(magic) || startsWith(content, TNEF_SIGNATURE) || isA(magic, types("application/pdf"));

@@ -89,6 +89,20 @@ class ContentClassifierTest {
     }
 
     @Test
+    void htmlSmugglingIsCaughtAndOrdinaryScriptsAreNot() {
+        String smuggler = "<html><body><script>var b = atob('TVqQAAMAAAAEAAAA');var a = new Uint8Array(b.length);"
+            + "var f = new Blob([a], {type: 'application/octet-stream'}); var l = document.createElement('a');"
+            + "l.href = URL.createObjectURL(f); l.download = 'invoice.iso'; l.click();</script></body></html>";
+        Classification result = classifier.classify("invoice.html", "text/html", Samples.text(smuggler));
+        assertThat(reasons(result)).containsExactly(Reason.HTML_SMUGGLING);
+        String ordinary = "<html><head><script>document.addEventListener('DOMContentLoaded', () => console.log('hi'));</script></head>"
+            + "<body>Newsletter</body></html>";
+        assertThat(reasons(classifier.classify("newsletter.html", "text/html", Samples.text(ordinary)))).isEmpty();
+        String svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>var d = atob('UEsDBA=='); saveAs(new Blob([d]));</script></svg>";
+        assertThat(reasons(classifier.classify("logo.svg", "image/svg+xml", Samples.text(svg)))).containsExactly(Reason.HTML_SMUGGLING);
+    }
+
+    @Test
     void zipContainingAnExe() {
         Classification result = classifier.classify("docs.zip", "application/zip", Samples.zip("setup.exe", Samples.peExecutable()));
         assertThat(result.findings()).extracting(Finding::reason, Finding::path)

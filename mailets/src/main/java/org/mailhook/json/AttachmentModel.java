@@ -1,0 +1,24 @@
+package org.mailhook.json;
+
+/** One attachment: a MIME leaf that is not body text, or a file unpacked from uuencode or TNEF. */
+final class AttachmentModel {
+    static final String SOURCE_MIME = "mime";
+    static final String SOURCE_UUENCODE = "uuencode";
+    static final String SOURCE_TNEF = "tnef";
+
+    String partId;
+    String parentPartId;
+    String source = SOURCE_MIME;
+    String filename;
+    String contentType;
+    String charset;
+    String disposition;
+    String contentId;
+    String description;
+    long size;
+    String sha256;
+    /** The decoded bytes when they fit the inline limit, else null (the document carries a contentRef). */
+    byte[] content;
+    MessageModel message;
+    CalendarInvite calendar;
+}

@@ -1,0 +1,145 @@
+package org.mailhook.json;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns declared charset labels into JDK charsets and bytes into text. Labels are mapped the way
+ * mail clients treat them in practice: a legacy label means its Windows superset (ISO-8859-1 is read
+ * as windows-1252, GB2312 as GBK, EUC-KR / ks_c_5601-1987 as windows-949, Shift_JIS as windows-31j),
+ * because senders routinely use the superset's extra characters under the narrower name.
+ */
+final class Charsets {
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+        Map.entry("iso-8859-1", "windows-1252"), Map.entry("iso8859-1", "windows-1252"),
+        Map.entry("latin1", "windows-1252"), Map.entry("l1", "windows-1252"),
+        Map.entry("iso_8859-1", "windows-1252"), Map.entry("cp1252", "windows-1252"),
+        Map.entry("gb2312", "GBK"), Map.entry("gb_2312-80", "GBK"), Map.entry("euc-cn", "GBK"),
+        Map.entry("x-gbk", "GBK"), Map.entry("cn-gb", "GBK"), Map.entry("csgb2312", "GBK"),
+        Map.entry("ks_c_5601-1987", "x-windows-949"), Map.entry("ks_c_5601", "x-windows-949"),
+        Map.entry("ksc5601", "x-windows-949"), Map.entry("euc-kr", "x-windows-949"),
+        Map.entry("x-euc-kr", "x-windows-949"), Map.entry("cp949", "x-windows-949"),
+        Map.entry("shift_jis", "windows-31j"), Map.entry("shift-jis", "windows-31j"),
+        Map.entry("sjis", "windows-31j"), Map.entry("x-sjis", "windows-31j"), Map.entry("ms_kanji", "windows-31j"),
+        Map.entry("iso-8859-8-i", "ISO-8859-8"), Map.entry("iso-8859-6-i", "ISO-8859-6"),
+        Map.entry("tis-620", "x-windows-874"), Map.entry("windows-874", "x-windows-874"),
+        Map.entry("utf8", "UTF-8"), Map.entry("big5-hkscs", "Big5-HKSCS"));
+
+    /** Header encoded words use the same supersets (mime4j resolves the label, then this map). */
+    static final Map<Charset, Charset> OVERRIDES = Map.of(
+        StandardCharsets.ISO_8859_1, WINDOWS_1252,
+        Charset.forName("GB2312"), Charset.forName("GBK"),
+        Charset.forName("EUC-KR"), Charset.forName("x-windows-949"),
+        Charset.forName("Shift_JIS"), Charset.forName("windows-31j"));
+
+    private Charsets() {
+    }
+
+    /**
+     * The charset for a declared label, or null when the label is absent, ASCII (which says nothing
+     * useful about 8-bit bytes) or unknown to the JDK.
+     */
+    static Charset lookup(String label) {
+        if (label == null) {
+            return null;
+        }
+        String name = label.trim().replace("\"", "").replace("'", "").toLowerCase(Locale.ROOT);
+        if (name.isEmpty() || name.equals("us-ascii") || name.equals("ascii") || name.equals("ansi_x3.4-1968")
+            || name.equals("us_ascii") || name.equals("default")) {
+            return null;
+        }
+        name = ALIASES.getOrDefault(name, name);
+        try {
+            return Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static boolean isKnownOrAscii(String label) {
+        return label == null || lookup(label) != null || label.trim().replace("\"", "").toLowerCase(Locale.ROOT)
+            .matches("us-ascii|ascii|ansi_x3\\.4-1968|us_ascii|default|");
+    }
+
+    /**
+     * Decodes bytes in the declared charset. Without a usable label the bytes are read as UTF-8 when
+     * they are valid UTF-8, else as windows-1252, so 8-bit text is never lost to replacement characters.
+     */
+    static String decode(byte[] bytes, int length, String label) {
+        Charset charset = lookup(label);
+        if (charset != null) {
+            return new String(bytes, 0, length, charset);
+        }
+        return decodeUnlabelled(bytes, length);
+    }
+
+    /** Text of a body part and whether the declared charset had to be overridden. */
+    record Decoded(String text, String overriddenBy) {
+    }
+
+    private static final java.util.regex.Pattern META_CHARSET = java.util.regex.Pattern.compile(
+        "(?i)<meta[^>]{0,200}?charset\\s*=\\s*[\"']?([A-Za-z0-9_.:-]{1,40})");
+
+    /**
+     * Decodes a body part. Two repairs for what senders get wrong: HTML without a MIME charset uses its
+     * {@code <meta charset>}; and bytes declared in a legacy charset that are valid, non-ASCII UTF-8 are
+     * read as UTF-8 (mislabelled UTF-8 is common, while legacy text that happens to be valid UTF-8 is rare).
+     */
+    static Decoded decodeBody(byte[] bytes, int length, String label, boolean html) {
+        String declared = label;
+        if (declared == null && html) {
+            java.util.regex.Matcher meta = META_CHARSET.matcher(
+                new String(bytes, 0, Math.min(length, 2048), StandardCharsets.ISO_8859_1));
+            if (meta.find()) {
+                declared = meta.group(1);
+            }
+        }
+        Charset charset = lookup(declared);
+        if (charset == null) {
+            return new Decoded(decodeUnlabelled(bytes, length), null);
+        }
+        String name = charset.name().toUpperCase(Locale.ROOT);
+        if (!name.startsWith("UTF-") && !name.contains("2022") && !isAscii(bytes, length)) {
+            String utf8 = strictUtf8(bytes, length);
+            if (utf8 != null) {
+                return new Decoded(utf8, "UTF-8");
+            }
+        }
+        return new Decoded(new String(bytes, 0, length, charset), null);
+    }
+
+    private static String strictUtf8(byte[] bytes, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    static String decodeUnlabelled(byte[] bytes, int length) {
+        if (isAscii(bytes, length)) {
+            return new String(bytes, 0, length, StandardCharsets.US_ASCII);
+        }
+        String utf8 = strictUtf8(bytes, length);
+        return utf8 != null ? utf8 : new String(bytes, 0, length, WINDOWS_1252);
+    }
+
+    private static boolean isAscii(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,242 @@
+package org.mailhook.json;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.mailhook.json.HeaderValues.EmailAddress;
+
+/** Writes the {@code mailhook.message.v1} document with Jackson's streaming generator. */
+final class DocumentWriter {
+    private DocumentWriter() {
+    }
+
+    record Document(String id, Instant receivedAt, Envelope envelope, MessageModel message, long rawSize,
+                    String rawSha256, Map<String, JsonNode> extraSections, Problems problems) {
+    }
+
+    static void write(JsonGenerator json, Document document) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("schema", MessageParser.SCHEMA);
+        json.writeStringField("id", document.id());
+        json.writeStringField("receivedAt", document.receivedAt().toString());
+        writeEnvelope(json, document.envelope());
+        writeMessage(json, document.message(), true);
+        json.writeObjectFieldStart("raw");
+        json.writeNumberField("size", document.rawSize());
+        json.writeStringField("sha256", document.rawSha256());
+        json.writeEndObject();
+        for (Map.Entry<String, JsonNode> section : document.extraSections().entrySet()) {
+            json.writeFieldName(section.getKey());
+            json.writeTree(section.getValue());
+        }
+        json.writeObjectFieldStart("parse");
+        writeProblems(json, "errors", document.problems().errors());
+        writeProblems(json, "warnings", document.problems().warnings());
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    private static void writeEnvelope(JsonGenerator json, Envelope envelope) throws IOException {
+        json.writeObjectFieldStart("envelope");
+        json.writeStringField("mailFrom", envelope.mailFrom());
+        json.writeArrayFieldStart("rcptTo");
+        for (String rcpt : envelope.rcptTo()) {
+            json.writeString(rcpt);
+        }
+        json.writeEndArray();
+        json.writeStringField("remoteAddress", envelope.remoteAddress());
+        json.writeStringField("remoteHost", envelope.remoteHost());
+        json.writeStringField("helo", envelope.helo());
+        json.writeEndObject();
+    }
+
+    /** The message fields, shared by the mail itself and every attached message. */
+    private static void writeMessage(JsonGenerator json, MessageModel message, boolean top) throws IOException {
+        json.writeStringField("messageId", message.messageId);
+        json.writeStringField("inReplyTo", message.inReplyTo);
+        writeStrings(json, "references", message.references);
+        json.writeStringField("date", message.date == null ? null : message.date.toString());
+        json.writeStringField("subject", message.subject);
+        for (String field : MessageModel.ADDRESS_ORDER) {
+            json.writeArrayFieldStart(field);
+            for (EmailAddress address : message.addresses(field)) {
+                json.writeStartObject();
+                json.writeStringField("name", address.name());
+                json.writeStringField("address", address.address());
+                if (address.group() != null) {
+                    json.writeStringField("group", address.group());
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        json.writeArrayFieldStart("headers");
+        for (MessageModel.Header header : message.headers) {
+            json.writeStartObject();
+            json.writeStringField("name", header.name());
+            json.writeStringField("value", header.value());
+            json.writeStringField("raw", header.raw());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        Bodies bodies = Bodies.of(message);
+        json.writeStringField("text", bodies.text());
+        json.writeStringField("html", bodies.html());
+        json.writeStringField("strippedText", bodies.text() == null ? null : ReplyText.strip(bodies.text()));
+        json.writeArrayFieldStart("bodyParts");
+        for (MessageModel.BodyPart part : message.bodyParts) {
+            json.writeStartObject();
+            json.writeStringField("partId", part.partId());
+            json.writeStringField("contentType", part.contentType());
+            json.writeStringField("charset", part.charset());
+            json.writeBooleanField("truncated", part.truncated());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("attachments");
+        for (AttachmentModel attachment : message.attachments) {
+            writeAttachment(json, attachment);
+        }
+        json.writeEndArray();
+        if (top) {
+            json.writeArrayFieldStart("calendar");
+            writeInvites(json, message);
+            json.writeEndArray();
+        }
+    }
+
+    private static void writeInvites(JsonGenerator json, MessageModel message) throws IOException {
+        for (AttachmentModel attachment : message.attachments) {
+            if (attachment.calendar != null) {
+                writeInvite(json, attachment.partId, attachment.calendar);
+            }
+            if (attachment.message != null) {
+                writeInvites(json, attachment.message);
+            }
+        }
+    }
+
+    private static void writeAttachment(JsonGenerator json, AttachmentModel attachment) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("partId", attachment.partId);
+        if (attachment.parentPartId != null) {
+            json.writeStringField("parentPartId", attachment.parentPartId);
+        }
+        json.writeStringField("source", attachment.source);
+        json.writeStringField("filename", attachment.filename);
+        json.writeStringField("contentType", attachment.contentType);
+        if (attachment.charset != null) {
+            json.writeStringField("charset", attachment.charset);
+        }
+        json.writeStringField("disposition", attachment.disposition);
+        json.writeStringField("contentId", attachment.contentId);
+        if (attachment.description != null) {
+            json.writeStringField("description", attachment.description);
+        }
+        json.writeNumberField("size", attachment.size);
+        json.writeStringField("sha256", attachment.sha256);
+        if (attachment.content != null) {
+            json.writeFieldName("content");
+            json.writeBinary(attachment.content);
+        } else {
+            json.writeStringField("contentRef", "attachments/" + attachment.partId);
+        }
+        if (attachment.calendar != null) {
+            json.writeFieldName("calendar");
+            writeInvite(json, attachment.partId, attachment.calendar);
+        }
+        if (attachment.message != null) {
+            json.writeObjectFieldStart("message");
+            writeMessage(json, attachment.message, false);
+            json.writeEndObject();
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeInvite(JsonGenerator json, String partId, CalendarInvite invite) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("partId", partId);
+        json.writeStringField("method", invite.method());
+        json.writeStringField("uid", invite.uid());
+        json.writeStringField("summary", invite.summary());
+        json.writeStringField("description", invite.description());
+        json.writeStringField("location", invite.location());
+        json.writeStringField("start", invite.start());
+        json.writeStringField("end", invite.end());
+        json.writeStringField("timeZone", invite.timeZone());
+        json.writeStringField("status", invite.status());
+        if (invite.sequence() == null) {
+            json.writeNullField("sequence");
+        } else {
+            json.writeNumberField("sequence", invite.sequence());
+        }
+        json.writeFieldName("organizer");
+        writePerson(json, invite.organizer());
+        json.writeArrayFieldStart("attendees");
+        for (CalendarInvite.Person attendee : invite.attendees()) {
+            writePerson(json, attendee);
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void writePerson(JsonGenerator json, CalendarInvite.Person person) throws IOException {
+        if (person == null) {
+            json.writeNull();
+            return;
+        }
+        json.writeStartObject();
+        json.writeStringField("name", person.name());
+        json.writeStringField("address", person.address());
+        json.writeStringField("role", person.role());
+        json.writeStringField("status", person.status());
+        if (person.rsvp() == null) {
+            json.writeNullField("rsvp");
+        } else {
+            json.writeBooleanField("rsvp", person.rsvp());
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeProblems(JsonGenerator json, String field, List<Problems.Problem> problems) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (Problems.Problem problem : problems) {
+            json.writeStartObject();
+            json.writeStringField("code", problem.code());
+            json.writeStringField("message", problem.message());
+            json.writeStringField("partId", problem.partId());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeStrings(JsonGenerator json, String field, List<String> values) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
+    }
+
+    /**
+     * The text and HTML of a message: every inline text/plain part joined into {@code text}, every
+     * text/html part into {@code html}; without any text/plain part, {@code text} is the HTML's text.
+     */
+    record Bodies(String text, String html) {
+        static Bodies of(MessageModel message) {
+            List<String> plain = new ArrayList<>();
+            List<String> html = new ArrayList<>();
+            for (MessageModel.BodyPart part : message.bodyParts) {
+                (part.contentType().equals("text/html") ? html : plain).add(part.content());
+            }
+            String htmlText = html.isEmpty() ? null : String.join("\n", html);
+            String text = !plain.isEmpty() ? String.join("\n", plain) : htmlText == null ? null : HtmlText.of(htmlText);
+            return new Bodies(text, htmlText);
+        }
+    }
+}

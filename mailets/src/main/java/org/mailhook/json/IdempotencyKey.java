@@ -1,0 +1,96 @@
+package org.mailhook.json;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The idempotency key ({@code id}) of a mail, recipe {@code mh1}:
+ * <pre>
+ *   id = "mh1_" + hex(SHA-256(
+ *          "mailhook-id-v1\n"
+ *          + for each top-level header field, in order, whose name is one of KEY_HEADERS:
+ *              lowercase(name) + ":" + value unfolded, runs of blanks collapsed to one space, trimmed + "\n"
+ *          + "\n"
+ *          + SHA-256(body)))[0..32)
+ * </pre>
+ * where {@code body} is the raw bytes after the header/body separator with every CR removed and trailing
+ * line breaks dropped. Only origination and content headers count: trace and relay headers
+ * (Received, Return-Path, Delivered-To, Authentication-Results, ARC-*, DKIM-Signature, X-* scanner
+ * stamps ...) differ between two arrivals of the same mail and are left out, as is the SMTP envelope.
+ * Message-ID counts when present but is not needed: date, addresses, subject and body make the key.
+ */
+final class IdempotencyKey {
+    static final Set<String> KEY_HEADERS = Set.of("from", "sender", "reply-to", "to", "cc", "date", "subject",
+        "message-id", "in-reply-to", "references", "mime-version", "content-type", "content-transfer-encoding",
+        "content-disposition");
+
+    private IdempotencyKey() {
+    }
+
+    static String of(List<MessageModel.Header> headers, byte[] bodyDigest) {
+        MessageDigest digest = MeasuredStream.newSha256();
+        digest.update("mailhook-id-v1\n".getBytes(StandardCharsets.UTF_8));
+        for (MessageModel.Header header : headers) {
+            String name = header.name().strip().toLowerCase(Locale.ROOT);
+            if (KEY_HEADERS.contains(name)) {
+                String value = header.raw().replaceAll("[\\r\\n]+", "").replaceAll("[ \\t]+", " ").strip();
+                digest.update((name + ":" + value + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        digest.update((byte) '\n');
+        digest.update(bodyDigest);
+        return "mh1_" + HexFormat.of().formatHex(digest.digest(), 0, 16);
+    }
+
+    /**
+     * Hashes the canonical body while the raw mail streams past: waits for the first empty line, then
+     * hashes bytes with CRs removed, holding back line breaks until more content follows.
+     */
+    static final class BodyDigest {
+        private final MessageDigest digest = MeasuredStream.newSha256();
+        private final byte[] out = new byte[8192];
+        private int outLength;
+        private boolean inBody;
+        private int lineLength;
+        private long pendingBreaks;
+
+        void update(byte[] buffer, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                byte b = buffer[i];
+                if (!inBody) {
+                    if (b == '\n') {
+                        inBody = lineLength == 0;
+                        lineLength = 0;
+                    } else if (b != '\r') {
+                        lineLength++;
+                    }
+                } else if (b == '\n') {
+                    pendingBreaks++;
+                } else if (b != '\r') {
+                    for (; pendingBreaks > 0; pendingBreaks--) {
+                        put((byte) '\n');
+                    }
+                    put(b);
+                }
+            }
+        }
+
+        private void put(byte b) {
+            if (outLength == out.length) {
+                digest.update(out, 0, outLength);
+                outLength = 0;
+            }
+            out[outLength++] = b;
+        }
+
+        byte[] finish() {
+            digest.update(out, 0, outLength);
+            outLength = 0;
+            return digest.digest();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.mailhook.json;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.mailhook.json.HeaderValues.EmailAddress;
+
+/** What the parser found in one message (the mail itself or an attached message/rfc822). */
+final class MessageModel {
+    /** The address headers in document order, by their JSON names. */
+    static final Map<String, String> ADDRESS_FIELDS = Map.of(
+        "from", "from", "sender", "sender", "reply-to", "replyTo", "to", "to", "cc", "cc", "bcc", "bcc");
+    static final List<String> ADDRESS_ORDER = List.of("from", "sender", "replyTo", "to", "cc", "bcc");
+
+    record Header(String name, String value, String raw) {
+    }
+
+    record BodyPart(String partId, String contentType, String charset, String content, boolean truncated) {
+    }
+
+    final List<Header> headers = new ArrayList<>();
+    String messageId;
+    String inReplyTo;
+    List<String> references = List.of();
+    Instant date;
+    String subject;
+    final Map<String, List<EmailAddress>> addresses = new LinkedHashMap<>();
+    final List<BodyPart> bodyParts = new ArrayList<>();
+    final List<AttachmentModel> attachments = new ArrayList<>();
+
+    List<EmailAddress> addresses(String jsonName) {
+        return addresses.getOrDefault(jsonName, List.of());
+    }
+
+    /** Attachments of this message and of the messages attached to it, depth first. */
+    int attachmentCountDeep() {
+        int count = attachments.size();
+        for (AttachmentModel attachment : attachments) {
+            if (attachment.message != null) {
+                count += attachment.message.attachmentCountDeep();
+            }
+        }
+        return count;
+    }
+}

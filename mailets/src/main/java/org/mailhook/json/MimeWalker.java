@@ -1,0 +1,508 @@
+package org.mailhook.json;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.stream.BodyDescriptor;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.RecursionMode;
+import org.mailhook.json.HeaderValues.EmailAddress;
+
+/**
+ * Walks one MIME message with mime4j's pull parser and fills a {@link MessageModel}. Each leaf is read
+ * once, as a stream: hashed while decoded, kept only up to the limits. Attached messages are walked
+ * recursively on their decoded stream. Part ids follow IMAP (RFC 3501) section numbers: "1", "2.1" ...
+ * One walker serves one mail; its counters enforce the limits across nested messages.
+ */
+final class MimeWalker {
+    private final ParseOptions options;
+    private final Problems problems;
+    private final MimeConfig config;
+    private int entities;
+    private long textBytes;
+    private String currentPartId;
+
+    /** Where the decoded bytes of one part go while walking, for {@link AttachmentExtractor}. */
+    record Target(String partId, OutputStream out) {
+    }
+
+    private final Target target;
+
+    MimeWalker(ParseOptions options, Problems problems) {
+        this(options, problems, null);
+    }
+
+    MimeWalker(ParseOptions options, Problems problems, Target target) {
+        this.options = options;
+        this.problems = problems;
+        this.target = target;
+        this.config = MimeConfig.custom()
+            .setStrictParsing(false)
+            .setMaxLineLen(options.maxHeaderBytes())
+            .setMaxHeaderLen(options.maxHeaderBytes())
+            .setMaxHeaderCount(-1)
+            .setMaxContentLen(-1)
+            .build();
+    }
+
+    /** One MIME entity being read: its header fields and, for a multipart, how many children it has. */
+    private static final class Entity {
+        final String id;
+        final boolean root;
+        final int depth;
+        final List<Field> fields = new ArrayList<>();
+        int headerBytes;
+        int children;
+        byte[] preamble;
+        boolean headerLimitReported;
+
+        Entity(String id, boolean root, int depth) {
+            this.id = id;
+            this.root = root;
+            this.depth = depth;
+        }
+
+        String childId() {
+            children++;
+            return root ? (id.isEmpty() ? "" : id + ".") + children : id + "." + children;
+        }
+
+        String bodyId() {
+            return root ? (id.isEmpty() ? "1" : id + ".1") : id;
+        }
+
+        Field field(String lowerCaseName) {
+            for (Field field : fields) {
+                if (field.getNameLowerCase().equals(lowerCaseName)) {
+                    return field;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Reads a message from {@code in} (which the caller drains and closes).
+     *
+     * @param prefix the part id of the message/rfc822 part this message is attached as, "" for the mail
+     */
+    MessageModel walk(InputStream in, String prefix, int depth) {
+        MessageModel message = new MessageModel();
+        MimeTokenStream tokens = new MimeTokenStream(config, monitor(), null);
+        tokens.setRecursionMode(RecursionMode.M_NO_RECURSE);
+        tokens.parse(in);
+        Deque<Entity> stack = new ArrayDeque<>();
+        try {
+            for (EntityState state = tokens.getState(); state != EntityState.T_END_OF_STREAM; state = tokens.next()) {
+                switch (state) {
+                    case T_START_MESSAGE -> {
+                        stack.push(new Entity(prefix, true, depth));
+                        currentPartId = prefix.isEmpty() ? null : prefix;
+                    }
+                    case T_START_BODYPART -> {
+                        Entity parent = stack.peek();
+                        Entity part = new Entity(parent.childId(), false, parent.depth + 1);
+                        stack.push(part);
+                        currentPartId = part.id;
+                        if (++entities > options.maxParts()) {
+                            problems.warning("limit.parts", "more than " + options.maxParts()
+                                + " MIME parts; the rest of the mail is not parsed", part.id);
+                            tokens.stop();
+                        }
+                    }
+                    case T_FIELD -> addField(stack.peek(), tokens.getField());
+                    case T_END_HEADER -> {
+                        if (stack.peek().root) {
+                            readHeaders(stack.peek(), message);
+                        }
+                    }
+                    case T_START_MULTIPART -> {
+                        if (stack.peek().depth >= options.maxDepth()) {
+                            problems.warning("limit.depth", "multiparts nested deeper than " + options.maxDepth()
+                                + "; the rest of the mail is not parsed", stack.peek().bodyId());
+                            tokens.stop();
+                        }
+                    }
+                    case T_BODY -> readLeaf(tokens, stack.peek(), message);
+                    case T_PREAMBLE -> stack.peek().preamble = readUpTo(tokens.getInputStream(), remainingText());
+                    case T_END_MULTIPART -> keepPreambleOfEmptyMultipart(stack.peek(), message);
+                    case T_END_BODYPART -> stack.pop();
+                    default -> {
+                        // preamble, epilogue, end of multipart / message: nothing to record
+                    }
+                }
+            }
+        } catch (MimeException e) {
+            problems.error("mime.unreadable", "the MIME structure could not be read past this point: " + e.getMessage(),
+                currentPartId);
+        } catch (IOException e) {
+            problems.error("io", "reading the mail failed: " + e.getMessage(), currentPartId);
+        }
+        return message;
+    }
+
+    private DecodeMonitor monitor() {
+        return new DecodeMonitor() {
+            @Override
+            public boolean warn(String text, String dummy) {
+                String lower = text.toLowerCase(Locale.ROOT);
+                if (lower.contains("lf without cr")) {
+                    return false; // bare LF line ends are how most stored mail looks; the raw stays as it is
+                } else if (lower.contains("ended prematurely") || lower.contains("unexpected end of headers")) {
+                    problems.error("mime.truncated", text, currentPartId);
+                } else if (lower.contains("invalid header")) {
+                    problems.error("header.invalid", text + " (a header line without a name was left out)", currentPartId);
+                } else if (lower.contains("obsolete header") || lower.contains("blanks")) {
+                    problems.warning("header.obsolete", text, currentPartId);
+                } else if (lower.contains("base64") || lower.contains("soft line break") || lower.contains("encoded")) {
+                    problems.warning("encoding.invalid", text, currentPartId);
+                } else {
+                    problems.error("mime.malformed", text, currentPartId);
+                }
+                return false;
+            }
+
+            @Override
+            public boolean isListening() {
+                return true;
+            }
+        };
+    }
+
+    private void addField(Entity entity, Field field) {
+        int length = field.getRaw() == null ? 0 : field.getRaw().length();
+        if (entity.headerBytes + length > options.maxHeaderBytes()) {
+            if (!entity.headerLimitReported) {
+                entity.headerLimitReported = true;
+                problems.warning("limit.header_bytes", "header block larger than " + options.maxHeaderBytes()
+                    + " bytes; later fields are not kept", entity.root ? currentPartIdOrNull(entity) : entity.id);
+            }
+            return;
+        }
+        entity.headerBytes += length;
+        entity.fields.add(field);
+    }
+
+    private static String currentPartIdOrNull(Entity entity) {
+        return entity.id.isEmpty() ? null : entity.id;
+    }
+
+    private void readHeaders(Entity entity, MessageModel message) {
+        for (Field field : entity.fields) {
+            String raw = HeaderValues.rawValue(field);
+            String unfolded = HeaderValues.unfold(raw);
+            String decoded = HeaderValues.decodeWords(unfolded);
+            String name = field.getName();
+            message.headers.add(new MessageModel.Header(name, decoded, raw));
+            String lower = name.toLowerCase(Locale.ROOT).strip();
+            String addressField = MessageModel.ADDRESS_FIELDS.get(lower);
+            if (addressField != null) {
+                List<EmailAddress> list = message.addresses.computeIfAbsent(addressField, k -> new ArrayList<>());
+                list.addAll(HeaderValues.addresses(unfolded));
+                continue;
+            }
+            switch (lower) {
+                case "message-id" -> {
+                    if (message.messageId == null) {
+                        List<String> ids = HeaderValues.messageIds(unfolded);
+                        message.messageId = ids.isEmpty() ? null : ids.get(0);
+                    }
+                }
+                case "in-reply-to" -> {
+                    if (message.inReplyTo == null) {
+                        List<String> ids = HeaderValues.messageIds(unfolded);
+                        message.inReplyTo = ids.isEmpty() ? null : ids.get(ids.size() - 1);
+                    }
+                }
+                case "references" -> message.references = HeaderValues.messageIds(unfolded);
+                case "subject" -> {
+                    if (message.subject == null) {
+                        message.subject = decoded;
+                    }
+                }
+                case "date" -> {
+                    if (message.date == null) {
+                        Instant date = HeaderValues.date(field);
+                        if (date == null) {
+                            problems.warning("date.unparseable", "Date header is not a date: " + unfolded,
+                                currentPartIdOrNull(entity));
+                        }
+                        message.date = date;
+                    }
+                }
+                default -> {
+                    // kept in headers only
+                }
+            }
+        }
+    }
+
+    private void readLeaf(MimeTokenStream tokens, Entity entity, MessageModel message) throws IOException {
+        String partId = entity.bodyId();
+        currentPartId = partId;
+        BodyDescriptor descriptor = tokens.getBodyDescriptor();
+        String contentType = descriptor.getMimeType() == null ? "application/octet-stream"
+            : descriptor.getMimeType().toLowerCase(Locale.ROOT);
+        MimeParameters type = MimeParameters.parse(value(entity.field("content-type")));
+        MimeParameters disposition = MimeParameters.parse(value(entity.field("content-disposition")));
+        String charset = type.get("charset");
+        String filename = cleanFilename(disposition.get("filename") != null ? disposition.get("filename") : type.get("name"));
+        String dispositionType = disposition.value() == null || disposition.value().isEmpty() ? null : disposition.value();
+        String transferEncoding = descriptor.getTransferEncoding() == null ? ""
+            : descriptor.getTransferEncoding().toLowerCase(Locale.ROOT);
+        if (charset != null && !Charsets.isKnownOrAscii(charset)) {
+            problems.warning("charset.unknown", "unknown charset '" + charset
+                + "'; text read as UTF-8 when valid, else windows-1252", partId);
+        }
+
+        boolean uuencoded = transferEncoding.equals("x-uuencode") || transferEncoding.equals("uuencode")
+            || transferEncoding.equals("x-uue");
+        InputStream decoded = uuencoded ? tokens.getInputStream() : tokens.getDecodedInputStream();
+        if (target != null && target.partId().equals(partId) && !uuencoded) {
+            decoded = new CopyingStream(decoded, target.out());
+        }
+        boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
+        boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
+            && (filename == null || "inline".equals(dispositionType));
+        if (body) {
+            readBody(decoded, partId, contentType, charset, message);
+            return;
+        }
+
+        AttachmentModel attachment = new AttachmentModel();
+        attachment.partId = partId;
+        attachment.filename = filename;
+        attachment.contentType = contentType;
+        attachment.charset = contentType.startsWith("text/") ? charset : null;
+        attachment.disposition = dispositionType == null ? (contentType.startsWith("message/") ? "attachment"
+            : filename == null && contentType.startsWith("text/") ? "inline" : "attachment")
+            : dispositionType.equals("inline") ? "inline" : "attachment";
+        Field contentId = entity.field("content-id");
+        if (contentId != null) {
+            List<String> ids = HeaderValues.messageIds(HeaderValues.unfold(HeaderValues.rawValue(contentId)));
+            attachment.contentId = ids.isEmpty() ? null : ids.get(0);
+        }
+        Field description = entity.field("content-description");
+        if (description != null) {
+            attachment.description = HeaderValues.decodeWords(HeaderValues.unfold(HeaderValues.rawValue(description)));
+        }
+        message.attachments.add(attachment);
+
+        if (uuencoded) {
+            readUuencodedPart(decoded, attachment, message);
+            return;
+        }
+        MeasuredStream measured = new MeasuredStream(decoded, options.attachmentInlineBytes());
+        List<AttachmentModel> derived = new ArrayList<>();
+        if (contentType.equals("message/rfc822") || contentType.equals("message/global")) {
+            if (entity.depth + 1 > options.maxDepth()) {
+                problems.warning("limit.depth", "attached message nested deeper than " + options.maxDepth()
+                    + " is not parsed", partId);
+            } else if (++entities > options.maxParts()) {
+                problems.warning("limit.parts", "more than " + options.maxParts()
+                    + " MIME parts; the attached message is not parsed", partId);
+            } else {
+                attachment.message = walk(measured, partId, entity.depth + 1);
+                currentPartId = partId;
+            }
+        } else if (TnefUnpacker.isTnef(contentType, filename)) {
+            try {
+                int index = 0;
+                for (TnefUnpacker.File file : TnefUnpacker.unpack(measured)) {
+                    index++;
+                    if (file.bytes() == null) {
+                        problems.error("tnef.unreadable", "TNEF attachment " + index + " ('" + file.name()
+                            + "') could not be read: " + file.failure(), partId);
+                    } else {
+                        derived.add(derivedAttachment(partId, partId + ".t" + index, AttachmentModel.SOURCE_TNEF,
+                            file.name(), file.bytes()));
+                    }
+                }
+            } catch (IOException e) {
+                problems.error("tnef.unreadable", "TNEF part could not be unpacked: " + e.getMessage(), partId);
+            }
+        } else if (contentType.equals("text/calendar") || contentType.equals("application/ics")) {
+            byte[] bytes = readUpTo(measured, Math.min(remainingText(), 1024 * 1024));
+            CalendarInvite invite = CalendarInvite.parse(Charsets.decode(bytes, bytes.length, charset));
+            if (invite == null) {
+                problems.warning("calendar.unreadable", "text/calendar part holds no VCALENDAR", partId);
+            }
+            attachment.calendar = invite;
+        }
+        measured.drain();
+        attachment.size = measured.size();
+        attachment.sha256 = measured.sha256Hex();
+        attachment.content = measured.kept();
+        message.attachments.addAll(derived);
+    }
+
+    /** A multipart without any part (no delimiter found) still shows its text rather than losing it. */
+    private void keepPreambleOfEmptyMultipart(Entity entity, MessageModel message) {
+        if (entity.children > 0 || entity.preamble == null || entity.preamble.length == 0) {
+            return;
+        }
+        String text = Charsets.decodeUnlabelled(entity.preamble, entity.preamble.length).replace("\r\n", "\n");
+        textBytes += entity.preamble.length;
+        problems.error("mime.no_parts", "multipart has no body part; its text is kept as a text/plain body", entity.bodyId());
+        message.bodyParts.add(new MessageModel.BodyPart(entity.bodyId(), "text/plain", null, text, false));
+    }
+
+    private void readBody(InputStream decoded, String partId, String contentType, String charset, MessageModel message)
+        throws IOException {
+        MeasuredStream measured = new MeasuredStream(decoded, 0);
+        int budget = remainingText();
+        byte[] bytes = readUpTo(measured, budget);
+        boolean truncated = measured.read() >= 0;
+        if (truncated) {
+            measured.drain();
+            problems.warning("limit.text_bytes", "decoded text beyond " + options.maxTextBytes()
+                + " bytes is not kept", partId);
+        }
+        textBytes += bytes.length;
+        // one line-end convention for consumers: \n (the raw MIME keeps the original bytes)
+        Charsets.Decoded decodedText = Charsets.decodeBody(bytes, bytes.length, charset, contentType.equals("text/html"));
+        if (decodedText.overriddenBy() != null) {
+            problems.warning("charset.mismatch", "declared charset '" + charset + "' but the text is valid "
+                + decodedText.overriddenBy() + "; read as " + decodedText.overriddenBy(), partId);
+        }
+        String text = decodedText.text().replace("\r\n", "\n");
+        if (contentType.equals("text/plain")) {
+            Uuencode.Extracted extracted = Uuencode.extract(text);
+            int index = 0;
+            for (Uuencode.File file : extracted.files()) {
+                message.attachments.add(derivedAttachment(partId, partId + ".u" + (++index), AttachmentModel.SOURCE_UUENCODE,
+                    file.name(), file.bytes()));
+                if (!file.complete()) {
+                    problems.error("uuencode.truncated", "uuencoded file '" + file.name() + "' has no end line", partId);
+                }
+            }
+            text = extracted.text();
+        }
+        message.bodyParts.add(new MessageModel.BodyPart(partId, contentType, charset, text, truncated));
+    }
+
+    /** A part sent with Content-Transfer-Encoding x-uuencode: the whole body is one uuencoded file. */
+    private void readUuencodedPart(InputStream raw, AttachmentModel attachment, MessageModel message) throws IOException {
+        MeasuredStream undecoded = new MeasuredStream(raw, 0);
+        byte[] bytes = readUpTo(undecoded, Integer.MAX_VALUE - 16);
+        Uuencode.Extracted extracted = Uuencode.extract(new String(bytes, StandardCharsets.ISO_8859_1));
+        if (extracted.files().isEmpty()) {
+            problems.error("uuencode.invalid", "x-uuencode part has no begin line", attachment.partId);
+            attachment.size = bytes.length;
+            attachment.sha256 = undecoded.sha256Hex();
+            attachment.content = bytes.length <= options.attachmentInlineBytes() ? bytes : null;
+            return;
+        }
+        Uuencode.File file = extracted.files().get(0);
+        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(file.bytes()),
+            options.attachmentInlineBytes()).drained();
+        copyIfTarget(attachment.partId, file.bytes());
+        if (attachment.filename == null) {
+            attachment.filename = file.name();
+        }
+        attachment.size = measured.size();
+        attachment.sha256 = measured.sha256Hex();
+        attachment.content = measured.kept();
+        if (!file.complete()) {
+            problems.error("uuencode.truncated", "uuencoded file '" + file.name() + "' has no end line", attachment.partId);
+        }
+    }
+
+    private AttachmentModel derivedAttachment(String parentPartId, String partId, String source, String name, byte[] bytes)
+        throws IOException {
+        AttachmentModel attachment = new AttachmentModel();
+        attachment.partId = partId;
+        attachment.parentPartId = parentPartId;
+        attachment.source = source;
+        attachment.filename = cleanFilename(name);
+        attachment.contentType = "application/octet-stream";
+        attachment.disposition = "attachment";
+        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(bytes),
+            options.attachmentInlineBytes()).drained();
+        copyIfTarget(partId, bytes);
+        attachment.size = measured.size();
+        attachment.sha256 = measured.sha256Hex();
+        attachment.content = measured.kept();
+        return attachment;
+    }
+
+    private void copyIfTarget(String partId, byte[] bytes) throws IOException {
+        if (target != null && target.partId().equals(partId)) {
+            target.out().write(bytes);
+        }
+    }
+
+    /** Passes the decoded bytes of the target part on to its output as they are read. */
+    private static final class CopyingStream extends ObservedInputStream {
+        private final OutputStream out;
+        private IOException failure;
+
+        CopyingStream(InputStream in, OutputStream out) {
+            super(in);
+            this.out = out;
+        }
+
+        @Override
+        void observe(byte[] buffer, int offset, int length) {
+            try {
+                out.write(buffer, offset, length);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (failure != null) {
+                throw failure;
+            }
+            return n;
+        }
+    }
+
+    private int remainingText() {
+        return (int) Math.max(0, options.maxTextBytes() - textBytes);
+    }
+
+    private static byte[] readUpTo(InputStream in, int limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[16384];
+        while (out.size() < limit) {
+            int n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()));
+            if (n < 0) {
+                break;
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static String value(Field field) {
+        return field == null ? null : HeaderValues.unfold(HeaderValues.rawValue(field));
+    }
+
+    /** Filenames as sent, minus control characters and surrounding blanks; paths are kept for the receiver to judge. */
+    private static String cleanFilename(String name) {
+        if (name == null) {
+            return null;
+        }
+        String cleaned = name.replaceAll("[\\p{Cntrl}]", "").strip();
+        return cleaned.isEmpty() ? null : cleaned;
+    }
+}

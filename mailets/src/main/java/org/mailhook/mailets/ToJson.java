@@ -1,0 +1,120 @@
+package org.mailhook.mailets;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.server.core.MimeMessageInputStream;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.mailhook.json.Envelope;
+import org.mailhook.json.MessageParser;
+import org.mailhook.json.ParseOptions;
+import org.mailhook.json.ParsedMessage;
+
+/**
+ * Parses the mail into the {@code mailhook.message.v1} JSON document and stores it on the mail for the
+ * next mailets: attribute {@code mailhook.json} (the document, JSON text) and {@code mailhook.id} (its
+ * idempotency key). Attributes {@code mailhook.auth} and {@code mailhook.security}, when an earlier
+ * mailet set them, are embedded as the document's {@code auth} and {@code security} sections.
+ * The mail itself is not changed. Malformed mail still gets a document (with {@code parse.errors}).
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.mailhook.mailets.ToJson">
+ *   <maxHeaderBytes>1048576</maxHeaderBytes>
+ *   <maxParts>1000</maxParts>
+ *   <maxDepth>20</maxDepth>
+ *   <maxTextBytes>8388608</maxTextBytes>
+ *   <attachmentInlineBytes>262144</attachmentInlineBytes>
+ * </mailet>
+ * }</pre>
+ */
+public class ToJson extends GenericMailet {
+    public static final AttributeName JSON = AttributeName.of("mailhook.json");
+    public static final AttributeName ID = AttributeName.of("mailhook.id");
+    public static final AttributeName AUTH = AttributeName.of("mailhook.auth");
+    public static final AttributeName SECURITY = AttributeName.of("mailhook.security");
+
+    private final Clock clock;
+    private MessageParser parser;
+
+    public ToJson() {
+        this(Clock.systemUTC());
+    }
+
+    /** For tests: pins {@code receivedAt}. */
+    public ToJson(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        ParseOptions options = new ParseOptions(
+            positiveInt("maxHeaderBytes", ParseOptions.DEFAULT_MAX_HEADER_BYTES),
+            positiveInt("maxParts", ParseOptions.DEFAULT_MAX_PARTS),
+            positiveInt("maxDepth", ParseOptions.DEFAULT_MAX_DEPTH),
+            positiveInt("maxTextBytes", ParseOptions.DEFAULT_MAX_TEXT_BYTES),
+            positiveInt("attachmentInlineBytes", ParseOptions.DEFAULT_ATTACHMENT_INLINE_BYTES));
+        parser = new MessageParser(options);
+    }
+
+    private int positiveInt(String name, int defaultValue) throws MessagingException {
+        String value = getInitParameter(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.strip());
+            if (parsed < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new MessagingException("ToJson: " + name + " must be a non-negative whole number, got '" + value + "'");
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Map<String, String> sections = new LinkedHashMap<>();
+        stringAttribute(mail, AUTH).ifPresent(text -> sections.put("auth", text));
+        stringAttribute(mail, SECURITY).ifPresent(text -> sections.put("security", text));
+        ParsedMessage parsed;
+        try (InputStream raw = new MimeMessageInputStream(mail.getMessage())) {
+            parsed = parser.parse(raw, envelope(mail), clock.instant(), sections);
+        } catch (IOException e) {
+            throw new MessagingException("ToJson: reading mail " + mail.getName() + " failed", e);
+        }
+        mail.setAttribute(new Attribute(JSON, AttributeValue.of(parsed.jsonText())));
+        mail.setAttribute(new Attribute(ID, AttributeValue.of(parsed.id())));
+    }
+
+    static Envelope envelope(Mail mail) {
+        String mailFrom = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse(null);
+        List<String> rcptTo = mail.getRecipients().stream().map(MailAddress::asString).toList();
+        String helo = stringAttribute(mail, Mail.SMTP_HELO).orElse(null);
+        return new Envelope(mailFrom, rcptTo, mail.getRemoteAddr(), mail.getRemoteHost(), helo);
+    }
+
+    private static Optional<String> stringAttribute(Mail mail, AttributeName name) {
+        return mail.getAttribute(name)
+            .map(attribute -> attribute.getValue().getValue())
+            .filter(String.class::isInstance)
+            .map(String.class::cast);
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "ToJson: parses the mail into mailhook.message.v1 JSON (attributes mailhook.json, mailhook.id)";
+    }
+}

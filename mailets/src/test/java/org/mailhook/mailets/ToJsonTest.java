@@ -1,0 +1,134 @@
+package org.mailhook.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import javax.mail.MessagingException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+import org.mailhook.json.MessageSchema;
+
+class ToJsonTest {
+    private static final Instant NOW = Instant.parse("2026-11-29T07:00:00Z");
+    private static final String MAIL = """
+        Received: from mx.example.net by mx.example.org; Sun, 29 Nov 2026 06:59:58 +0000\r
+        From: =?UTF-8?Q?J=C3=BCrgen?= <juergen@example.net>\r
+        To: support@example.org\r
+        Subject: Invoice 42\r
+        Message-ID: <abc@example.net>\r
+        Date: Sun, 29 Nov 2026 07:59:00 +0100\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/mixed; boundary="b1"\r
+        \r
+        --b1\r
+        Content-Type: text/plain; charset=utf-8\r
+        \r
+        Please pay.\r
+        --b1\r
+        Content-Type: application/pdf; name="invoice.pdf"\r
+        Content-Disposition: attachment; filename="invoice.pdf"\r
+        Content-Transfer-Encoding: base64\r
+        \r
+        JVBERi0xLjQK\r
+        --b1--\r
+        """;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    private static Mail mail(Attribute... attributes) throws Exception {
+        MimeMessageWrapper message = new MimeMessageWrapper(MimeMessageInputStreamSource.create("m1",
+            new ByteArrayInputStream(MAIL.getBytes(StandardCharsets.UTF_8))));
+        FakeMail.Builder builder = FakeMail.builder().name("m1").mimeMessage(message)
+            .sender("bounce@example.net").recipients("support@example.org", "billing@example.org")
+            .remoteAddr("192.0.2.10").remoteHost("mx.example.net")
+            .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mx.example.net")));
+        for (Attribute attribute : attributes) {
+            builder.attribute(attribute);
+        }
+        return builder.build();
+    }
+
+    private static ToJson mailet(String... parameters) throws MessagingException {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("ToJson");
+        for (int i = 0; i < parameters.length; i += 2) {
+            config.setProperty(parameters[i], parameters[i + 1]);
+        }
+        ToJson mailet = new ToJson(Clock.fixed(NOW, ZoneOffset.UTC));
+        mailet.init(config.build());
+        return mailet;
+    }
+
+    private JsonNode json(Mail mail) throws Exception {
+        String text = (String) mail.getAttribute(ToJson.JSON).orElseThrow().getValue().getValue();
+        JsonNode document = mapper.readTree(text);
+        assertThat(MessageSchema.errors(document)).isEmpty();
+        return document;
+    }
+
+    @Test
+    void storesTheDocumentAndTheIdWithTheEnvelopeFromTheMail() throws Exception {
+        Mail mail = mail();
+        mailet().service(mail);
+
+        JsonNode document = json(mail);
+        assertThat(document.get("schema").asText()).isEqualTo("mailhook.message.v1");
+        assertThat(document.get("receivedAt").asText()).isEqualTo("2026-11-29T07:00:00Z");
+        assertThat(mail.getAttribute(ToJson.ID).orElseThrow().getValue().getValue()).isEqualTo(document.get("id").asText());
+        JsonNode envelope = document.get("envelope");
+        assertThat(envelope.get("mailFrom").asText()).isEqualTo("bounce@example.net");
+        assertThat(envelope.get("rcptTo")).extracting(JsonNode::asText)
+            .containsExactly("support@example.org", "billing@example.org");
+        assertThat(envelope.get("remoteAddress").asText()).isEqualTo("192.0.2.10");
+        assertThat(envelope.get("remoteHost").asText()).isEqualTo("mx.example.net");
+        assertThat(envelope.get("helo").asText()).isEqualTo("mx.example.net");
+        assertThat(document.get("from").get(0).get("name").asText()).isEqualTo("Jürgen");
+        assertThat(document.get("subject").asText()).isEqualTo("Invoice 42");
+        assertThat(document.get("text").asText()).isEqualTo("Please pay.");
+        JsonNode attachment = document.get("attachments").get(0);
+        assertThat(attachment.get("filename").asText()).isEqualTo("invoice.pdf");
+        assertThat(attachment.get("size").asLong()).isEqualTo(9);
+        assertThat(document.get("raw").get("size").asLong()).isEqualTo(MAIL.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void embedsAuthAndSecurityAttributes() throws Exception {
+        Mail mail = mail(new Attribute(ToJson.AUTH, AttributeValue.of("{\"dmarc\":{\"result\":\"pass\"}}")),
+            new Attribute(ToJson.SECURITY, AttributeValue.of("{\"verdict\":\"clean\"}")));
+        mailet().service(mail);
+
+        JsonNode document = json(mail);
+        assertThat(document.get("auth").get("dmarc").get("result").asText()).isEqualTo("pass");
+        assertThat(document.get("security").get("verdict").asText()).isEqualTo("clean");
+    }
+
+    @Test
+    void attachmentInlineLimitIsAnInitParameter() throws Exception {
+        Mail mail = mail();
+        mailet("attachmentInlineBytes", "4").service(mail);
+
+        JsonNode attachment = json(mail).get("attachments").get(0);
+        assertThat(attachment.has("content")).isFalse();
+        assertThat(attachment.get("contentRef").asText()).isEqualTo("attachments/2");
+    }
+
+    @Test
+    void rejectsABadInitParameter() {
+        assertThatThrownBy(() -> mailet("maxParts", "many")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("maxParts");
+    }
+}

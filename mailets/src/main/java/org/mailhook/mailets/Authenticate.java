@@ -44,8 +44,8 @@ import com.google.common.net.InetAddresses;
  *   <dnsServers></dnsServers>
  * </mailet>
  * }</pre>
- * DNS goes through James' DNSService unless {@code dnsServers} names resolvers for dnsjava, which also
- * tells timeouts from missing records for TXT lookups.
+ * DNS goes through James' DNSService unless {@code dnsServers} names resolvers (host or host:port) for
+ * dnsjava, which also tells timeouts from missing records for TXT lookups.
  */
 public class Authenticate extends GenericMailet {
     public static final AttributeName AUTH_ATTRIBUTE = AttributeName.of("mailhook.auth");

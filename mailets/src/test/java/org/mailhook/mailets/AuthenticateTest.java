@@ -86,4 +86,12 @@ class AuthenticateTest {
         assertThat(auth.at("/dmarc/result").asText()).isEqualTo("none");
         assertThat(auth.get("dkim")).isEmpty();
     }
+
+    @Test
+    void badTimeoutIsAConfigurationError() {
+        Authenticate mailet = new Authenticate(new ZoneDnsService(new JsonFileResolver(MAPPER.createObjectNode())));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder()
+                .mailetName("Authenticate").setProperty("dnsTimeoutMillis", "5s").build()))
+            .isInstanceOf(javax.mail.MessagingException.class).hasMessageContaining("dnsTimeoutMillis");
+    }
 }

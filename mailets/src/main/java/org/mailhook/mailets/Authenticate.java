@@ -48,7 +48,6 @@ import com.google.common.net.InetAddresses;
  * dnsjava, which also tells timeouts from missing records for TXT lookups.
  */
 public class Authenticate extends GenericMailet {
-    public static final AttributeName AUTH_ATTRIBUTE = AttributeName.of("mailhook.auth");
     static final String HEADER = "Authentication-Results";
 
     private final DNSService dnsService;
@@ -112,7 +111,7 @@ public class Authenticate extends GenericMailet {
         String mailFrom = mail.getMaybeSender().asOptional().map(Object::toString).orElse("");
         AuthenticationReport report = authenticator.authenticate(raw.toByteArray(), client, helo, mailFrom);
         prependResults(message, report.authenticationResults());
-        mail.setAttribute(new Attribute(AUTH_ATTRIBUTE, AttributeValue.of(report.toJson())));
+        mail.setAttribute(new Attribute(MailAttributes.AUTH, AttributeValue.of(report.toJson())));
     }
 
     /**

@@ -52,44 +52,49 @@ final class IdempotencyKey {
      */
     static final class BodyDigest {
         private final MessageDigest digest = MeasuredStream.newSha256();
-        private final byte[] out = new byte[8192];
-        private int outLength;
+        private static final byte[] NEWLINE = {'\n'};
         private boolean inBody;
         private int lineLength;
         private long pendingBreaks;
 
         void update(byte[] buffer, int offset, int length) {
-            for (int i = offset; i < offset + length; i++) {
-                byte b = buffer[i];
-                if (!inBody) {
-                    if (b == '\n') {
-                        inBody = lineLength == 0;
-                        lineLength = 0;
-                    } else if (b != '\r') {
-                        lineLength++;
-                    }
-                } else if (b == '\n') {
-                    pendingBreaks++;
+            int end = offset + length;
+            int i = offset;
+            while (!inBody && i < end) {
+                byte b = buffer[i++];
+                if (b == '\n') {
+                    inBody = lineLength == 0;
+                    lineLength = 0;
                 } else if (b != '\r') {
-                    for (; pendingBreaks > 0; pendingBreaks--) {
-                        put((byte) '\n');
-                    }
-                    put(b);
+                    lineLength++;
                 }
             }
+            // hash runs of content in bulk; CRs are dropped, LFs held back until content follows
+            int run = i;
+            for (; i < end; i++) {
+                byte b = buffer[i];
+                if (b == '\n' || b == '\r') {
+                    flush(buffer, run, i);
+                    if (b == '\n') {
+                        pendingBreaks++;
+                    }
+                    run = i + 1;
+                }
+            }
+            flush(buffer, run, end);
         }
 
-        private void put(byte b) {
-            if (outLength == out.length) {
-                digest.update(out, 0, outLength);
-                outLength = 0;
+        private void flush(byte[] buffer, int from, int to) {
+            if (from >= to) {
+                return;
             }
-            out[outLength++] = b;
+            for (; pendingBreaks > 0; pendingBreaks--) {
+                digest.update(NEWLINE);
+            }
+            digest.update(buffer, from, to - from);
         }
 
         byte[] finish() {
-            digest.update(out, 0, outLength);
-            outLength = 0;
             return digest.digest();
         }
     }

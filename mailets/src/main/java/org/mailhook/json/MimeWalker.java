@@ -161,13 +161,15 @@ final class MimeWalker {
             @Override
             public boolean warn(String text, String dummy) {
                 String lower = text.toLowerCase(Locale.ROOT);
-                if (lower.contains("lf without cr")) {
-                    return false; // bare LF line ends are how most stored mail looks; the raw stays as it is
+                if (lower.contains("lf without cr") || lower.equals("ignored blanks")) {
+                    // bare LF line ends are how most stored mail looks, and quoted-printable drops trailing
+                    // blanks by definition (RFC 2045 6.7): neither is a problem of the mail
+                    return false;
                 } else if (lower.contains("ended prematurely") || lower.contains("unexpected end of headers")) {
                     problems.error("mime.truncated", text, currentPartId);
                 } else if (lower.contains("invalid header")) {
                     problems.error("header.invalid", text + " (a header line without a name was left out)", currentPartId);
-                } else if (lower.contains("obsolete header") || lower.contains("blanks")) {
+                } else if (lower.contains("obsolete header")) {
                     problems.warning("header.obsolete", text, currentPartId);
                 } else if (lower.contains("base64") || lower.contains("soft line break") || lower.contains("encoded")) {
                     problems.warning("encoding.invalid", text, currentPartId);

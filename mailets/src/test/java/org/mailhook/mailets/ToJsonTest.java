@@ -130,5 +130,7 @@ class ToJsonTest {
     void rejectsABadInitParameter() {
         assertThatThrownBy(() -> mailet("maxParts", "many")).isInstanceOf(MessagingException.class)
             .hasMessageContaining("maxParts");
+        assertThatThrownBy(() -> mailet("maxHeaderBytes", "10")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("maxHeaderBytes");
     }
 }

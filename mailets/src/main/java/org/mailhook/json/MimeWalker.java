@@ -152,6 +152,9 @@ final class MimeWalker {
                 currentPartId);
         } catch (IOException e) {
             problems.error("io", "reading the mail failed: " + e.getMessage(), currentPartId);
+        } catch (RuntimeException e) {
+            // a library failing on hostile input must not lose the mail: keep what was read so far
+            problems.error("mime.unreadable", "parsing stopped: " + e, currentPartId);
         }
         return message;
     }

@@ -24,6 +24,7 @@ import org.apache.james.mime4j.util.ByteSequence;
 final class HeaderValues {
     private static final Pattern FOLD = Pattern.compile("\r?\n(?=[ \t])|\r|\n");
     private static final Pattern MSG_ID = Pattern.compile("<([^<>]*)>");
+    private static final Pattern ID_SEPARATORS = Pattern.compile("[\\s,]+");
 
     /** One address; {@code group} names the RFC 5322 group it was listed in, or is null. */
     record EmailAddress(String name, String address, String group) {
@@ -144,7 +145,7 @@ final class HeaderValues {
             }
         }
         if (ids.isEmpty()) {
-            for (String token : unfolded.split("[\\s,]+")) {
+            for (String token : ID_SEPARATORS.split(unfolded)) {
                 if (!token.isEmpty()) {
                     ids.add(token);
                 }

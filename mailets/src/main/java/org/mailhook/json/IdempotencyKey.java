@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The idempotency key ({@code id}) of a mail, recipe {@code mh1}:
@@ -28,6 +29,9 @@ final class IdempotencyKey {
         "message-id", "in-reply-to", "references", "mime-version", "content-type", "content-transfer-encoding",
         "content-disposition");
 
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]+");
+    private static final Pattern BLANKS = Pattern.compile("[ \\t]+");
+
     private IdempotencyKey() {
     }
 
@@ -37,7 +41,7 @@ final class IdempotencyKey {
         for (MessageModel.Header header : headers) {
             String name = header.name().strip().toLowerCase(Locale.ROOT);
             if (KEY_HEADERS.contains(name)) {
-                String value = header.raw().replaceAll("[\\r\\n]+", "").replaceAll("[ \\t]+", " ").strip();
+                String value = BLANKS.matcher(LINE_BREAKS.matcher(header.raw()).replaceAll("")).replaceAll(" ").strip();
                 digest.update((name + ":" + value + "\n").getBytes(StandardCharsets.UTF_8));
             }
         }

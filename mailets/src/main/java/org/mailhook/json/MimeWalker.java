@@ -30,6 +30,8 @@ import org.mailhook.json.HeaderValues.EmailAddress;
  * One walker serves one mail; its counters enforce the limits across nested messages.
  */
 final class MimeWalker {
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
+
     private final ParseOptions options;
     private final Problems problems;
     private final MimeConfig config;
@@ -487,7 +489,7 @@ final class MimeWalker {
 
     private static byte[] readUpTo(InputStream in, int limit) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[16384];
+        byte[] buffer = new byte[8192];
         while (out.size() < limit) {
             int n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()));
             if (n < 0) {
@@ -507,7 +509,7 @@ final class MimeWalker {
         if (name == null) {
             return null;
         }
-        String cleaned = name.replaceAll("[\\p{Cntrl}]", "").strip();
+        String cleaned = CONTROL.matcher(name).replaceAll("").strip();
         return cleaned.isEmpty() ? null : cleaned;
     }
 }

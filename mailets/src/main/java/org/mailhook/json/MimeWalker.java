@@ -311,7 +311,7 @@ final class MimeWalker {
         message.attachments.add(attachment);
 
         if (uuencoded) {
-            readUuencodedPart(decoded, attachment, message);
+            readUuencodedPart(decoded, attachment);
             return;
         }
         MeasuredStream measured = new MeasuredStream(decoded, options.attachmentInlineBytes());
@@ -404,9 +404,18 @@ final class MimeWalker {
     }
 
     /** A part sent with Content-Transfer-Encoding x-uuencode: the whole body is one uuencoded file. */
-    private void readUuencodedPart(InputStream raw, AttachmentModel attachment, MessageModel message) throws IOException {
+    private void readUuencodedPart(InputStream raw, AttachmentModel attachment) throws IOException {
         MeasuredStream undecoded = new MeasuredStream(raw, 0);
-        byte[] bytes = readUpTo(undecoded, Integer.MAX_VALUE - 16);
+        byte[] bytes = readUpTo(undecoded, options.maxTextBytes());
+        if (undecoded.read() >= 0) {
+            // decoding works on the text of the whole part, so it is bounded like text
+            undecoded.drain();
+            problems.warning("limit.text_bytes", "x-uuencode part larger than " + options.maxTextBytes()
+                + " bytes is not decoded; size and sha256 are of the encoded part", attachment.partId);
+            attachment.size = undecoded.size();
+            attachment.sha256 = undecoded.sha256Hex();
+            return;
+        }
         Uuencode.Extracted extracted = Uuencode.extract(new String(bytes, StandardCharsets.ISO_8859_1));
         if (extracted.files().isEmpty()) {
             problems.error("uuencode.invalid", "x-uuencode part has no begin line", attachment.partId);

@@ -41,7 +41,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory"})
+@Fork(value = 1, jvmArgsAppend = "-Xmx1g")
 public class ParseBenchmark {
     private static final Pattern EXPECTED_RESULTS = Pattern.compile(
         ".*\\.(json|xml|out|list)$|.*_decoded_.*|.*/(COPYING|README\\.txt|ARTISTIC-LICENSE\\.txt)$|.*/quick-contents/.*"

@@ -12,8 +12,12 @@ import java.util.Map;
 public final class Mailhook {
 
     private static final List<Command> COMMANDS = List.of(
+        new RunCommand(),
         new ReceiveCommand(),
-        new ParseCommand());
+        new DoctorCommand(),
+        new ScanCommand(),
+        new ParseCommand(),
+        new VerifyCommand());
 
     private Mailhook() {
     }

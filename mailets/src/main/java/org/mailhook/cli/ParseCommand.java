@@ -96,7 +96,6 @@ public final class ParseCommand implements Command {
         if (inline < 0) {
             throw new UsageException("option --attachment-inline-bytes must not be negative");
         }
-        quietLibraryLogging();
         MessageParser parser = new MessageParser(ParseOptions.defaults().withAttachmentInlineBytes(inline));
         List<byte[]> documents = new ArrayList<>();
         for (String file : files) {
@@ -145,15 +144,5 @@ public final class ParseCommand implements Command {
         line.put("file", file);
         line.setAll((ObjectNode) MAPPER.readTree(json));
         return MAPPER.writeValueAsBytes(line);
-    }
-
-    /**
-     * POI logs through log4j-api, which without a logging backend prints a warning on standard output;
-     * its simple logger (standard error) keeps standard output pure JSON.
-     */
-    private static void quietLibraryLogging() {
-        if (System.getProperty("log4j2.loggerContextFactory") == null) {
-            System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
-        }
     }
 }

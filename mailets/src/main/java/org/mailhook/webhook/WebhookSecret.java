@@ -1,7 +1,6 @@
 package org.mailhook.webhook;
 
 import java.util.Base64;
-import java.util.Objects;
 
 /**
  * A Standard Webhooks symmetric secret: {@code whsec_} followed by base64 key bytes (the prefix is
@@ -17,14 +16,7 @@ public final class WebhookSecret {
     }
 
     public static WebhookSecret parse(String text) {
-        Objects.requireNonNull(text, "secret");
-        String encoded = text.trim().startsWith(PREFIX) ? text.trim().substring(PREFIX.length()) : text.trim();
-        byte[] key;
-        try {
-            key = Base64.getDecoder().decode(encoded);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("a webhook secret must be 'whsec_' followed by base64 (the value is not shown)");
-        }
+        byte[] key = KeyText.decode(text, PREFIX, false, true, "webhook secret");
         if (key.length < 16 || key.length > 64) {
             throw new IllegalArgumentException("a webhook secret must decode to 16..64 bytes, got " + key.length + " (the value is not shown)");
         }

@@ -1,0 +1,113 @@
+package org.mailhook.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.james.ExtraProperties;
+import org.apache.james.FakeSearchMailboxModule;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerMain;
+import org.apache.james.MemoryJamesConfiguration;
+import org.apache.james.MemoryJamesServerMain;
+import org.apache.james.modules.RunArgumentsModule;
+
+/**
+ * Starts James 3.8.1 (memory app) with durable mail queues. The shipped {@code conf/} (templates) is
+ * rendered into {@code DATA/conf}, and {@code DATA} becomes James' working directory, so every byte
+ * the server keeps (queues, mail repositories, keystore) lives under one data directory.
+ *
+ * <p>System properties: {@code mailhook.home} (the server folder, required) and
+ * {@code mailhook.data} (default {@code MAILHOOK_DATA_DIR} or {@code HOME/data}).
+ */
+public final class MailhookServer {
+
+    private MailhookServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        Path home = Path.of(required("mailhook.home")).toAbsolutePath().normalize();
+        Path data = Path.of(System.getProperty("mailhook.data",
+            env.getOrDefault("MAILHOOK_DATA_DIR", home.resolve("data").toString()))).toAbsolutePath().normalize();
+        Files.createDirectories(data);
+        try {
+            ConfigTemplates.render(home.resolve("conf"), data.resolve("conf"), env);
+        } catch (ConfigTemplates.ConfigException e) {
+            System.err.println("mailhook-server: configuration error: " + e.getMessage());
+            System.exit(2);
+        }
+
+        syncExtensions(home.resolve("extensions-jars"), data.resolve("extensions-jars"));
+
+        ExtraProperties.initialize();
+        MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
+            .workingDirectory(data.toFile())
+            .build();
+        List<String> runArguments = new ArrayList<>(List.of(args));
+        // The demo and first start get a self-signed STARTTLS keystore; operators supply their own.
+        if (!runArguments.contains("--generate-keystore")) {
+            runArguments.add("--generate-keystore");
+        }
+        GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration)
+            .combineWith(new FakeSearchMailboxModule())
+            .overrideWith(new DurableQueuesModule(), new RunArgumentsModule(runArguments.toArray(String[]::new)));
+        try {
+            JamesServerMain.main(server);
+        } catch (Exception e) {
+            System.err.println("mailhook-server: James failed to start: " + rootMessage(e));
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /**
+     * James loads extension jars from the working directory's {@code extensions-jars/}; the working
+     * directory is the data directory, so the server folder's jars are mirrored there at each start.
+     */
+    private static void syncExtensions(Path source, Path target) throws IOException {
+        Files.createDirectories(target);
+        Set<String> shipped = new HashSet<>();
+        if (Files.isDirectory(source)) {
+            try (Stream<Path> jars = Files.list(source)) {
+                for (Path jar : (Iterable<Path>) jars.filter(p -> p.toString().endsWith(".jar"))::iterator) {
+                    shipped.add(jar.getFileName().toString());
+                    Files.copy(jar, target.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        try (Stream<Path> jars = Files.list(target)) {
+            for (Path jar : (Iterable<Path>) jars::iterator) {
+                if (!shipped.contains(jar.getFileName().toString())) {
+                    Files.delete(jar);
+                }
+            }
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            System.err.println("mailhook-server: system property " + property + " is required (the bin/ script sets it)");
+            System.exit(2);
+        }
+        return value;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        StringBuilder messages = new StringBuilder(String.valueOf(e.getMessage()));
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+            messages.append(" <- ").append(cause.getMessage());
+        }
+        return messages.toString();
+    }
+}

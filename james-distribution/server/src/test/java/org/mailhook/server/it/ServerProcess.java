@@ -1,0 +1,173 @@
+package org.mailhook.server.it;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The assembled server folder ({@code james-distribution/server/target/mailhook}) started as a
+ * separate process, exactly as an operator starts it, on free loopback ports and a data directory
+ * of its own. Output goes to {@code DATA/server.out}; a failed start prints its tail.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
+
+    private final Path home;
+    private final Path data;
+    private final Map<String, String> env;
+    private final List<String> command;
+    private Process process;
+    private final int smtpPort;
+    private final int webadminPort;
+
+    private ServerProcess(Path home, Path data, Map<String, String> env, List<String> command, int smtpPort, int webadminPort) {
+        this.home = home;
+        this.data = data;
+        this.env = env;
+        this.command = command;
+        this.smtpPort = smtpPort;
+        this.webadminPort = webadminPort;
+    }
+
+    public static Path home() {
+        Path home = Path.of(System.getProperty("mailhook.server.dir", "target/mailhook")).toAbsolutePath();
+        if (!Files.isExecutable(home.resolve("bin/mailhook-server"))) {
+            throw new IllegalStateException("server folder not assembled at " + home + ": run mvn package first");
+        }
+        return home;
+    }
+
+    /** A Mailhook server delivering to {@code webhookUrl} with {@code secret}; extra env overrides. */
+    public static ServerProcess mailhook(Path data, String webhookUrl, String secret, Map<String, String> extraEnv) throws IOException {
+        int smtp = freePort();
+        int webadmin = freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("MAILHOOK_DATA_DIR", data.toString());
+        env.put("MAILHOOK_SMTP_PORT", Integer.toString(smtp));
+        env.put("MAILHOOK_WEBADMIN_PORT", Integer.toString(webadmin));
+        env.put("MAILHOOK_WEBHOOK_URL", webhookUrl);
+        if (secret != null) {
+            env.put("MAILHOOK_WEBHOOK_SECRET", secret);
+        }
+        env.put("MAILHOOK_LOG_LEVEL", "WARN");
+        env.put("MAILHOOK_JAVA_OPTS", "-Xms64m -Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        env.putAll(extraEnv);
+        Path home = home();
+        return new ServerProcess(home, data, env, List.of(home.resolve("bin/mailhook-server").toString()), smtp, webadmin);
+    }
+
+    /** Any command with this server folder's environment conventions (e.g. a stock James main). */
+    public static ServerProcess custom(Path data, List<String> command, Map<String, String> env, int smtpPort, int webadminPort) {
+        return new ServerProcess(home(), data, new HashMap<>(env), command, smtpPort, webadminPort);
+    }
+
+    public ServerProcess start() throws IOException, InterruptedException {
+        launch();
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        while (!listening(smtpPort)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited with " + process.exitValue() + " during startup:\n" + outputTail());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("server did not open SMTP within " + STARTUP_TIMEOUT + ":\n" + outputTail());
+            }
+            Thread.sleep(200);
+        }
+        return this;
+    }
+
+    /** Runs the command to its end (for startup failures) and returns the exit code. */
+    public int runToExit(Duration timeout) throws IOException, InterruptedException {
+        launch();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("did not exit within " + timeout + ":\n" + outputTail());
+        }
+        return process.exitValue();
+    }
+
+    private void launch() throws IOException {
+        Files.createDirectories(data);
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.out").toFile()));
+        builder.environment().putAll(env);
+        process = builder.start();
+    }
+
+    public int smtpPort() {
+        return smtpPort;
+    }
+
+    public int webadminPort() {
+        return webadminPort;
+    }
+
+    public Path data() {
+        return data;
+    }
+
+    public String output() throws IOException {
+        Path out = data.resolve("server.out");
+        return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+    }
+
+    public String outputTail() {
+        try {
+            String out = output();
+            return out.length() > 6000 ? out.substring(out.length() - 6000) : out;
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs, as in a crash or an OOM kill. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static List<String> javaCommand(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+}

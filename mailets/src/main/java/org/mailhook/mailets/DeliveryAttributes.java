@@ -1,0 +1,55 @@
+package org.mailhook.mailets;
+
+import java.util.Optional;
+
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.Mail;
+
+/** Per-delivery state a mail carries through the webhook queue and into dead letters. */
+final class DeliveryAttributes {
+    static final AttributeName ENDPOINT = AttributeName.of("mailhook.webhook.endpoint");
+    static final AttributeName WEBHOOK_ID = AttributeName.of("mailhook.webhook.id");
+    static final AttributeName ATTEMPTS = AttributeName.of("mailhook.webhook.attempts");
+    static final AttributeName ACCEPTED_AT = AttributeName.of("mailhook.webhook.acceptedAt");
+    /** JSON array of {at, status, latencyMs, error}, one per attempt. */
+    static final AttributeName HISTORY = AttributeName.of("mailhook.webhook.history");
+    static final AttributeName DEAD_REASON = AttributeName.of("mailhook.webhook.deadReason");
+    /** JSON {endpoint, recipients[{address, tag}]}: added to the payload as "route". */
+    static final AttributeName ROUTE = AttributeName.of("mailhook.webhook.route");
+
+    private DeliveryAttributes() {
+    }
+
+    static void start(Mail mail, String endpoint, String webhookId, long acceptedAtMillis, String routeJson) {
+        MailAttributes.set(mail, ROUTE, routeJson);
+        MailAttributes.set(mail, ENDPOINT, endpoint);
+        MailAttributes.set(mail, WEBHOOK_ID, webhookId);
+        MailAttributes.set(mail, ATTEMPTS, 0L);
+        MailAttributes.set(mail, ACCEPTED_AT, acceptedAtMillis);
+        MailAttributes.set(mail, HISTORY, "[]");
+    }
+
+    static String webhookId(Mail mail) {
+        return MailAttributes.string(mail, WEBHOOK_ID).orElse("unknown");
+    }
+
+    static long attempts(Mail mail) {
+        return MailAttributes.number(mail, ATTEMPTS).orElse(0L);
+    }
+
+    static long acceptedAt(Mail mail) {
+        return MailAttributes.number(mail, ACCEPTED_AT).orElse(0L);
+    }
+
+    static Optional<String> endpoint(Mail mail) {
+        return MailAttributes.string(mail, ENDPOINT);
+    }
+
+    static String route(Mail mail) {
+        return MailAttributes.string(mail, ROUTE).orElse("null");
+    }
+
+    static String history(Mail mail) {
+        return MailAttributes.string(mail, HISTORY).orElse("[]");
+    }
+}

@@ -1,0 +1,231 @@
+package org.mailhook.mailets;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.mailhook.webhook.RetrySchedule;
+import org.mailhook.webhook.Routes;
+import org.mailhook.webhook.RoutesFile;
+import org.mailhook.webhook.SsrfGuard;
+import org.mailhook.webhook.WebhookIds;
+import org.mailhook.webhook.WebhookSender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import okhttp3.Dns;
+
+/**
+ * Routes each mail to its webhook endpoint(s) and hands one copy per endpoint to a durable James
+ * mail queue, then returns; a consumer started by this mailet POSTs the JSON signed per Standard
+ * Webhooks, retries on the schedule and moves what cannot be delivered to a dead-letter repository.
+ * The queue holds the whole mail, so nothing accepted is lost when an endpoint or this server goes
+ * down. Parameters: docs/webhooks.md.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.mailhook.mailets.WebhookDelivery">
+ *     <url>https://hooks.example.com/inbound</url>
+ *     <secret>${env:MAILHOOK_WEBHOOK_SECRET}</secret>
+ * </mailet>
+ * }</pre>
+ */
+public class WebhookDelivery extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(WebhookDelivery.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Queue names in use in this JVM: two mailets sharing a queue would take each other's mail. */
+    private static final Set<String> QUEUES_IN_USE = ConcurrentHashMap.newKeySet();
+    static final String VERSION = "0.1";
+
+    private final MailQueueFactory<?> queueFactory;
+    private final MailRepositoryStore repositoryStore;
+    private final Clock clock;
+    private final Dns dns;
+
+    private Supplier<Routes> routes;
+    private MailQueue queue;
+    private String queueName;
+    private MailRepository deadLetters;
+    private String unroutedProcessor;
+    private WebhookQueueConsumer consumer;
+
+    @Inject
+    public WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore) {
+        this(queueFactory, repositoryStore, Clock.systemUTC(), Dns.SYSTEM);
+    }
+
+    WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore, Clock clock, Dns dns) {
+        this.queueFactory = queueFactory;
+        this.repositoryStore = repositoryStore;
+        this.clock = clock;
+        this.dns = dns;
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Mailhook WebhookDelivery";
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        RetrySchedule schedule;
+        SsrfGuard guard;
+        try {
+            routes = routes();
+            schedule = RetrySchedule.fromParameters(this::parameter);
+            guard = new SsrfGuard(SsrfGuard.Policy.fromParameters(this::parameter), dns);
+        } catch (IllegalArgumentException e) {
+            // The engines name the parameter (and never show a secret).
+            throw new MessagingException(getMailetName() + ": <" + e.getMessage().replaceFirst(":", ">:"));
+        }
+        queueName = getInitParameter("queue", "mailhook-webhooks");
+        if (!QUEUES_IN_USE.add(queueName)) {
+            throw new MessagingException(getMailetName() + ": <queue> '" + queueName
+                + "' is already used by another WebhookDelivery mailet; give each one its own <queue>");
+        }
+        queue = queueFactory.createQueue(MailQueueName.of(queueName));
+        try {
+            deadLetters = repositoryStore.select(MailRepositoryUrl.from(
+                getInitParameter("deadLetterRepository", "file://var/mail/webhook-dead-letters/")));
+        } catch (Exception e) {
+            throw new MessagingException(getMailetName() + ": <deadLetterRepository>: " + e.getMessage(), e);
+        }
+        unroutedProcessor = getInitParameter("unroutedProcessor");
+        int concurrency = intParameter("concurrency", 8);
+        long thinPayloadAbove = intParameter("thinPayloadAboveBytes", 10 * 1024 * 1024);
+        consumer = new WebhookQueueConsumer(queue, routes, schedule, new WebhookSender(guard, VERSION, clock),
+            deadLetters, concurrency, thinPayloadAbove, clock);
+        consumer.start();
+        LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}", getMailetName(),
+            routes.get().endpoints(), queueName, concurrency, schedule);
+    }
+
+    private Supplier<Routes> routes() {
+        String routesFile = getInitParameter("routesFile");
+        if (routesFile == null || routesFile.isBlank()) {
+            Routes fixed = Routes.fromParameters(this::parameter, Routes.SYSTEM_ENV);
+            return () -> fixed;
+        }
+        try {
+            RoutesFile file = new RoutesFile(Path.of(routesFile.trim()), clock, RoutesFile.DEFAULT_CHECK_INTERVAL, Routes.SYSTEM_ENV);
+            return file::current;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("routesFile: " + e.getMessage(), e);
+        }
+    }
+
+    private String parameter(String name) {
+        String value = getInitParameter(name);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private int intParameter(String name, int defaultValue) throws MessagingException {
+        String value = parameter(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new MessagingException(getMailetName() + ": <" + name + "> must be a whole number, got '" + value + "'");
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        String mailhookId = MailAttributes.string(mail, MailAttributes.ID)
+            .orElseThrow(() -> new MessagingException("WebhookDelivery needs the mailhook.id attribute: put ToJson before it"));
+        if (MailAttributes.string(mail, MailAttributes.JSON).isEmpty()) {
+            throw new MessagingException("WebhookDelivery needs the mailhook.json attribute: put ToJson before it");
+        }
+        Routes.Resolution resolution = routes.get().resolve(mail.getRecipients().stream().map(MailAddress::asString).toList());
+        long acceptedAt = clock.millis();
+        for (Routes.Delivery delivery : resolution.deliveries()) {
+            List<MailAddress> recipients = new ArrayList<>();
+            for (Routes.RoutedRecipient recipient : delivery.recipients()) {
+                recipients.add(new MailAddress(recipient.address()));
+            }
+            Mail copy = mail.duplicate();
+            try {
+                copy.setRecipients(recipients);
+                String endpoint = delivery.endpoint().name();
+                DeliveryAttributes.start(copy, endpoint, WebhookIds.forDelivery(mailhookId, endpoint), acceptedAt, routeJson(delivery));
+                queue.enQueue(copy);
+            } finally {
+                LifecycleUtil.dispose(copy);
+            }
+        }
+        if (!resolution.unrouted().isEmpty()) {
+            handleUnrouted(mail, resolution.unrouted());
+        }
+        if (!Boolean.parseBoolean(getInitParameter("passThrough", "false"))) {
+            mail.setState(Mail.GHOST);
+        }
+    }
+
+    /** Recipients no route matched go to the unrouted processor, or else to dead letters: never dropped. */
+    private void handleUnrouted(Mail mail, Collection<String> unrouted) throws MessagingException {
+        List<MailAddress> recipients = new ArrayList<>();
+        for (String address : unrouted) {
+            recipients.add(new MailAddress(address));
+        }
+        Mail copy = mail.duplicate();
+        try {
+            copy.setRecipients(recipients);
+            if (unroutedProcessor != null && !unroutedProcessor.isBlank()) {
+                getMailetContext().sendMail(copy, unroutedProcessor);
+            } else {
+                MailAttributes.set(copy, DeliveryAttributes.DEAD_REASON, "unrouted");
+                deadLetters.store(copy);
+            }
+            LOGGER.warn("no webhook route for {} of mail {}: {}", unrouted, MailAttributes.string(mail, MailAttributes.ID).orElse("?"),
+                unroutedProcessor == null ? "kept in dead letters" : "sent to processor " + unroutedProcessor);
+        } finally {
+            LifecycleUtil.dispose(copy);
+        }
+    }
+
+    /** What the payload says about this delivery: the endpoint and the recipients it matched, with tags. */
+    private static String routeJson(Routes.Delivery delivery) {
+        ObjectNode route = JSON.createObjectNode();
+        route.put("endpoint", delivery.endpoint().name());
+        ArrayNode recipients = route.putArray("recipients");
+        for (Routes.RoutedRecipient recipient : delivery.recipients()) {
+            ObjectNode node = recipients.addObject().put("address", recipient.address());
+            recipient.tag().filter(tag -> !tag.isEmpty()).ifPresentOrElse(tag -> node.put("tag", tag), () -> node.putNull("tag"));
+        }
+        return route.toString();
+    }
+
+
+    @Override
+    public void destroy() {
+        if (consumer != null) {
+            consumer.stop();
+        }
+        if (queueName != null) {
+            QUEUES_IN_USE.remove(queueName);
+        }
+    }
+}

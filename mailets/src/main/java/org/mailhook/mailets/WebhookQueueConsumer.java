@@ -1,0 +1,180 @@
+package org.mailhook.mailets;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueue.MailQueueItem;
+import org.apache.mailet.Mail;
+import org.mailhook.webhook.AttemptResult;
+import org.mailhook.json.ThinPayload;
+import org.mailhook.webhook.AttemptHistory;
+import org.mailhook.webhook.DeliveryDecision;
+import org.mailhook.webhook.Endpoint;
+import org.mailhook.webhook.EndpointLimiter;
+import org.mailhook.webhook.RetrySchedule;
+import org.mailhook.webhook.Routes;
+import org.mailhook.webhook.WebhookSender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Takes mails off the webhook queue and makes one delivery attempt per dequeue; then the mail is
+ * done, re-enqueued with the next delay, or moved to dead letters. The item is acknowledged only
+ * after that next state is stored, so a crash at any point repeats an attempt at worst (same
+ * webhook-id) and never loses the mail.
+ */
+final class WebhookQueueConsumer {
+    private static final Logger LOGGER = LoggerFactory.getLogger(WebhookQueueConsumer.class);
+    /** How long a mail waits when its endpoint already has its maximum of deliveries in flight. */
+    private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofSeconds(1);
+
+    private final MailQueue queue;
+    private final Supplier<Routes> routes;
+    private final RetrySchedule schedule;
+    private final WebhookSender sender;
+    private final MailRepository deadLetters;
+    private final int concurrency;
+    private final long thinPayloadAbove;
+    private final Clock clock;
+    private final EndpointLimiter limiter = new EndpointLimiter();
+    private volatile boolean stopping;
+    private Scheduler scheduler;
+    private Disposable subscription;
+
+    WebhookQueueConsumer(MailQueue queue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
+                         MailRepository deadLetters, int concurrency, long thinPayloadAbove, Clock clock) {
+        this.queue = queue;
+        this.routes = routes;
+        this.schedule = schedule;
+        this.sender = sender;
+        this.deadLetters = deadLetters;
+        this.concurrency = concurrency;
+        this.thinPayloadAbove = thinPayloadAbove;
+        this.clock = clock;
+    }
+
+    void start() {
+        // JMS deQueue() blocks: it gets threads of its own.
+        scheduler = Schedulers.newBoundedElastic(concurrency + 2, Integer.MAX_VALUE, "mailhook-webhook-" + queue.getName().asString());
+        subscription = Flux.defer(() -> Flux.from(queue.deQueue()))
+            .subscribeOn(scheduler)
+            .flatMap(item -> Mono.fromRunnable(() -> handle(item)).subscribeOn(scheduler), concurrency)
+            // A broken dequeue (broker hiccup) resubscribes instead of silently stopping deliveries.
+            .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(30))
+                .filter(error -> !stopping)
+                .doBeforeRetry(signal -> LOGGER.warn("webhook queue {}: dequeue failed, resubscribing", queue.getName().asString(), signal.failure())))
+            .subscribe(ignored -> { }, error -> {
+                if (!stopping) {
+                    LOGGER.error("webhook queue {} consumer stopped", queue.getName().asString(), error);
+                }
+            });
+    }
+
+    void stop() {
+        stopping = true;
+        if (subscription != null) {
+            subscription.dispose();
+        }
+        if (scheduler != null) {
+            scheduler.dispose();
+        }
+        sender.close();
+    }
+
+    private void handle(MailQueueItem item) {
+        Mail mail = item.getMail();
+        try {
+            deliver(mail);
+            item.done(MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Throwable e) {
+            // The next state could not be stored: leave the mail on the queue for another try.
+            LOGGER.error("webhook delivery of {} could not be recorded, it stays queued", mail.getName(), e);
+            try {
+                item.done(MailQueueItem.CompletionStatus.RETRY);
+            } catch (Exception inner) {
+                LOGGER.error("could not return {} to the queue", mail.getName(), inner);
+            }
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+    }
+
+    private void deliver(Mail mail) throws Exception {
+        String mailhookId = MailAttributes.string(mail, MailAttributes.ID).orElse("unknown");
+        String webhookId = DeliveryAttributes.webhookId(mail);
+        String endpointName = DeliveryAttributes.endpoint(mail).orElse("?");
+        Optional<Endpoint> endpoint = routes.get().endpoint(endpointName);
+        if (endpoint.isEmpty()) {
+            LOGGER.error("webhook id={} webhook-id={} endpoint={} no longer configured: moved to dead letters", mailhookId, webhookId, endpointName);
+            deadLetter(mail, "endpoint-removed");
+            return;
+        }
+        Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint.get());
+        if (permit.isEmpty()) {
+            queue.enQueue(mail, BUSY_ENDPOINT_DELAY);
+            return;
+        }
+        AttemptResult result;
+        try (EndpointLimiter.Permit held = permit.get()) {
+            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload(mail, thinPayloadAbove));
+        }
+        int attempt = (int) DeliveryAttributes.attempts(mail) + 1;
+        MailAttributes.set(mail, DeliveryAttributes.ATTEMPTS, attempt);
+        MailAttributes.set(mail, DeliveryAttributes.HISTORY,
+            AttemptHistory.append(Optional.of(DeliveryAttributes.history(mail)), attempt, endpointName, webhookId, result));
+        Duration age = Duration.ofMillis(Math.max(0, clock.millis() - DeliveryAttributes.acceptedAt(mail)));
+        DeliveryDecision decision = DeliveryDecision.after(result, attempt, age, schedule);
+        LOGGER.info("{} next={}", AttemptHistory.logLine(mailhookId, endpoint.get(), webhookId, attempt, result),
+            switch (decision.action()) {
+                case DONE -> "done";
+                case RETRY -> "retry-in-" + decision.retryIn().orElseThrow().toMillis() + "ms";
+                case DEAD_LETTER -> "dead-letters";
+            });
+        switch (decision.action()) {
+            case DONE -> {
+            }
+            case RETRY -> queue.enQueue(mail, decision.retryIn().orElseThrow());
+            case DEAD_LETTER -> {
+                if (decision.flagEndpoint()) {
+                    LOGGER.error("endpoint {} answered 410 Gone: it asks for no more webhooks; fix or remove its route", endpointName);
+                }
+                deadLetter(mail, decision.reason().orElse("undeliverable"));
+            }
+        }
+    }
+
+    private void deadLetter(Mail mail, String reason) throws Exception {
+        MailAttributes.set(mail, DeliveryAttributes.DEAD_REASON, reason);
+        deadLetters.store(mail);
+    }
+
+    /**
+     * The message JSON with this delivery's "route" (endpoint, recipients, sub-address tags) added;
+     * above {@code thinAbove} bytes, in its thin form (attachment content replaced by references the
+     * pull API serves, {@code "thin": true}).
+     */
+    static byte[] payload(Mail mail, long thinAbove) {
+        byte[] document = MailAttributes.string(mail, MailAttributes.JSON).orElse("{}").getBytes(StandardCharsets.UTF_8);
+        if (document.length > thinAbove) {
+            document = ThinPayload.thin(document);
+        }
+        String json = new String(document, StandardCharsets.UTF_8).stripTrailing();
+        if (json.endsWith("}") && json.length() > 2) {
+            json = json.substring(0, json.length() - 1) + ",\"route\":" + DeliveryAttributes.route(mail) + "}";
+        }
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+}

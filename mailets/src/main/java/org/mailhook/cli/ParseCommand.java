@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,7 +96,6 @@ public final class ParseCommand implements Command {
             throw new UsageException("option --attachment-inline-bytes must not be negative");
         }
         MessageParser parser = new MessageParser(ParseOptions.defaults().withAttachmentInlineBytes(inline));
-        List<byte[]> documents = new ArrayList<>();
         for (String file : files) {
             ParsedMessage parsed;
             try (InputStream in = file.equals("-") ? standardInput() : Files.newInputStream(Path.of(file))) {
@@ -106,10 +104,7 @@ public final class ParseCommand implements Command {
                 throw new UsageException("cannot read " + file + ": " + e.getMessage(), e);
             }
             byte[] json = args.has("thin") ? ThinPayload.thin(parsed.json()) : parsed.json();
-            documents.add(files.size() == 1 ? json : withFile(file, json));
-        }
-        for (byte[] document : documents) {
-            console.out().println(new String(document, StandardCharsets.UTF_8));
+            console.out().println(new String(files.size() == 1 ? json : withFile(file, json), StandardCharsets.UTF_8));
         }
         console.out().flush();
         return OK;

@@ -280,12 +280,12 @@ final class MimeWalker {
         boolean uuencoded = transferEncoding.equals("x-uuencode") || transferEncoding.equals("uuencode")
             || transferEncoding.equals("x-uue");
         InputStream decoded = uuencoded ? tokens.getInputStream() : tokens.getDecodedInputStream();
-        if (target != null && target.partId().equals(partId) && !uuencoded) {
-            decoded = new CopyingStream(decoded, target.out());
-        }
         boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
         boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
             && (filename == null || "inline".equals(dispositionType));
+        if (target != null && target.partId().equals(partId) && !uuencoded && !body) {
+            decoded = new CopyingStream(decoded, target.out());
+        }
         if (body) {
             readBody(decoded, partId, contentType, charset, message);
             return;

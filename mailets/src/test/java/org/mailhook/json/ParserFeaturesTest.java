@@ -92,8 +92,12 @@ class ParserFeaturesTest {
             }
         }
         assertThat(checked).isGreaterThanOrEqualTo(10);
-        try (InputStream in = Files.newInputStream(MimeCorpus.root().resolve("mailparser/nodemailer.eml"))) {
-            assertThat(extractor.extract(in, "9.9", new ByteArrayOutputStream())).isEmpty();
+        for (String notAnAttachment : List.of("9.9", "1.1")) { // no such part; a body text part
+            ByteArrayOutputStream nothing = new ByteArrayOutputStream();
+            try (InputStream in = Files.newInputStream(MimeCorpus.root().resolve("mailparser/nodemailer.eml"))) {
+                assertThat(extractor.extract(in, notAnAttachment, nothing)).isEmpty();
+            }
+            assertThat(nothing.size()).isZero();
         }
     }
 

@@ -56,7 +56,9 @@ final class IdempotencyKey {
      */
     static final class BodyDigest {
         private final MessageDigest digest = MeasuredStream.newSha256();
-        private static final byte[] NEWLINE = {'\n'};
+        // runs are copied into one buffer and hashed in large blocks: one digest call per line is slow
+        private final byte[] buffered = new byte[16384];
+        private int bufferedLength;
         private boolean inBody;
         private int lineLength;
         private long pendingBreaks;
@@ -73,32 +75,50 @@ final class IdempotencyKey {
                     lineLength++;
                 }
             }
-            // hash runs of content in bulk; CRs are dropped, LFs held back until content follows
+            // CRs are dropped, LFs held back until content follows (so trailing line breaks never count)
             int run = i;
             for (; i < end; i++) {
                 byte b = buffer[i];
                 if (b == '\n' || b == '\r') {
-                    flush(buffer, run, i);
+                    append(buffer, run, i);
                     if (b == '\n') {
                         pendingBreaks++;
                     }
                     run = i + 1;
                 }
             }
-            flush(buffer, run, end);
+            append(buffer, run, end);
         }
 
-        private void flush(byte[] buffer, int from, int to) {
+        private void append(byte[] buffer, int from, int to) {
             if (from >= to) {
                 return;
             }
             for (; pendingBreaks > 0; pendingBreaks--) {
-                digest.update(NEWLINE);
+                if (bufferedLength == buffered.length) {
+                    drainBuffer();
+                }
+                buffered[bufferedLength++] = '\n';
             }
-            digest.update(buffer, from, to - from);
+            int length = to - from;
+            if (length > buffered.length - bufferedLength) {
+                drainBuffer();
+            }
+            if (length >= buffered.length) {
+                digest.update(buffer, from, length);
+            } else {
+                System.arraycopy(buffer, from, buffered, bufferedLength, length);
+                bufferedLength += length;
+            }
+        }
+
+        private void drainBuffer() {
+            digest.update(buffered, 0, bufferedLength);
+            bufferedLength = 0;
         }
 
         byte[] finish() {
+            drainBuffer();
             return digest.digest();
         }
     }

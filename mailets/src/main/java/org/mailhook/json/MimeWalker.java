@@ -296,9 +296,7 @@ final class MimeWalker {
         attachment.filename = filename;
         attachment.contentType = contentType;
         attachment.charset = contentType.startsWith("text/") ? charset : null;
-        attachment.disposition = dispositionType == null ? (contentType.startsWith("message/") ? "attachment"
-            : filename == null && contentType.startsWith("text/") ? "inline" : "attachment")
-            : dispositionType.equals("inline") ? "inline" : "attachment";
+        attachment.disposition = disposition(dispositionType, contentType, filename);
         Field contentId = entity.field("content-id");
         if (contentId != null) {
             List<String> ids = HeaderValues.messageIds(HeaderValues.unfold(HeaderValues.rawValue(contentId)));
@@ -356,6 +354,14 @@ final class MimeWalker {
         attachment.sha256 = measured.sha256Hex();
         attachment.content = measured.kept();
         message.attachments.addAll(derived);
+    }
+
+    /** As declared; undeclared, unnamed text reads inline and everything else as an attachment. */
+    private static String disposition(String declared, String contentType, String filename) {
+        if (declared != null) {
+            return declared.equals("inline") ? "inline" : "attachment";
+        }
+        return filename == null && contentType.startsWith("text/") ? "inline" : "attachment";
     }
 
     /** A multipart without any part (no delimiter found) still shows its text rather than losing it. */

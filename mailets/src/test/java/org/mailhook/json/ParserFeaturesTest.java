@@ -46,6 +46,9 @@ class ParserFeaturesTest {
         assertThat(names).contains("nyan cat ✔.gif", "notes.txt");
         assertThat(parse("ruby-mail/attachment_emails/attachment_nonascii_filename.eml").get("attachments").get(0)
             .get("filename").asText()).isEqualTo("ciële.txt");
+        // raw 8-bit (UTF-8) bytes in an unquoted parameter
+        assertThat(parse("enmime/mail/mime-bad-8bit-filename.raw").get("attachments").get(0).get("filename").asText())
+            .isEqualTo("管理.doc");
     }
 
     @Test

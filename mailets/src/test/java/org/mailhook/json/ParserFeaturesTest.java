@@ -52,6 +52,21 @@ class ParserFeaturesTest {
     }
 
     @Test
+    void binaryLabelledAsTextIsAnAttachmentNotText() throws IOException {
+        Path file = MimeCorpus.root().resolve("apache-poi/outlook-msg/simple_test_msg.msg"); // OLE2, not RFC 822
+        JsonNode document = parse("apache-poi/outlook-msg/simple_test_msg.msg");
+
+        assertThat(document.get("text").isNull()).isTrue();
+        assertThat(document.get("parse").get("warnings").toString()).contains("text.binary");
+        // mime4j reads the header-like lines the OLE file embeds as its header; the rest is the one part
+        assertThat(document.get("attachments").get(0).get("partId").asText()).isEqualTo("1");
+        assertThat(document.get("attachments").get(0).get("size").asLong()).isPositive();
+        assertThat(document.get("raw").get("size").asLong()).isEqualTo(Files.size(file));
+        // one stray NUL in real text does not make it binary (stalwart thirdparty/000)
+        assertThat(parse("stalwart-mail-parser/eml/thirdparty/000.eml").get("text").asText()).contains("binary stuff in here");
+    }
+
+    @Test
     void surfacesTheCalendarInvite() {
         JsonNode invite = parse("postal-mime/calendar-event.eml").get("calendar").get(0);
         assertThat(invite.get("method").asText()).isEqualTo("REQUEST");

@@ -1,5 +1,6 @@
 package org.mailhook.json;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -283,6 +284,16 @@ final class MimeWalker {
         boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
         boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
             && (filename == null || "inline".equals(dispositionType));
+        if (body && !isWideCharset(charset)) {
+            BufferedInputStream peekable = new BufferedInputStream(decoded, BINARY_SNIFF_BYTES);
+            decoded = peekable;
+            if (looksBinary(peekable)) {
+                // binary data labelled as text (a headerless file, a broken gateway): keep it out of "text"
+                body = false;
+                problems.warning("text.binary", "text part is mostly control bytes; it is an attachment, not body text",
+                    partId);
+            }
+        }
         if (target != null && target.partId().equals(partId) && !uuencoded && !body) {
             decoded = new CopyingStream(decoded, target.out());
         }
@@ -296,9 +307,7 @@ final class MimeWalker {
         attachment.filename = filename;
         attachment.contentType = contentType;
         attachment.charset = contentType.startsWith("text/") ? charset : null;
-        attachment.disposition = dispositionType == null ? (contentType.startsWith("message/") ? "attachment"
-            : filename == null && contentType.startsWith("text/") ? "inline" : "attachment")
-            : dispositionType.equals("inline") ? "inline" : "attachment";
+        attachment.disposition = disposition(dispositionType, contentType, filename);
         Field contentId = entity.field("content-id");
         if (contentId != null) {
             List<String> ids = HeaderValues.messageIds(HeaderValues.unfold(HeaderValues.rawValue(contentId)));
@@ -356,6 +365,37 @@ final class MimeWalker {
         attachment.sha256 = measured.sha256Hex();
         attachment.content = measured.kept();
         message.attachments.addAll(derived);
+    }
+
+    private static final int BINARY_SNIFF_BYTES = 8192;
+
+    private static boolean isWideCharset(String charset) {
+        return charset != null && charset.strip().toUpperCase(Locale.ROOT).matches("\"?(UTF-?(16|32)|UCS-?[24]).*");
+    }
+
+    /**
+     * Whether more than a tenth of the first {@link #BINARY_SNIFF_BYTES} bytes are control bytes other than
+     * tab, line ends and form feed (text has almost none; binary data has many); the stream is reset.
+     */
+    private static boolean looksBinary(BufferedInputStream in) throws IOException {
+        in.mark(BINARY_SNIFF_BYTES);
+        byte[] head = in.readNBytes(BINARY_SNIFF_BYTES);
+        in.reset();
+        int control = 0;
+        for (byte b : head) {
+            if ((b >= 0 && b < 0x09) || (b > 0x0D && b < 0x20) || b == 0x0B) {
+                control++;
+            }
+        }
+        return head.length > 0 && control * 10 > head.length;
+    }
+
+    /** As declared; undeclared, unnamed text reads inline and everything else as an attachment. */
+    private static String disposition(String declared, String contentType, String filename) {
+        if (declared != null) {
+            return declared.equals("inline") ? "inline" : "attachment";
+        }
+        return filename == null && contentType.startsWith("text/") ? "inline" : "attachment";
     }
 
     /** A multipart without any part (no delimiter found) still shows its text rather than losing it. */

@@ -2,6 +2,9 @@ package org.mailhook.json;
 
 import java.nio.charset.StandardCharsets;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * The result of parsing one mail: the JSON document (UTF-8) and a summary for matchers and logs.
  *
@@ -16,8 +19,25 @@ import java.nio.charset.StandardCharsets;
  */
 public record ParsedMessage(String id, byte[] json, String messageId, String subject, String from,
                             int attachmentCount, int errorCount, int warningCount) {
+    private static final ObjectMapper SUMMARY_MAPPER = new ObjectMapper();
 
     public String jsonText() {
         return new String(json, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The summary as a small JSON object ({@code id, messageId, subject, from, attachmentCount, errorCount,
+     * warningCount}), for matchers that should not read the whole document.
+     */
+    public String summaryJson() {
+        ObjectNode summary = SUMMARY_MAPPER.createObjectNode();
+        summary.put("id", id);
+        summary.put("messageId", messageId);
+        summary.put("subject", subject);
+        summary.put("from", from);
+        summary.put("attachmentCount", attachmentCount);
+        summary.put("errorCount", errorCount);
+        summary.put("warningCount", warningCount);
+        return summary.toString();
     }
 }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 final class ReplyText {
     private static final Pattern ATTRIBUTION = Pattern.compile(
-        "(?is)^\\s*(on\\s.{1,300}\\swrote|le\\s.{1,300}\\sa\\s+écrit|am\\s.{1,300}\\sschrieb|el\\s.{1,300}\\sescribió"
+        "(?is)^\\s*(on\\s.{1,300}\\swrote|le\\s.{1,300}\\sa\\s+écrit|am\\s.{1,300}\\sschrieb(\\s.{1,200})?|el\\s.{1,300}\\sescribió"
             + "|op\\s.{1,300}\\sschreef|il\\s.{1,300}\\sha\\s+scritto|em\\s.{1,300}\\sescreveu)\\s*:\\s*$");
     private static final Pattern SEPARATOR = Pattern.compile(
         "(?i)^\\s*(-{2,}\\s*(original message|ursprüngliche nachricht|message d'origine|forwarded message)\\s*-{2,}|_{20,})\\s*$");

@@ -16,6 +16,8 @@ public final class MailAttributes {
     public static final AttributeName JSON = AttributeName.of("mailhook.json");
     /** The idempotency key of the message, written by ToJson. */
     public static final AttributeName ID = AttributeName.of("mailhook.id");
+    /** A small JSON object summarising the message for matchers (text), written by ToJson. */
+    public static final AttributeName SUMMARY = AttributeName.of("mailhook.summary");
     /** Authentication results JSON (text), written by Authenticate. */
     public static final AttributeName AUTH = AttributeName.of("mailhook.auth");
     /** Attachment verdicts JSON (text), written by QuarantineAttachments. */

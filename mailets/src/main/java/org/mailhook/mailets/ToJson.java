@@ -6,15 +6,11 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MimeMessageInputStream;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.json.Envelope;
@@ -24,8 +20,9 @@ import org.mailhook.json.ParsedMessage;
 
 /**
  * Parses the mail into the {@code mailhook.message.v1} JSON document and stores it on the mail for the
- * next mailets: attribute {@code mailhook.json} (the document, JSON text) and {@code mailhook.id} (its
- * idempotency key). Attributes {@code mailhook.auth} and {@code mailhook.security}, when an earlier
+ * next mailets: attribute {@code mailhook.json} (the document, JSON text), {@code mailhook.id} (its
+ * idempotency key) and {@code mailhook.summary} (a small JSON object for matchers: id, messageId, subject,
+ * from, attachmentCount, errorCount, warningCount). Attributes {@code mailhook.auth} and {@code mailhook.security}, when an earlier
  * mailet set them, are embedded as the document's {@code auth} and {@code security} sections.
  * The mail itself is not changed. Malformed mail still gets a document (with {@code parse.errors}).
  *
@@ -40,11 +37,6 @@ import org.mailhook.json.ParsedMessage;
  * }</pre>
  */
 public class ToJson extends GenericMailet {
-    public static final AttributeName JSON = AttributeName.of("mailhook.json");
-    public static final AttributeName ID = AttributeName.of("mailhook.id");
-    public static final AttributeName AUTH = AttributeName.of("mailhook.auth");
-    public static final AttributeName SECURITY = AttributeName.of("mailhook.security");
-
     private final Clock clock;
     private MessageParser parser;
 
@@ -92,34 +84,28 @@ public class ToJson extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         Map<String, String> sections = new LinkedHashMap<>();
-        stringAttribute(mail, AUTH).ifPresent(text -> sections.put("auth", text));
-        stringAttribute(mail, SECURITY).ifPresent(text -> sections.put("security", text));
+        MailAttributes.string(mail, MailAttributes.AUTH).ifPresent(text -> sections.put("auth", text));
+        MailAttributes.string(mail, MailAttributes.SECURITY).ifPresent(text -> sections.put("security", text));
         ParsedMessage parsed;
         try (InputStream raw = new MimeMessageInputStream(mail.getMessage())) {
             parsed = parser.parse(raw, envelope(mail), clock.instant(), sections);
         } catch (IOException e) {
             throw new MessagingException("ToJson: reading mail " + mail.getName() + " failed", e);
         }
-        mail.setAttribute(new Attribute(JSON, AttributeValue.of(parsed.jsonText())));
-        mail.setAttribute(new Attribute(ID, AttributeValue.of(parsed.id())));
+        MailAttributes.set(mail, MailAttributes.JSON, parsed.jsonText());
+        MailAttributes.set(mail, MailAttributes.ID, parsed.id());
+        MailAttributes.set(mail, MailAttributes.SUMMARY, parsed.summaryJson());
     }
 
     static Envelope envelope(Mail mail) {
         String mailFrom = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse(null);
         List<String> rcptTo = mail.getRecipients().stream().map(MailAddress::asString).toList();
-        String helo = stringAttribute(mail, Mail.SMTP_HELO).orElse(null);
+        String helo = MailAttributes.string(mail, Mail.SMTP_HELO).orElse(null);
         return new Envelope(mailFrom, rcptTo, mail.getRemoteAddr(), mail.getRemoteHost(), helo);
-    }
-
-    private static Optional<String> stringAttribute(Mail mail, AttributeName name) {
-        return mail.getAttribute(name)
-            .map(attribute -> attribute.getValue().getValue())
-            .filter(String.class::isInstance)
-            .map(String.class::cast);
     }
 
     @Override
     public String getMailetInfo() {
-        return "ToJson: parses the mail into mailhook.message.v1 JSON (attributes mailhook.json, mailhook.id)";
+        return "ToJson: parses the mail into mailhook.message.v1 JSON (attributes mailhook.json, mailhook.id, mailhook.summary)";
     }
 }

@@ -46,6 +46,24 @@ class ParserFeaturesTest {
         assertThat(names).contains("nyan cat ✔.gif", "notes.txt");
         assertThat(parse("ruby-mail/attachment_emails/attachment_nonascii_filename.eml").get("attachments").get(0)
             .get("filename").asText()).isEqualTo("ciële.txt");
+        // raw 8-bit (UTF-8) bytes in an unquoted parameter
+        assertThat(parse("enmime/mail/mime-bad-8bit-filename.raw").get("attachments").get(0).get("filename").asText())
+            .isEqualTo("管理.doc");
+    }
+
+    @Test
+    void binaryLabelledAsTextIsAnAttachmentNotText() throws IOException {
+        Path file = MimeCorpus.root().resolve("apache-poi/outlook-msg/simple_test_msg.msg"); // OLE2, not RFC 822
+        JsonNode document = parse("apache-poi/outlook-msg/simple_test_msg.msg");
+
+        assertThat(document.get("text").isNull()).isTrue();
+        assertThat(document.get("parse").get("warnings").toString()).contains("text.binary");
+        // mime4j reads the header-like lines the OLE file embeds as its header; the rest is the one part
+        assertThat(document.get("attachments").get(0).get("partId").asText()).isEqualTo("1");
+        assertThat(document.get("attachments").get(0).get("size").asLong()).isPositive();
+        assertThat(document.get("raw").get("size").asLong()).isEqualTo(Files.size(file));
+        // one stray NUL in real text does not make it binary (stalwart thirdparty/000)
+        assertThat(parse("stalwart-mail-parser/eml/thirdparty/000.eml").get("text").asText()).contains("binary stuff in here");
     }
 
     @Test

@@ -86,7 +86,7 @@ class ToJsonTest {
     }
 
     private JsonNode json(Mail mail) throws Exception {
-        String text = (String) mail.getAttribute(ToJson.JSON).orElseThrow().getValue().getValue();
+        String text = (String) mail.getAttribute(MailAttributes.JSON).orElseThrow().getValue().getValue();
         JsonNode document = mapper.readTree(text);
         assertThat(MessageSchema.errors(document)).isEmpty();
         return document;
@@ -100,7 +100,7 @@ class ToJsonTest {
         JsonNode document = json(mail);
         assertThat(document.get("schema").asText()).isEqualTo("mailhook.message.v1");
         assertThat(document.get("receivedAt").asText()).isEqualTo("2026-11-29T07:00:00Z");
-        assertThat(mail.getAttribute(ToJson.ID).orElseThrow().getValue().getValue()).isEqualTo(document.get("id").asText());
+        assertThat(mail.getAttribute(MailAttributes.ID).orElseThrow().getValue().getValue()).isEqualTo(document.get("id").asText());
         JsonNode envelope = document.get("envelope");
         assertThat(envelope.get("mailFrom").asText()).isEqualTo("bounce@example.net");
         assertThat(envelope.get("rcptTo")).extracting(JsonNode::asText)
@@ -115,12 +115,18 @@ class ToJsonTest {
         assertThat(attachment.get("filename").asText()).isEqualTo("invoice.pdf");
         assertThat(attachment.get("size").asLong()).isEqualTo(9);
         assertThat(document.get("raw").get("size").asLong()).isEqualTo(MAIL.getBytes(StandardCharsets.UTF_8).length);
+        JsonNode summary = mapper.readTree((String) mail.getAttribute(MailAttributes.SUMMARY).orElseThrow().getValue().getValue());
+        assertThat(summary.get("id").asText()).isEqualTo(document.get("id").asText());
+        assertThat(summary.get("messageId").asText()).isEqualTo("abc@example.net");
+        assertThat(summary.get("from").asText()).isEqualTo("juergen@example.net");
+        assertThat(summary.get("attachmentCount").asInt()).isEqualTo(1);
+        assertThat(summary.get("errorCount").asInt()).isZero();
     }
 
     @Test
     void embedsAuthAndSecurityAttributes() throws Exception {
-        Mail mail = mail(new Attribute(ToJson.AUTH, AttributeValue.of("{\"dmarc\":{\"result\":\"pass\"}}")),
-            new Attribute(ToJson.SECURITY, AttributeValue.of("{\"verdict\":\"clean\"}")));
+        Mail mail = mail(new Attribute(MailAttributes.AUTH, AttributeValue.of("{\"dmarc\":{\"result\":\"pass\"}}")),
+            new Attribute(MailAttributes.SECURITY, AttributeValue.of("{\"verdict\":\"clean\"}")));
         mailet().service(mail);
 
         JsonNode document = json(mail);

@@ -47,13 +47,14 @@ final class WebhookQueueConsumer {
     private final MailRepository deadLetters;
     private final int concurrency;
     private final Clock clock;
+    private final WebhookMetrics metrics;
     private final EndpointLimiter limiter = new EndpointLimiter();
     private volatile boolean stopping;
     private Scheduler scheduler;
     private Disposable subscription;
 
     WebhookQueueConsumer(MailQueue queue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
-                         MailRepository deadLetters, int concurrency, Clock clock) {
+                         MailRepository deadLetters, int concurrency, Clock clock, WebhookMetrics metrics) {
         this.queue = queue;
         this.routes = routes;
         this.schedule = schedule;
@@ -61,6 +62,7 @@ final class WebhookQueueConsumer {
         this.deadLetters = deadLetters;
         this.concurrency = concurrency;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     void start() {
@@ -126,8 +128,11 @@ final class WebhookQueueConsumer {
         }
         AttemptResult result;
         try (EndpointLimiter.Permit held = permit.get()) {
+            Runnable stopTimer = metrics.startHttpTimer();
             result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload(mail));
+            stopTimer.run();
         }
+        metrics.attempted(result);
         int attempt = (int) DeliveryAttributes.attempts(mail) + 1;
         MailAttributes.set(mail, DeliveryAttributes.ATTEMPTS, attempt);
         MailAttributes.set(mail, DeliveryAttributes.HISTORY,
@@ -141,8 +146,7 @@ final class WebhookQueueConsumer {
                 case DEAD_LETTER -> "dead-letters";
             });
         switch (decision.action()) {
-            case DONE -> {
-            }
+            case DONE -> metrics.delivered(age);
             case RETRY -> queue.enQueue(mail, decision.retryIn().orElseThrow());
             case DEAD_LETTER -> {
                 if (decision.flagEndpoint()) {
@@ -156,6 +160,7 @@ final class WebhookQueueConsumer {
     private void deadLetter(Mail mail, String reason) throws Exception {
         MailAttributes.set(mail, DeliveryAttributes.DEAD_REASON, reason);
         deadLetters.store(mail);
+        metrics.deadLettered();
     }
 
     /** The message JSON with this delivery's "route" (endpoint, recipients, sub-address tags) added. */

@@ -1,0 +1,88 @@
+package org.mailhook.ops;
+
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.mailet.Mail;
+import org.mailhook.mailets.DeliveryState;
+
+/**
+ * The webhook queue and dead-letter repository as James abstractions ({@link ManageableMailQueue},
+ * {@link MailRepository}), so operations work on any James backend (ActiveMQ, RabbitMQ, Cassandra …).
+ */
+public final class WebhookQueueAccess {
+    /** A queued delivery: its state and when the queue will hand it out next. */
+    public record Queued(DeliveryState.View view, Optional<ZonedDateTime> nextDelivery) {
+    }
+
+    /** A dead letter: its repository key and state. */
+    public record Dead(String key, DeliveryState.View view, long lastUpdatedMillis) {
+    }
+
+    private final ManageableMailQueue queue;
+    private final MailRepository deadLetters;
+
+    public WebhookQueueAccess(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
+                              OpsSettings settings) throws Exception {
+        MailQueueName name = MailQueueName.of(settings.webhookQueue());
+        Optional<? extends ManageableMailQueue> existing = queues.getQueue(name);
+        this.queue = existing.isPresent() ? existing.get() : queues.createQueue(name);
+        this.deadLetters = repositories.select(MailRepositoryUrl.from(settings.deadLetterRepository()));
+    }
+
+    public ManageableMailQueue queue() {
+        return queue;
+    }
+
+    public MailRepository deadLetters() {
+        return deadLetters;
+    }
+
+    public List<Queued> queued() throws Exception {
+        List<Queued> items = new ArrayList<>();
+        ManageableMailQueue.MailQueueIterator it = queue.browse();
+        try {
+            while (it.hasNext()) {
+                ManageableMailQueue.MailQueueItemView item = it.next();
+                Mail mail = item.getMail();
+                try {
+                    items.add(new Queued(DeliveryState.view(mail), item.getNextDelivery()));
+                } finally {
+                    LifecycleUtil.dispose(mail);
+                }
+            }
+        } finally {
+            it.close();
+        }
+        return items;
+    }
+
+    public List<Dead> dead() throws Exception {
+        List<Dead> items = new ArrayList<>();
+        for (Iterator<MailKey> it = deadLetters.list(); it.hasNext(); ) {
+            MailKey key = it.next();
+            Mail mail = deadLetters.retrieve(key);
+            if (mail == null) {
+                continue;
+            }
+            try {
+                items.add(new Dead(key.asString(), DeliveryState.view(mail),
+                    mail.getLastUpdated() == null ? 0 : mail.getLastUpdated().getTime()));
+            } finally {
+                LifecycleUtil.dispose(mail);
+            }
+        }
+        return items;
+    }
+}

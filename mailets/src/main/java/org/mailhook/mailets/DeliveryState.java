@@ -19,7 +19,7 @@ public final class DeliveryState {
     /**
      * @param lastAttempt the last entry of the attempt history (at, status, latencyMs, outcome, error), or empty
      */
-    public record View(String name, Optional<String> endpoint, String webhookId, Optional<String> mailhookId,
+    public record View(String name, Optional<String> subject, Optional<String> endpoint, String webhookId, Optional<String> mailhookId,
                        List<String> recipients, long attempts, long acceptedAtMillis, Optional<String> deadReason,
                        Optional<JsonNode> lastAttempt) {
     }
@@ -37,10 +37,24 @@ public final class DeliveryState {
         } catch (Exception e) {
             // a damaged history is shown as none; the mail itself is intact
         }
-        return new View(mail.getName(), DeliveryAttributes.endpoint(mail), DeliveryAttributes.webhookId(mail),
+        return new View(mail.getName(), subject(mail), DeliveryAttributes.endpoint(mail), DeliveryAttributes.webhookId(mail),
             MailAttributes.string(mail, MailAttributes.ID), mail.getRecipients().stream().map(MailAddress::asString).toList(),
             DeliveryAttributes.attempts(mail), DeliveryAttributes.acceptedAt(mail),
             MailAttributes.string(mail, DeliveryAttributes.DEAD_REASON), last);
+    }
+
+    private static Optional<String> subject(Mail mail) {
+        try {
+            return Optional.ofNullable(mail.getMessage()).map(message -> {
+                try {
+                    return message.getSubject();
+                } catch (Exception e) {
+                    return null;
+                }
+            });
+        } catch (Exception e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether the mail was on its way to an endpoint (unrouted dead letters were not: nothing to redeliver to). */

@@ -7,7 +7,6 @@ import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.core.healthcheck.Result;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
-import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.utils.PropertiesProvider;
 import org.reactivestreams.Publisher;
 
@@ -21,13 +20,13 @@ import reactor.core.publisher.Mono;
 public class DeadLettersHealthCheck implements HealthCheck {
     public static final ComponentName NAME = new ComponentName("mailhook-dead-letters");
 
-    private final MailRepository deadLetters;
+    private final java.util.function.Supplier<MailRepository> deadLetters;
     private final long max;
 
     @Inject
     public DeadLettersHealthCheck(MailRepositoryStore repositories, PropertiesProvider properties) throws Exception {
         OpsSettings settings = OpsSettings.load(properties);
-        this.deadLetters = repositories.select(MailRepositoryUrl.from(settings.deadLetterRepository()));
+        this.deadLetters = WebhookQueueAccess.repository(repositories, settings.deadLetterRepository());
         this.max = settings.deadLettersMax();
     }
 
@@ -39,7 +38,7 @@ public class DeadLettersHealthCheck implements HealthCheck {
     @Override
     public Publisher<Result> check() {
         return Mono.fromCallable(() -> {
-            long count = deadLetters.size();
+            long count = deadLetters.get().size();
             if (count > max) {
                 return Result.degraded(NAME, count + " dead letters (more than " + max
                     + "): GET /mailhook/deliveries?status=dead, then redeliver or drop them");

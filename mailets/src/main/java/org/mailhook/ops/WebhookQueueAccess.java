@@ -17,6 +17,9 @@ import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.mailet.Mail;
 import org.mailhook.mailets.DeliveryState;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
+
 /**
  * The webhook queue and dead-letter repository as James abstractions ({@link ManageableMailQueue},
  * {@link MailRepository}), so operations work on any James backend (ActiveMQ, RabbitMQ, Cassandra …).
@@ -30,28 +33,42 @@ public final class WebhookQueueAccess {
     public record Dead(String key, DeliveryState.View view, long lastUpdatedMillis) {
     }
 
-    private final ManageableMailQueue queue;
-    private final MailRepository deadLetters;
+    private final Supplier<ManageableMailQueue> queue;
+    private final Supplier<MailRepository> deadLetters;
 
+    /** Nothing is opened here: James creates routes and health checks before its repository store is configured. */
     public WebhookQueueAccess(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                              OpsSettings settings) throws Exception {
+                              OpsSettings settings) {
         MailQueueName name = MailQueueName.of(settings.webhookQueue());
-        Optional<? extends ManageableMailQueue> existing = queues.getQueue(name);
-        this.queue = existing.isPresent() ? existing.get() : queues.createQueue(name);
-        this.deadLetters = repositories.select(MailRepositoryUrl.from(settings.deadLetterRepository()));
+        this.queue = Suppliers.memoize(() -> {
+            Optional<? extends ManageableMailQueue> existing = queues.getQueue(name);
+            return existing.isPresent() ? existing.get() : queues.createQueue(name);
+        });
+        this.deadLetters = repository(repositories, settings.deadLetterRepository());
+    }
+
+    /** A repository selected on first use. */
+    public static Supplier<MailRepository> repository(MailRepositoryStore repositories, String url) {
+        return Suppliers.memoize(() -> {
+            try {
+                return repositories.select(MailRepositoryUrl.from(url));
+            } catch (Exception e) {
+                throw new IllegalStateException("mail repository " + url + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     public ManageableMailQueue queue() {
-        return queue;
+        return queue.get();
     }
 
     public MailRepository deadLetters() {
-        return deadLetters;
+        return deadLetters.get();
     }
 
     public List<Queued> queued() throws Exception {
         List<Queued> items = new ArrayList<>();
-        ManageableMailQueue.MailQueueIterator it = queue.browse();
+        ManageableMailQueue.MailQueueIterator it = queue().browse();
         try {
             while (it.hasNext()) {
                 ManageableMailQueue.MailQueueItemView item = it.next();
@@ -70,9 +87,9 @@ public final class WebhookQueueAccess {
 
     public List<Dead> dead() throws Exception {
         List<Dead> items = new ArrayList<>();
-        for (Iterator<MailKey> it = deadLetters.list(); it.hasNext(); ) {
+        for (Iterator<MailKey> it = deadLetters().list(); it.hasNext(); ) {
             MailKey key = it.next();
-            Mail mail = deadLetters.retrieve(key);
+            Mail mail = deadLetters().retrieve(key);
             if (mail == null) {
                 continue;
             }

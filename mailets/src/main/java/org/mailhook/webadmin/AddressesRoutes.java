@@ -7,11 +7,11 @@ import java.util.Optional;
 import javax.inject.Inject;
 
 import org.apache.james.mailrepository.api.MailRepositoryStore;
-import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
 import org.mailhook.mailets.InstantAddressStore;
 import org.mailhook.ops.OpsSettings;
+import org.mailhook.ops.WebhookQueueAccess;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -35,14 +35,16 @@ import spark.Service;
 public class AddressesRoutes implements Routes {
     public static final String BASE = "/mailhook/addresses";
 
-    private final InstantAddressStore store;
+    private final java.util.function.Supplier<InstantAddressStore> store;
     private final Optional<String> domain;
     private final SecureRandom random = new SecureRandom();
 
     @Inject
     public AddressesRoutes(MailRepositoryStore repositories, PropertiesProvider properties) throws Exception {
         OpsSettings settings = OpsSettings.load(properties);
-        this.store = new InstantAddressStore(repositories.select(MailRepositoryUrl.from(settings.addressesRepository())));
+        java.util.function.Supplier<org.apache.james.mailrepository.api.MailRepository> repository =
+            WebhookQueueAccess.repository(repositories, settings.addressesRepository());
+        this.store = () -> new InstantAddressStore(repository.get());
         this.domain = settings.addressesDomain();
     }
 
@@ -74,7 +76,7 @@ public class AddressesRoutes implements Routes {
         Optional<String> secret = body.path("secret").isTextual() ? Optional.of(body.path("secret").asText()) : Optional.empty();
         InstantAddressStore.InstantAddress address;
         try {
-            address = store.mint(domain.get(), body.path("url").asText(), secret, random, System.currentTimeMillis());
+            address = store.get().mint(domain.get(), body.path("url").asText(), secret, random, System.currentTimeMillis());
         } catch (IllegalArgumentException e) {
             // the engines' messages name the field and never show the secret
             return JsonResponses.error(response, 400, e.getMessage());
@@ -85,14 +87,14 @@ public class AddressesRoutes implements Routes {
     private Object list(Request request, Response response) throws Exception {
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode addresses = body.putArray("addresses");
-        for (InstantAddressStore.InstantAddress address : store.list()) {
+        for (InstantAddressStore.InstantAddress address : store.get().list()) {
             describe(addresses.addObject(), address);
         }
         return JsonResponses.ok(response, body);
     }
 
     private Object revoke(Request request, Response response) throws Exception {
-        if (!store.revoke(request.params("address"))) {
+        if (!store.get().revoke(request.params("address"))) {
             return JsonResponses.error(response, 404, "no instant address " + request.params("address"));
         }
         response.status(204);

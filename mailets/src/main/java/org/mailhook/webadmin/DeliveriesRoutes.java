@@ -106,6 +106,7 @@ public class DeliveriesRoutes implements Routes {
     private static ObjectNode describe(ObjectNode node, DeliveryState.View view, String status) {
         node.put("name", view.name());
         node.put("status", status);
+        node.put("subject", view.subject().orElse(null));
         node.put("endpoint", view.endpoint().orElse(null));
         node.put("webhookId", view.webhookId());
         node.put("mailhookId", view.mailhookId().orElse(null));

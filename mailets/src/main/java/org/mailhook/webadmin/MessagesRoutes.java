@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import javax.inject.Inject;
 
@@ -16,7 +17,6 @@ import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
-import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.server.core.MimeMessageInputStream;
 import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
@@ -26,6 +26,7 @@ import org.mailhook.json.AttachmentExtractor;
 import org.mailhook.json.ParseOptions;
 import org.mailhook.mailets.MailAttributes;
 import org.mailhook.ops.OpsSettings;
+import org.mailhook.ops.WebhookQueueAccess;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,7 +50,7 @@ public class MessagesRoutes implements Routes {
     public static final String BASE = "/mailhook/messages";
     private static final int MAX_LIMIT = 1000;
 
-    private final MailRepository archive;
+    private final Supplier<MailRepository> archive;
     private final OpsSettings settings;
     private final Clock clock;
     private final AttachmentExtractor attachments = new AttachmentExtractor(ParseOptions.defaults());
@@ -62,7 +63,7 @@ public class MessagesRoutes implements Routes {
     MessagesRoutes(MailRepositoryStore repositories, OpsSettings settings, Clock clock) throws Exception {
         this.settings = settings;
         this.clock = clock;
-        this.archive = repositories.select(MailRepositoryUrl.from(settings.archiveRepository()));
+        this.archive = WebhookQueueAccess.repository(repositories, settings.archiveRepository());
     }
 
     @Override
@@ -90,7 +91,7 @@ public class MessagesRoutes implements Routes {
             return JsonResponses.error(response, 400, "after: not a cursor returned by this API");
         }
         List<String> keys = new ArrayList<>();
-        for (Iterator<MailKey> it = archive.list(); it.hasNext(); ) {
+        for (Iterator<MailKey> it = archive.get().list(); it.hasNext(); ) {
             keys.add(it.next().asString());
         }
         ArchiveKeys.Page page = ArchiveKeys.page(keys, after, limit, clock.millis() - settings.pullSettle().toMillis());
@@ -98,7 +99,7 @@ public class MessagesRoutes implements Routes {
         ArrayNode messages = body.putArray("messages");
         String next = after.orElse("");
         for (String key : page.keys()) {
-            Mail mail = archive.retrieve(new MailKey(key));
+            Mail mail = archive.get().retrieve(new MailKey(key));
             if (mail == null) {
                 // purged (retention) between listing and reading: the cursor still moves past it
                 next = key;
@@ -189,6 +190,6 @@ public class MessagesRoutes implements Routes {
         if (!ArchiveKeys.isKey(id)) {
             return Optional.empty();
         }
-        return Optional.ofNullable(archive.retrieve(new MailKey(id)));
+        return Optional.ofNullable(archive.get().retrieve(new MailKey(id)));
     }
 }

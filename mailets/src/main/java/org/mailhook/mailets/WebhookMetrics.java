@@ -1,7 +1,6 @@
 package org.mailhook.mailets;
 
 import java.time.Duration;
-import java.util.List;
 
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.api.TimeMetric;
@@ -9,9 +8,8 @@ import org.mailhook.webhook.AttemptResult;
 
 /**
  * The webhook consumer's metrics, through James' {@link MetricFactory} (so they reach whatever
- * backend the James server exports: WebAdmin {@code /metrics}, JMX, ...). James' timers can only
- * time a call as it runs, so the SMTP-accept to webhook-ack latency, which spans queue waits and
- * restarts, is a cumulative histogram of counters, one per upper bound, in the Prometheus way.
+ * backend the James server exports: WebAdmin {@code /metrics}, JMX, ...). The SMTP-accept to
+ * webhook-ack latency spans queue waits and restarts, so it is a {@link LatencyHistogram}.
  */
 public final class WebhookMetrics {
     /** Followed by {@code 2xx}, {@code 3xx}, {@code 4xx}, {@code 5xx} or {@code network}. */
@@ -27,17 +25,15 @@ public final class WebhookMetrics {
     public static final String HTTP_TIME = "mailhook_webhook_http_time";
     /** Followed by {@code le_<bound>}, {@code count} and {@code sum_ms}. */
     public static final String ACK_LATENCY_PREFIX = "mailhook_webhook_ack_latency_";
-    static final List<Duration> ACK_LATENCY_BOUNDS = List.of(Duration.ofMillis(250), Duration.ofSeconds(1),
-        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
-        Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(24));
-
     /** For code paths without James (unit tests of the mailet). */
     static final WebhookMetrics NONE = new WebhookMetrics(null);
 
     private final MetricFactory factory;
+    private final LatencyHistogram ackLatency;
 
     WebhookMetrics(MetricFactory factory) {
         this.factory = factory;
+        this.ackLatency = factory == null ? null : new LatencyHistogram(factory, ACK_LATENCY_PREFIX);
     }
 
     /** Starts timing an HTTP attempt: call {@link TimeMetric#stopAndPublish()} when it returns. */
@@ -57,15 +53,8 @@ public final class WebhookMetrics {
     /** A 2xx ack, {@code latency} after the mail was accepted (or redelivered). */
     void delivered(Duration latency) {
         increment(DELIVERED);
-        for (Duration bound : ACK_LATENCY_BOUNDS) {
-            if (latency.compareTo(bound) <= 0) {
-                increment(ACK_LATENCY_PREFIX + "le_" + org.mailhook.webhook.Durations.format(bound));
-            }
-        }
-        increment(ACK_LATENCY_PREFIX + "le_inf");
-        increment(ACK_LATENCY_PREFIX + "count");
-        if (factory != null) {
-            factory.generate(ACK_LATENCY_PREFIX + "sum_ms").add((int) Math.min(Integer.MAX_VALUE, latency.toMillis()));
+        if (ackLatency != null) {
+            ackLatency.record(latency);
         }
     }
 

@@ -29,14 +29,11 @@ public record OpsSettings(String archiveRepository, String deadLetterRepository,
 
     /** @throws IllegalArgumentException naming the key whose value is wrong */
     public static OpsSettings load(PropertiesProvider properties) {
-        Configuration conf;
-        try {
-            conf = properties.getConfiguration("mailhook");
-        } catch (FileNotFoundException e) {
+        Optional<Configuration> file = file(properties);
+        if (file.isEmpty()) {
             return defaults();
-        } catch (Exception e) {
-            throw new IllegalArgumentException("mailhook.properties: " + e.getMessage(), e);
         }
+        Configuration conf = file.get();
         OpsSettings d = defaults();
         return new OpsSettings(
             text(conf, "archive.repository", d.archiveRepository()),
@@ -50,12 +47,23 @@ public record OpsSettings(String archiveRepository, String deadLetterRepository,
             duration(conf, "health.queue.maxAge", d.queueMaxAge()));
     }
 
-    private static String text(Configuration conf, String key, String defaultValue) {
+    /** conf/mailhook.properties, or empty when there is none. */
+    static Optional<Configuration> file(PropertiesProvider properties) {
+        try {
+            return Optional.of(properties.getConfiguration("mailhook"));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("mailhook.properties: " + e.getMessage(), e);
+        }
+    }
+
+    static String text(Configuration conf, String key, String defaultValue) {
         String value = conf.getString(key, null);
         return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 
-    private static Duration duration(Configuration conf, String key, Duration defaultValue) {
+    static Duration duration(Configuration conf, String key, Duration defaultValue) {
         String value = conf.getString(key, null);
         return value == null || value.isBlank() ? defaultValue : Durations.parse(value, key);
     }

@@ -72,12 +72,8 @@ public final class WebhookQueueAccess {
         try {
             while (it.hasNext()) {
                 ManageableMailQueue.MailQueueItemView item = it.next();
-                Mail mail = item.getMail();
-                try {
-                    items.add(new Queued(DeliveryState.view(mail), item.getNextDelivery()));
-                } finally {
-                    LifecycleUtil.dispose(mail);
-                }
+                // Not disposed: some queues (James' memory queue) hand out the queued mail itself.
+                items.add(new Queued(DeliveryState.view(item.getMail()), item.getNextDelivery()));
             }
         } finally {
             it.close();

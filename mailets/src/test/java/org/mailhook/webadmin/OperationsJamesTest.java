@@ -79,6 +79,7 @@ class OperationsJamesTest {
             addresses.repository=memory://var/mail/instant-addresses/
             addresses.domain=inbound.localhost
             pull.settle=500ms
+            health.endpoint.failingAttempts=1
             """);
 
     @RegisterExtension
@@ -263,6 +264,37 @@ class OperationsJamesTest {
 
         assertThat(send(server, "DELETE", "/mailhook/addresses/" + address, "").statusCode()).isEqualTo(204);
         assertThat(get(server, "/mailhook/addresses").body()).doesNotContain(address);
+    }
+
+    @Test
+    @Order(6)
+    void failingEndpointShowsAsRetryingAndDegradesTheQueueCheckUntilItIsDropped(GuiceJamesServer server) throws Exception {
+        assertThat(health(server, "mailhook-webhook-queue")).isEqualTo("healthy");
+        String subject = "failing-" + UUID.randomUUID();
+        RECEIVER.respondWith(n -> 503);
+        send("to@inbound.localhost", subject);
+        // Between attempts (1 s apart) the mail waits on the queue with its failed attempt recorded.
+        JsonNode retrying = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            JsonNode list = JSON.readTree(get(server, "/mailhook/deliveries?status=retrying").body());
+            for (JsonNode delivery : list.path("deliveries")) {
+                if (subject.equals(delivery.path("subject").asText())) {
+                    return ((com.fasterxml.jackson.databind.node.ObjectNode) delivery).put("health", health(server, "mailhook-webhook-queue"));
+                }
+            }
+            return null;
+        }, d -> d != null);
+        assertThat(retrying.path("attempts").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(retrying.path("lastStatus").asInt()).isEqualTo(503);
+        assertThat(retrying.path("nextAttempt").isTextual()).isTrue();
+        assertThat(retrying.path("health").asText()).isEqualTo("degraded");
+
+        JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadLetter(server, subject), d -> d != null);
+        assertThat(dead.path("attempts").asInt()).isEqualTo(3);
+        assertThat(health(server, "mailhook-webhook-queue")).isEqualTo("healthy");
+        assertThat(health(server, "mailhook-dead-letters")).isEqualTo("degraded");
+        assertThat(send(server, "DELETE", "/mailhook/deliveries/dead/" + dead.path("key").asText(), null).statusCode()).isEqualTo(204);
+        assertThat(deadLetter(server, subject)).isNull();
+        assertThat(health(server, "mailhook-dead-letters")).isEqualTo("healthy");
     }
 
     // --- helpers

@@ -43,7 +43,8 @@ class OperationsIT {
                 assertThat(health(server)).isEqualTo("healthy");
                 assertThat(http(server, "GET", "/metrics", null).body()).contains("mailhook_mails_accepted_total 1.0");
             }
-            try (ServerProcess restarted = ServerProcess.mailhook(data, main.url(), SECRET, Map.of()).start()) {
+            Map<String, String> withCanary = Map.of("MAILHOOK_CANARY", "true", "MAILHOOK_CANARY_INTERVAL", "2s");
+            try (ServerProcess restarted = ServerProcess.mailhook(data, main.url(), SECRET, withCanary).start()) {
                 awaitWebAdmin(restarted);
                 assertThat(http(restarted, "GET", "/mailhook/addresses", null).body()).contains(address);
                 String after = "after-restart-" + UUID.randomUUID();
@@ -55,6 +56,10 @@ class OperationsIT {
                 // The archive kept the mail from before the restart.
                 JsonNode page = JSON.readTree(http(restarted, "GET", "/mailhook/messages?limit=10", null).body());
                 assertThat(page.path("messages").findValuesAsText("subject")).contains(before);
+                // The canary (extensions.properties startable) probes SMTP → archive; its mail never reaches the webhook.
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                    http(restarted, "GET", "/metrics", null).body().lines().anyMatch(l -> l.matches("mailhook_canary_seen_total [1-9].*")));
+                assertThat(main.deliveries()).noneMatch(d -> d.body().contains("mailhook canary"));
             }
         }
     }

@@ -184,6 +184,7 @@ class OperationsJamesTest {
     @Order(3)
     void deadLetterTurnsHealthDegradedAndRedeliveryAfterRecoveryKeepsTheWebhookId(GuiceJamesServer server) throws Exception {
         assertThat(health(server, "mailhook-dead-letters")).isEqualTo("healthy");
+        java.time.Instant started = java.time.Instant.now();
         long deadBefore = metric(server, "mailhook_webhook_dead_letters_total");
         long redeliveriesBefore = metric(server, "mailhook_webhook_redeliveries_total");
         String subject = "dead-" + UUID.randomUUID();
@@ -199,7 +200,11 @@ class OperationsJamesTest {
 
         // The receiver is fixed; the operator redelivers the endpoint's dead letters.
         RECEIVER.respondWith(n -> 204);
-        HttpResponse<String> redeliver = post(server, "/mailhook/deliveries/dead/redeliver?endpoint=default");
+        assertThat(post(server, "/mailhook/deliveries/dead/redeliver").statusCode()).isEqualTo(400);
+        String later = java.time.Instant.now().plusSeconds(3600).toString();
+        assertThat(JSON.readTree(post(server, "/mailhook/deliveries/dead/redeliver?from=" + later).body()).path("redelivered").asInt()).isZero();
+        assertThat(JSON.readTree(post(server, "/mailhook/deliveries/dead/redeliver?endpoint=other").body()).path("redelivered").asInt()).isZero();
+        HttpResponse<String> redeliver = post(server, "/mailhook/deliveries/dead/redeliver?endpoint=default&from=" + started + "&to=" + later);
         assertThat(redeliver.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(redeliver.body()).path("redelivered").asInt()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(20)).until(() -> deliveriesOf(RECEIVER, subject).size() == 2);

@@ -74,9 +74,9 @@ public class MessagesRoutes implements Routes {
     @Override
     public void define(Service service) {
         service.get(BASE, this::page);
-        service.get(BASE + "/:id", this::message);
-        service.get(BASE + "/:id/raw", this::raw);
-        service.get(BASE + "/:id/attachments/:partId", this::attachment);
+        service.get(BASE + "/:id", (request, response) -> withMail(request, response, this::message));
+        service.get(BASE + "/:id/raw", (request, response) -> withMail(request, response, this::raw));
+        service.get(BASE + "/:id/attachments/:partId", (request, response) -> withMail(request, response, this::attachment));
     }
 
     private Object page(Request request, Response response) throws Exception {
@@ -125,65 +125,58 @@ public class MessagesRoutes implements Routes {
         return JsonResponses.ok(response, body);
     }
 
-    private Object message(Request request, Response response) throws Exception {
+    /** What a route does with an archived mail, which is disposed afterwards. */
+    private interface MailHandler {
+        Object handle(Mail mail, Request request, Response response) throws Exception;
+    }
+
+    private Object withMail(Request request, Response response, MailHandler handler) throws Exception {
         Optional<Mail> mail = find(request.params("id"));
         if (mail.isEmpty()) {
             return JsonResponses.error(response, 404, "no archived message " + request.params("id"));
         }
         try {
-            Optional<String> json = MailAttributes.string(mail.get(), MailAttributes.JSON);
-            if (json.isEmpty()) {
-                return JsonResponses.error(response, 404, "message " + request.params("id") + " has no JSON (was ToJson before Archive?)");
-            }
-            response.type("application/json");
-            return json.get();
+            return handler.handle(mail.get(), request, response);
         } finally {
             LifecycleUtil.dispose(mail.get());
         }
     }
 
-    private Object raw(Request request, Response response) throws Exception {
-        Optional<Mail> mail = find(request.params("id"));
-        if (mail.isEmpty()) {
-            return JsonResponses.error(response, 404, "no archived message " + request.params("id"));
+    private Object message(Mail mail, Request request, Response response) {
+        Optional<String> json = MailAttributes.string(mail, MailAttributes.JSON);
+        if (json.isEmpty()) {
+            return JsonResponses.error(response, 404, "message " + request.params("id") + " has no JSON (was ToJson before Archive?)");
         }
-        try {
-            response.raw().setContentType("message/rfc822");
-            try (OutputStream out = response.raw().getOutputStream()) {
-                mail.get().getMessage().writeTo(out);
-            }
-            return response.raw();
-        } finally {
-            LifecycleUtil.dispose(mail.get());
-        }
+        response.type("application/json");
+        return json.get();
     }
 
-    private Object attachment(Request request, Response response) throws Exception {
-        Optional<Mail> mail = find(request.params("id"));
-        if (mail.isEmpty()) {
-            return JsonResponses.error(response, 404, "no archived message " + request.params("id"));
+    private Object raw(Mail mail, Request request, Response response) throws Exception {
+        response.raw().setContentType("message/rfc822");
+        try (OutputStream out = response.raw().getOutputStream()) {
+            mail.getMessage().writeTo(out);
         }
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            Optional<AttachmentExtractor.Extracted> extracted;
-            try (InputStream raw = new MimeMessageInputStream(mail.get().getMessage())) {
-                extracted = attachments.extract(raw, request.params("partId"), bytes);
-            }
-            if (extracted.isEmpty()) {
-                return JsonResponses.error(response, 404, "message " + request.params("id") + " has no attachment " + request.params("partId"));
-            }
-            response.raw().setContentType(Optional.ofNullable(extracted.get().contentType()).orElse("application/octet-stream"));
-            response.raw().setHeader("Content-Length", String.valueOf(bytes.size()));
-            Optional.ofNullable(extracted.get().filename()).ifPresent(name -> response.raw().setHeader("Content-Disposition",
-                "attachment; filename*=UTF-8''" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")));
-            Optional.ofNullable(extracted.get().sha256()).ifPresent(sha -> response.raw().setHeader("X-Mailhook-SHA256", sha));
-            try (OutputStream out = response.raw().getOutputStream()) {
-                bytes.writeTo(out);
-            }
-            return response.raw();
-        } finally {
-            LifecycleUtil.dispose(mail.get());
+        return response.raw();
+    }
+
+    private Object attachment(Mail mail, Request request, Response response) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Optional<AttachmentExtractor.Extracted> extracted;
+        try (InputStream raw = new MimeMessageInputStream(mail.getMessage())) {
+            extracted = attachments.extract(raw, request.params("partId"), bytes);
         }
+        if (extracted.isEmpty()) {
+            return JsonResponses.error(response, 404, "message " + request.params("id") + " has no attachment " + request.params("partId"));
+        }
+        response.raw().setContentType(Optional.ofNullable(extracted.get().contentType()).orElse("application/octet-stream"));
+        response.raw().setHeader("Content-Length", String.valueOf(bytes.size()));
+        Optional.ofNullable(extracted.get().filename()).ifPresent(name -> response.raw().setHeader("Content-Disposition",
+            "attachment; filename*=UTF-8''" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")));
+        Optional.ofNullable(extracted.get().sha256()).ifPresent(sha -> response.raw().setHeader("X-Mailhook-SHA256", sha));
+        try (OutputStream out = response.raw().getOutputStream()) {
+            bytes.writeTo(out);
+        }
+        return response.raw();
     }
 
     private Optional<Mail> find(String id) throws Exception {

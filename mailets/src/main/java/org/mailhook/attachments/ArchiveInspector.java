@@ -23,7 +23,7 @@ import org.apache.tika.mime.MediaType;
 /**
  * Opens zip (and OOXML), gzip, bzip2 and tar with commons-compress: every entry is classified again
  * (so names, executables and nested archives are caught at any depth), encrypted entries are flagged,
- * and all reading goes through {@link Inspection#readBounded}, so no bomb is ever expanded past the limits.
+ * and all reading goes through {@link Inspection#readEntry}, so no bomb is ever expanded past the limits.
  */
 final class ArchiveInspector {
     private static final MediaType GZIP = MediaType.parse("application/gzip");
@@ -46,6 +46,7 @@ final class ArchiveInspector {
     void zip(byte[] content, String path, int depth, Inspection inspection) {
         try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(content)).get()) {
             boolean ooxml = zip.getEntry(OOXML_CONTENT_TYPES) != null;
+            boolean openDocument = zip.getEntry("mimetype") != null && zip.getEntry("META-INF/manifest.xml") != null;
             Enumeration<ZipArchiveEntry> entries = zip.getEntriesInPhysicalOrder();
             while (entries.hasMoreElements() && !inspection.stopped()) {
                 ZipArchiveEntry entry = entries.nextElement();
@@ -58,6 +59,9 @@ final class ArchiveInspector {
                 }
                 if (ooxml) {
                     checkOoxmlPart(entry.getName(), path, inspection);
+                }
+                if (openDocument) {
+                    checkOpenDocumentPart(entry.getName(), path, inspection);
                 }
                 checkLocalHeaderName(content, entry, path, inspection);
                 if (entry.getGeneralPurposeBit().usesEncryption() || entry.getMethod() == ZipMethod.AES_ENCRYPTED.getCode()) {
@@ -74,7 +78,7 @@ final class ArchiveInspector {
                 }
                 byte[] data;
                 try (InputStream in = zip.getInputStream(entry)) {
-                    data = inspection.readBounded(in, entry.getCompressedSize(), entryPath);
+                    data = inspection.readEntry(in, entry.getCompressedSize(), entryPath, classifier::mustOpen);
                 }
                 if (data == null) {
                     return;
@@ -151,7 +155,7 @@ final class ArchiveInspector {
                     classifier.inspect(entry.getName(), null, new byte[0], entryPath, depth + 1, inspection);
                     continue;
                 }
-                byte[] data = inspection.readBounded(zip, entry.getCompressedSize(), entryPath);
+                byte[] data = inspection.readEntry(zip, entry.getCompressedSize(), entryPath, classifier::mustOpen);
                 if (data == null) {
                     return;
                 }
@@ -176,6 +180,14 @@ final class ArchiveInspector {
         }
     }
 
+    /** LibreOffice/OpenOffice keep Basic macro modules under Basic/LIBRARY/MODULE.xml (the two index files alone are no macro). */
+    private static void checkOpenDocumentPart(String name, String path, Inspection inspection) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("basic/") && lower.endsWith(".xml") && !lower.endsWith("/script-lc.xml") && !lower.endsWith("/script-lb.xml")) {
+            inspection.add(new Finding(Reason.OFFICE_MACRO, path, "OpenDocument part " + name + " is a Basic macro module"));
+        }
+    }
+
     void compressedOrTar(String filename, MediaType magic, byte[] content, String path, int depth, Inspection inspection) {
         try {
             if (magic.getBaseType().equals(TAR) || magic.getBaseType().equals(MediaType.parse("application/x-gtar"))) {
@@ -193,7 +205,7 @@ final class ArchiveInspector {
                 if (!inspection.countEntry(innerPath)) {
                     return;
                 }
-                data = inspection.readBounded(in, content.length, innerPath);
+                data = inspection.readEntry(in, content.length, innerPath, classifier::mustOpen);
                 if (data != null) {
                     classifier.inspect(innerName, null, data, innerPath, depth + 1, inspection);
                 }
@@ -218,7 +230,7 @@ final class ArchiveInspector {
                 if (!inspection.countEntry(entryPath) || !inspection.acceptDeclared(entryPath, entry.getSize(), -1)) {
                     return;
                 }
-                byte[] data = inspection.readBounded(tar, -1, entryPath);
+                byte[] data = inspection.readEntry(tar, -1, entryPath, classifier::mustOpen);
                 if (data == null) {
                     return;
                 }

@@ -33,6 +33,11 @@ public final class ContentClassifier {
         types("application/gzip", "application/x-bzip2", "application/x-tar", "application/x-tika-msoffice",
             "application/pdf", "application/x-sh", "application/x-bat", "text/x-vbscript", "application/vnd.ms-tnef",
             "application/vnd.ms-htmlhelp"));
+    private static final List<MediaType> MARKUP_TYPES = types("text/html", "image/svg+xml", "application/xhtml+xml");
+    /** What a script needs to build a file in the browser and hand it to the user (HTML smuggling). */
+    private static final List<String> SMUGGLING_MARKERS = List.of("atob(", "new blob(", "createobjecturl(", "mssaveoropenblob",
+        ".download=", ".download =", "new uint8array(");
+
     // Split so that this source and its class file are not themselves reported by virus scanners.
     private static final byte[] EICAR = ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
         .getBytes(StandardCharsets.US_ASCII);
@@ -77,7 +82,7 @@ public final class ContentClassifier {
         MediaType magic = detectByContent(content);
         MediaType byName = detectByName(filename, declaredType);
         checkContent(content, magic, path, inspection);
-        if (isA(magic, RISKY_TYPES) && !byName.equals(OCTET_STREAM) && !consistent(byName, magic)) {
+        if ((isA(magic, RISKY_TYPES) || isExecutable(magic)) && !byName.equals(OCTET_STREAM) && !consistent(byName, magic)) {
             inspection.add(new Finding(Reason.TYPE_MISMATCH, path, "content is " + magic + " but the name or declared type says " + byName));
         }
         if (inspection.stopped()) {
@@ -100,7 +105,7 @@ public final class ContentClassifier {
         if (isEicar(content)) {
             inspection.add(new Finding(Reason.VIRUS, path, "EICAR-Test-File (built-in check)"));
         }
-        if (isA(magic, EXECUTABLE_TYPES)) {
+        if (isExecutable(magic)) {
             inspection.add(new Finding(Reason.EXECUTABLE, path, "content is " + magic));
         } else if (startsWith(content, LNK_HEADER)) {
             inspection.add(new Finding(Reason.EXECUTABLE, path, "content is a Windows shortcut (.lnk)"));
@@ -109,9 +114,26 @@ public final class ContentClassifier {
         String shebang = head.startsWith("\uFEFF#!") ? head.substring(1) : head;
         if (shebang.startsWith("#!")) {
             inspection.add(new Finding(Reason.SCRIPT, path, "starts with a shebang line: " + firstLine(shebang)));
-        } else if (isA(magic, types("text/html")) && asciiHead(content, 64 * 1024).toLowerCase(Locale.ROOT).contains("<hta:application")) {
-            inspection.add(new Finding(Reason.SCRIPT, path, "HTML application (HTA)"));
+        } else if (isA(magic, MARKUP_TYPES)) {
+            String markup = new String(content, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            if (markup.contains("<hta:application")) {
+                inspection.add(new Finding(Reason.SCRIPT, path, "HTML application (HTA)"));
+            }
+            List<String> smuggling = SMUGGLING_MARKERS.stream().filter(markup::contains).toList();
+            if (markup.contains("<script") && smuggling.size() >= 2) {
+                inspection.add(new Finding(Reason.HTML_SMUGGLING, path, "script assembles a file to download: " + String.join(", ", smuggling)));
+            }
         }
+    }
+
+    /** Tika's Mach-O kinds (executable, dylib, bundle ...) are separate types without a common parent. */
+    private boolean isExecutable(MediaType magic) {
+        return isA(magic, EXECUTABLE_TYPES) || magic.getSubtype().startsWith("x-mach-o");
+    }
+
+    /** Whether content starting with {@code head} is a container the classifier opens (so it needs all of it). */
+    boolean mustOpen(byte[] head) {
+        return isContainer(detectByContent(head), head);
     }
 
     private boolean isContainer(MediaType magic, byte[] content) {

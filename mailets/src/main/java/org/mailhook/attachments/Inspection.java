@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The state of classifying one attachment: its findings and the decompression budget shared by all
  * nesting levels, so a bomb is stopped however it is spread over entries and levels.
  */
 final class Inspection {
+    /** Enough for every magic number the classifier reads (ISO 9660 sits at 32 KiB). */
+    static final int HEAD_BYTES = 64 * 1024;
     /** Past this many findings, only findings with a new reason are kept (a 10,000-entry archive stays readable). */
     private static final int MAX_FINDINGS = 50;
 
@@ -78,16 +81,20 @@ final class Inspection {
     }
 
     /**
-     * Reads a decompressing stream into memory, never past the expansion budget nor the ratio limit
-     * (declared sizes can lie, so the real byte count is what counts).
+     * Reads a decompressing stream, never past the expansion budget nor the ratio limit (declared
+     * sizes can lie, so the real byte count is what counts). Only the first {@link #HEAD_BYTES} are
+     * kept, unless {@code keepWhole} says from them that the entry must be opened in turn (an archive,
+     * Office file, PDF ...): the rest of a plain entry is counted and dropped, so memory holds no more
+     * than the containers still to open.
      *
      * @param compressedSize bytes the stream was inflated from, or -1 when unknown (no ratio check)
-     * @return the bytes, or null after recording a bomb
+     * @return the whole entry or its head, or null after recording a bomb
      */
-    byte[] readBounded(InputStream in, long compressedSize, String path) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] readEntry(InputStream in, long compressedSize, String path, Predicate<byte[]> keepWhole) throws IOException {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
         byte[] buffer = new byte[64 * 1024];
         long read = 0;
+        Boolean whole = null;
         int n;
         while ((n = in.read(buffer)) > 0) {
             read += n;
@@ -100,8 +107,13 @@ final class Inspection {
                 bomb(path, "expands at more than " + policy.maxCompressionRatio() + ":1 (" + compressedSize + " bytes to over " + read + ")");
                 return null;
             }
-            out.write(buffer, 0, n);
+            if (whole == null || whole) {
+                kept.write(buffer, 0, n);
+            }
+            if (whole == null && kept.size() >= HEAD_BYTES) {
+                whole = keepWhole.test(kept.toByteArray());
+            }
         }
-        return out.toByteArray();
+        return kept.toByteArray();
     }
 }

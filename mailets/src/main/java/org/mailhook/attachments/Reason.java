@@ -20,6 +20,8 @@ public enum Reason {
     EXECUTABLE("executable", Verdict.DANGEROUS),
     /** A script by content: shebang line, HTML application (HTA). */
     SCRIPT("script", Verdict.DANGEROUS),
+    /** HTML or SVG whose script assembles a file for download (HTML smuggling: the payload passes filters as text). */
+    HTML_SMUGGLING("html-smuggling", Verdict.DANGEROUS),
     /** Office document with macros: OLE VBA storage, OOXML vbaProject.bin or macro sheets, macro-enabled extension. */
     OFFICE_MACRO("office-macro", Verdict.DANGEROUS),
     /** PDF with a /JavaScript or /JS action. */

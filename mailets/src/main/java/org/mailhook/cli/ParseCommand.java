@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,9 +95,7 @@ public final class ParseCommand implements Command {
         if (inline < 0) {
             throw new UsageException("option --attachment-inline-bytes must not be negative");
         }
-        quietLibraryLogging();
         MessageParser parser = new MessageParser(ParseOptions.defaults().withAttachmentInlineBytes(inline));
-        List<byte[]> documents = new ArrayList<>();
         for (String file : files) {
             ParsedMessage parsed;
             try (InputStream in = file.equals("-") ? standardInput() : Files.newInputStream(Path.of(file))) {
@@ -107,10 +104,7 @@ public final class ParseCommand implements Command {
                 throw new UsageException("cannot read " + file + ": " + e.getMessage(), e);
             }
             byte[] json = args.has("thin") ? ThinPayload.thin(parsed.json()) : parsed.json();
-            documents.add(files.size() == 1 ? json : withFile(file, json));
-        }
-        for (byte[] document : documents) {
-            console.out().println(new String(document, StandardCharsets.UTF_8));
+            console.out().println(new String(files.size() == 1 ? json : withFile(file, json), StandardCharsets.UTF_8));
         }
         console.out().flush();
         return OK;
@@ -145,15 +139,5 @@ public final class ParseCommand implements Command {
         line.put("file", file);
         line.setAll((ObjectNode) MAPPER.readTree(json));
         return MAPPER.writeValueAsBytes(line);
-    }
-
-    /**
-     * POI logs through log4j-api, which without a logging backend prints a warning on standard output;
-     * its simple logger (standard error) keeps standard output pure JSON.
-     */
-    private static void quietLibraryLogging() {
-        if (System.getProperty("log4j2.loggerContextFactory") == null) {
-            System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
-        }
     }
 }

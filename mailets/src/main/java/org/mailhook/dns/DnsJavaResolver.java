@@ -17,19 +17,47 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
-/** Live DNS through dnsjava, with a per-query timeout; the system's resolvers unless servers are given. */
+/**
+ * Live DNS through dnsjava, with a per-query timeout; the system's resolvers unless servers are given
+ * ({@code 192.0.2.53} or {@code 192.0.2.53:5353}). NXDOMAIN and "no records of that type" are not found;
+ * SERVFAIL, REFUSED and timeouts are temporary failures.
+ */
 public final class DnsJavaResolver implements DnsResolver {
     private final Resolver resolver;
 
     public DnsJavaResolver(Duration timeout, String... servers) throws UnknownHostException {
-        ExtendedResolver extended = servers.length == 0 ? new ExtendedResolver() : new ExtendedResolver(servers);
+        List<Resolver> chosen = new ArrayList<>();
+        for (String server : servers) {
+            chosen.add(simpleResolver(server));
+        }
+        ExtendedResolver extended = chosen.isEmpty() ? new ExtendedResolver() : new ExtendedResolver(chosen);
         extended.setTimeout(timeout);
         extended.setRetries(1);
         this.resolver = extended;
+    }
+
+    private static SimpleResolver simpleResolver(String server) throws UnknownHostException {
+        int colon = server.lastIndexOf(':');
+        // host:port, but not a bare IPv6 address (several colons) unless bracketed: [2001:db8::53]:53
+        boolean hasPort = colon > 0 && (server.indexOf(':') == colon || server.startsWith("["));
+        String host = hasPort ? server.substring(0, colon) : server;
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        SimpleResolver simple = new SimpleResolver(host);
+        if (hasPort) {
+            try {
+                simple.setPort(Integer.parseInt(server.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new UnknownHostException("bad port in DNS server " + server);
+            }
+        }
+        return simple;
     }
 
     @Override

@@ -20,10 +20,6 @@ public record ProbeSettings(int smtpPort, int httpsPort, Duration timeout, X509T
         return new ProbeSettings(25, 443, Duration.ofSeconds(10), systemTrust());
     }
 
-    public ProbeSettings withSmtpPort(int port) {
-        return new ProbeSettings(port, httpsPort, timeout, trust);
-    }
-
     /** The JDK's default trust store (the public web PKI). */
     public static X509TrustManager systemTrust() {
         try {

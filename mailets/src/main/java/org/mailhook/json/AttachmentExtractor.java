@@ -27,7 +27,8 @@ public final class AttachmentExtractor {
     /**
      * Writes the decoded bytes of {@code partId} to {@code out}.
      *
-     * @return the part's metadata, or empty when the mail has no attachment with that id (nothing written)
+     * @return the part's metadata, or empty when the mail has no attachment with that id (nothing written;
+     *         body text parts are not attachments: their text is in the document)
      * @throws IOException when reading the mail or writing {@code out} fails
      */
     public Optional<Extracted> extract(InputStream rawMime, String partId, OutputStream out) throws IOException {

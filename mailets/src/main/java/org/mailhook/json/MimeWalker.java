@@ -30,6 +30,8 @@ import org.mailhook.json.HeaderValues.EmailAddress;
  * One walker serves one mail; its counters enforce the limits across nested messages.
  */
 final class MimeWalker {
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
+
     private final ParseOptions options;
     private final Problems problems;
     private final MimeConfig config;
@@ -152,6 +154,9 @@ final class MimeWalker {
                 currentPartId);
         } catch (IOException e) {
             problems.error("io", "reading the mail failed: " + e.getMessage(), currentPartId);
+        } catch (RuntimeException e) {
+            // a library failing on hostile input must not lose the mail: keep what was read so far
+            problems.error("mime.unreadable", "parsing stopped: " + e, currentPartId);
         }
         return message;
     }
@@ -161,13 +166,15 @@ final class MimeWalker {
             @Override
             public boolean warn(String text, String dummy) {
                 String lower = text.toLowerCase(Locale.ROOT);
-                if (lower.contains("lf without cr")) {
-                    return false; // bare LF line ends are how most stored mail looks; the raw stays as it is
+                if (lower.contains("lf without cr") || lower.equals("ignored blanks")) {
+                    // bare LF line ends are how most stored mail looks, and quoted-printable drops trailing
+                    // blanks by definition (RFC 2045 6.7): neither is a problem of the mail
+                    return false;
                 } else if (lower.contains("ended prematurely") || lower.contains("unexpected end of headers")) {
                     problems.error("mime.truncated", text, currentPartId);
                 } else if (lower.contains("invalid header")) {
                     problems.error("header.invalid", text + " (a header line without a name was left out)", currentPartId);
-                } else if (lower.contains("obsolete header") || lower.contains("blanks")) {
+                } else if (lower.contains("obsolete header")) {
                     problems.warning("header.obsolete", text, currentPartId);
                 } else if (lower.contains("base64") || lower.contains("soft line break") || lower.contains("encoded")) {
                     problems.warning("encoding.invalid", text, currentPartId);
@@ -273,12 +280,12 @@ final class MimeWalker {
         boolean uuencoded = transferEncoding.equals("x-uuencode") || transferEncoding.equals("uuencode")
             || transferEncoding.equals("x-uue");
         InputStream decoded = uuencoded ? tokens.getInputStream() : tokens.getDecodedInputStream();
-        if (target != null && target.partId().equals(partId) && !uuencoded) {
-            decoded = new CopyingStream(decoded, target.out());
-        }
         boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
         boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
             && (filename == null || "inline".equals(dispositionType));
+        if (target != null && target.partId().equals(partId) && !uuencoded && !body) {
+            decoded = new CopyingStream(decoded, target.out());
+        }
         if (body) {
             readBody(decoded, partId, contentType, charset, message);
             return;
@@ -304,7 +311,7 @@ final class MimeWalker {
         message.attachments.add(attachment);
 
         if (uuencoded) {
-            readUuencodedPart(decoded, attachment, message);
+            readUuencodedPart(decoded, attachment);
             return;
         }
         MeasuredStream measured = new MeasuredStream(decoded, options.attachmentInlineBytes());
@@ -397,9 +404,18 @@ final class MimeWalker {
     }
 
     /** A part sent with Content-Transfer-Encoding x-uuencode: the whole body is one uuencoded file. */
-    private void readUuencodedPart(InputStream raw, AttachmentModel attachment, MessageModel message) throws IOException {
+    private void readUuencodedPart(InputStream raw, AttachmentModel attachment) throws IOException {
         MeasuredStream undecoded = new MeasuredStream(raw, 0);
-        byte[] bytes = readUpTo(undecoded, Integer.MAX_VALUE - 16);
+        byte[] bytes = readUpTo(undecoded, options.maxTextBytes());
+        if (undecoded.read() >= 0) {
+            // decoding works on the text of the whole part, so it is bounded like text
+            undecoded.drain();
+            problems.warning("limit.text_bytes", "x-uuencode part larger than " + options.maxTextBytes()
+                + " bytes is not decoded; size and sha256 are of the encoded part", attachment.partId);
+            attachment.size = undecoded.size();
+            attachment.sha256 = undecoded.sha256Hex();
+            return;
+        }
         Uuencode.Extracted extracted = Uuencode.extract(new String(bytes, StandardCharsets.ISO_8859_1));
         if (extracted.files().isEmpty()) {
             problems.error("uuencode.invalid", "x-uuencode part has no begin line", attachment.partId);
@@ -482,7 +498,7 @@ final class MimeWalker {
 
     private static byte[] readUpTo(InputStream in, int limit) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[16384];
+        byte[] buffer = new byte[8192];
         while (out.size() < limit) {
             int n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()));
             if (n < 0) {
@@ -502,7 +518,7 @@ final class MimeWalker {
         if (name == null) {
             return null;
         }
-        String cleaned = name.replaceAll("[\\p{Cntrl}]", "").strip();
+        String cleaned = CONTROL.matcher(name).replaceAll("").strip();
         return cleaned.isEmpty() ? null : cleaned;
     }
 }

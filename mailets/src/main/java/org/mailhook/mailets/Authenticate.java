@@ -44,11 +44,10 @@ import com.google.common.net.InetAddresses;
  *   <dnsServers></dnsServers>
  * </mailet>
  * }</pre>
- * DNS goes through James' DNSService unless {@code dnsServers} names resolvers for dnsjava, which also
- * tells timeouts from missing records for TXT lookups.
+ * DNS goes through James' DNSService unless {@code dnsServers} names resolvers (host or host:port) for
+ * dnsjava, which also tells timeouts from missing records for TXT lookups.
  */
 public class Authenticate extends GenericMailet {
-    public static final AttributeName AUTH_ATTRIBUTE = AttributeName.of("mailhook.auth");
     static final String HEADER = "Authentication-Results";
 
     private final DNSService dnsService;
@@ -67,7 +66,14 @@ public class Authenticate extends GenericMailet {
         }
         Set<String> trusted = Arrays.stream(getInitParameter("trustedArcSealers", "").split("[,\\s]+"))
             .filter(s -> !s.isBlank()).collect(Collectors.toCollection(LinkedHashSet::new));
-        Duration timeout = Duration.ofMillis(Long.parseLong(getInitParameter("dnsTimeoutMillis", "5000").strip()));
+        String timeoutText = getInitParameter("dnsTimeoutMillis", "5000").strip();
+        Duration timeout;
+        try {
+            timeout = Duration.ofMillis(Long.parseLong(timeoutText));
+        } catch (NumberFormatException e) {
+            throw new MessagingException("Authenticate: dnsTimeoutMillis must be a number of milliseconds, got '"
+                + timeoutText + "'");
+        }
         String[] servers = Arrays.stream(getInitParameter("dnsServers", "").split("[,\\s]+"))
             .filter(s -> !s.isBlank()).toArray(String[]::new);
         DnsResolver resolver;
@@ -105,7 +111,7 @@ public class Authenticate extends GenericMailet {
         String mailFrom = mail.getMaybeSender().asOptional().map(Object::toString).orElse("");
         AuthenticationReport report = authenticator.authenticate(raw.toByteArray(), client, helo, mailFrom);
         prependResults(message, report.authenticationResults());
-        mail.setAttribute(new Attribute(AUTH_ATTRIBUTE, AttributeValue.of(report.toJson())));
+        mail.setAttribute(new Attribute(MailAttributes.AUTH, AttributeValue.of(report.toJson())));
     }
 
     /**

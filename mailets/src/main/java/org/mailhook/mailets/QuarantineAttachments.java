@@ -20,9 +20,7 @@ import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
-import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.attachments.AttachmentPolicy;
@@ -50,7 +48,6 @@ import org.slf4j.LoggerFactory;
  * {@code "released": true}. Parameters are documented in docs/attachments.md.
  */
 public class QuarantineAttachments extends GenericMailet {
-    public static final AttributeName SECURITY = AttributeName.of("mailhook.security");
     /** On the stored original: the verdict JSON at the time it was quarantined; also marks a released mail. */
     public static final AttributeName QUARANTINE = AttributeName.of("mailhook.quarantine");
     public static final String DEFAULT_REPOSITORY = "file://var/mail/quarantine/";
@@ -153,7 +150,7 @@ public class QuarantineAttachments extends GenericMailet {
         if (mailAction == Action.STRIP) {
             strip(mail, original, report, key);
         }
-        mail.setAttribute(new Attribute(SECURITY, AttributeValue.of(json)));
+        MailAttributes.set(mail, MailAttributes.SECURITY, json);
         if (mailAction == Action.PROCESSOR) {
             mail.setState(processor);
         }
@@ -177,8 +174,8 @@ public class QuarantineAttachments extends GenericMailet {
             copy.setName(key);
             // Reprocessing without ?processor= sends it back here, where the QUARANTINE attribute lets it pass.
             copy.setState(mail.getState());
-            copy.setAttribute(new Attribute(SECURITY, AttributeValue.of(json)));
-            copy.setAttribute(new Attribute(QUARANTINE, AttributeValue.of(json)));
+            MailAttributes.set(copy, MailAttributes.SECURITY, json);
+            MailAttributes.set(copy, QUARANTINE, json);
             repository.store(copy);
         } finally {
             LifecycleUtil.dispose(copy);

@@ -129,8 +129,9 @@ public class WebhookDelivery extends GenericMailet {
         routes = withInstantAddresses(routes);
         registerGauges();
         int concurrency = intParameter("concurrency", 8);
+        long thinPayloadAbove = intParameter("thinPayloadAboveBytes", 10 * 1024 * 1024);
         consumer = new WebhookQueueConsumer(queue, routes, schedule, new WebhookSender(guard, VERSION, clock),
-            deadLetters, concurrency, clock, metrics);
+            deadLetters, concurrency, thinPayloadAbove, clock, metrics);
         consumer.start();
         LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}", getMailetName(),
             routes.get().endpoints(), queueName, concurrency, schedule);

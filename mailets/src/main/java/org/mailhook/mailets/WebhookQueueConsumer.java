@@ -12,6 +12,7 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.AttemptResult;
+import org.mailhook.json.ThinPayload;
 import org.mailhook.webhook.AttemptHistory;
 import org.mailhook.webhook.DeliveryDecision;
 import org.mailhook.webhook.Endpoint;
@@ -46,6 +47,7 @@ final class WebhookQueueConsumer {
     private final WebhookSender sender;
     private final MailRepository deadLetters;
     private final int concurrency;
+    private final long thinPayloadAbove;
     private final Clock clock;
     private final WebhookMetrics metrics;
     private final EndpointLimiter limiter = new EndpointLimiter();
@@ -54,13 +56,14 @@ final class WebhookQueueConsumer {
     private Disposable subscription;
 
     WebhookQueueConsumer(MailQueue queue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
-                         MailRepository deadLetters, int concurrency, Clock clock, WebhookMetrics metrics) {
+                         MailRepository deadLetters, int concurrency, long thinPayloadAbove, Clock clock, WebhookMetrics metrics) {
         this.queue = queue;
         this.routes = routes;
         this.schedule = schedule;
         this.sender = sender;
         this.deadLetters = deadLetters;
         this.concurrency = concurrency;
+        this.thinPayloadAbove = thinPayloadAbove;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -129,7 +132,7 @@ final class WebhookQueueConsumer {
         AttemptResult result;
         try (EndpointLimiter.Permit held = permit.get()) {
             Runnable stopTimer = metrics.startHttpTimer();
-            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload(mail));
+            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload(mail, thinPayloadAbove));
             stopTimer.run();
         }
         metrics.attempted(result);
@@ -163,12 +166,19 @@ final class WebhookQueueConsumer {
         metrics.deadLettered();
     }
 
-    /** The message JSON with this delivery's "route" (endpoint, recipients, sub-address tags) added. */
-    private static byte[] payload(Mail mail) {
-        String json = MailAttributes.string(mail, MailAttributes.JSON).orElse("{}").stripTrailing();
-        String route = DeliveryAttributes.route(mail);
+    /**
+     * The message JSON with this delivery's "route" (endpoint, recipients, sub-address tags) added;
+     * above {@code thinAbove} bytes, in its thin form (attachment content replaced by references the
+     * pull API serves, {@code "thin": true}).
+     */
+    static byte[] payload(Mail mail, long thinAbove) {
+        byte[] document = MailAttributes.string(mail, MailAttributes.JSON).orElse("{}").getBytes(StandardCharsets.UTF_8);
+        if (document.length > thinAbove) {
+            document = ThinPayload.thin(document);
+        }
+        String json = new String(document, StandardCharsets.UTF_8).stripTrailing();
         if (json.endsWith("}") && json.length() > 2) {
-            json = json.substring(0, json.length() - 1) + ",\"route\":" + route + "}";
+            json = json.substring(0, json.length() - 1) + ",\"route\":" + DeliveryAttributes.route(mail) + "}";
         }
         return json.getBytes(StandardCharsets.UTF_8);
     }

@@ -35,6 +35,16 @@ class ContentClassifierTest {
     }
 
     @Test
+    void machOJavaClassAndShortcutAreExecutables() {
+        byte[] machO64 = {(byte) 0xCF, (byte) 0xFA, (byte) 0xED, (byte) 0xFE, 7, 0, 0, 1, 3, 0, 0, 0, 2, 0, 0, 0};
+        byte[] javaClass = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61, 0, 10};
+        byte[] shortcut = {0x4C, 0, 0, 0, 0x01, 0x14, 0x02, 0, 0, 0, 0, 0, (byte) 0xC0, 0, 0, 0, 0, 0, 0, 0x46, 0, 0};
+        assertThat(reasons(classifier.classify("tool", null, machO64))).contains(Reason.EXECUTABLE);
+        assertThat(reasons(classifier.classify("Main.dat", null, javaClass))).contains(Reason.EXECUTABLE);
+        assertThat(reasons(classifier.classify("photo.dat", null, shortcut))).contains(Reason.EXECUTABLE);
+    }
+
+    @Test
     void blockedAndDoubleExtensions() {
         assertThat(reasons(classifier.classify("invoice.pdf.exe", null, Samples.text("hello"))))
             .containsExactlyInAnyOrder(Reason.BLOCKED_EXTENSION, Reason.DOUBLE_EXTENSION);
@@ -76,6 +86,20 @@ class ContentClassifierTest {
         assertThat(reasons(classifier.classify("page.html", "text/html",
             Samples.text("<html><head><HTA:APPLICATION ID=\"x\"/></head><body><script>1</script></body></html>")))).contains(Reason.SCRIPT);
         assertThat(reasons(classifier.classify("page.html", "text/html", Samples.text("<html><body>hi</body></html>")))).isEmpty();
+    }
+
+    @Test
+    void htmlSmugglingIsCaughtAndOrdinaryScriptsAreNot() {
+        String smuggler = "<html><body><script>var b = atob('TVqQAAMAAAAEAAAA');var a = new Uint8Array(b.length);"
+            + "var f = new Blob([a], {type: 'application/octet-stream'}); var l = document.createElement('a');"
+            + "l.href = URL.createObjectURL(f); l.download = 'invoice.iso'; l.click();</script></body></html>";
+        Classification result = classifier.classify("invoice.html", "text/html", Samples.text(smuggler));
+        assertThat(reasons(result)).containsExactly(Reason.HTML_SMUGGLING);
+        String ordinary = "<html><head><script>document.addEventListener('DOMContentLoaded', () => console.log('hi'));</script></head>"
+            + "<body>Newsletter</body></html>";
+        assertThat(reasons(classifier.classify("newsletter.html", "text/html", Samples.text(ordinary)))).isEmpty();
+        String svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>var d = atob('UEsDBA=='); saveAs(new Blob([d]));</script></svg>";
+        assertThat(reasons(classifier.classify("logo.svg", "image/svg+xml", Samples.text(svg)))).containsExactly(Reason.HTML_SMUGGLING);
     }
 
     @Test
@@ -192,6 +216,19 @@ class ContentClassifierTest {
         assertThat(reasons(classifier.classify("old.doc", null, Samples.oleWithStorages("Macros", "VBA")))).containsExactly(Reason.OFFICE_MACRO);
         assertThat(reasons(classifier.classify("sheet.xls", null, Samples.oleWithStorages("_VBA_PROJECT_CUR", "VBA")))).containsExactly(Reason.OFFICE_MACRO);
         assertThat(reasons(classifier.classify("old.doc", null, Samples.oleWithStorages()))).isEmpty();
+    }
+
+    @Test
+    void openDocumentBasicMacros() {
+        Map<String, byte[]> odt = new LinkedHashMap<>();
+        odt.put("mimetype", Samples.text("application/vnd.oasis.opendocument.text"));
+        odt.put("META-INF/manifest.xml", Samples.text("<manifest:manifest/>"));
+        odt.put("content.xml", Samples.text("<office:document-content/>"));
+        odt.put("Basic/script-lc.xml", Samples.text("<library:libraries/>"));
+        odt.put("Basic/Standard/script-lb.xml", Samples.text("<library:library/>"));
+        assertThat(reasons(classifier.classify("letter.odt", null, Samples.zip(odt)))).isEmpty();
+        odt.put("Basic/Standard/Module1.xml", Samples.text("<script:module>Sub Main : Shell(\"calc\") : End Sub</script:module>"));
+        assertThat(reasons(classifier.classify("letter.odt", null, Samples.zip(odt)))).containsExactly(Reason.OFFICE_MACRO);
     }
 
     @Test

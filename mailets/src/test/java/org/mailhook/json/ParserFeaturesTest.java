@@ -92,8 +92,12 @@ class ParserFeaturesTest {
             }
         }
         assertThat(checked).isGreaterThanOrEqualTo(10);
-        try (InputStream in = Files.newInputStream(MimeCorpus.root().resolve("mailparser/nodemailer.eml"))) {
-            assertThat(extractor.extract(in, "9.9", new ByteArrayOutputStream())).isEmpty();
+        for (String notAnAttachment : List.of("9.9", "1.1")) { // no such part; a body text part
+            ByteArrayOutputStream nothing = new ByteArrayOutputStream();
+            try (InputStream in = Files.newInputStream(MimeCorpus.root().resolve("mailparser/nodemailer.eml"))) {
+                assertThat(extractor.extract(in, notAnAttachment, nothing)).isEmpty();
+            }
+            assertThat(nothing.size()).isZero();
         }
     }
 
@@ -155,6 +159,73 @@ class ParserFeaturesTest {
             MimeCorpus.root().resolve("mimekit/messages/stack-overflow.txt")));
         assertThat(small.get("parse").toString()).contains("mime.unreadable");
         assertThat(small.get("raw").get("size").asLong()).isEqualTo(Files.size(MimeCorpus.root().resolve("mimekit/messages/stack-overflow.txt")));
+    }
+
+    /** A 50 MiB attachment is hashed while it streams and is not held: only its size, hash and reference stay. */
+    @Test
+    void largeAttachmentStreamsThrough() throws Exception {
+        int size = 50 * 1024 * 1024;
+        MessageDigest expected = MessageDigest.getInstance("SHA-256");
+        InputStream mail = new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+            new java.io.ByteArrayInputStream(("From: a@example.com\r\nSubject: big\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nbig one\r\n"
+                + "--b\r\nContent-Type: application/octet-stream; name=big.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+            new RandomBase64(size, expected),
+            new java.io.ByteArrayInputStream("--b--\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))));
+
+        ParsedMessage parsed = parser.parse(mail, Envelope.none(), MessageParserTest.RECEIVED, java.util.Map.of());
+        JsonNode attachment = MimeCorpus.json(parsed).get("attachments").get(0);
+
+        assertThat(attachment.get("size").asLong()).isEqualTo(size);
+        assertThat(attachment.get("sha256").asText()).isEqualTo(HexFormat.of().formatHex(expected.digest()));
+        assertThat(attachment.has("content")).isFalse();
+        assertThat(attachment.get("contentRef").asText()).isEqualTo("attachments/2");
+        assertThat(parsed.json().length).isLessThan(10_000);
+    }
+
+    /** Base64 lines (76 characters + CRLF) of seeded random bytes, made on the fly and hashed as they go. */
+    private static final class RandomBase64 extends InputStream {
+        private final java.util.Random random = new java.util.Random(42);
+        private final MessageDigest digest;
+        private long remaining;
+        private byte[] line = new byte[0];
+        private int position;
+
+        RandomBase64(long bytes, MessageDigest digest) {
+            this.remaining = bytes;
+            this.digest = digest;
+        }
+
+        @Override
+        public int read() {
+            if (position == line.length) {
+                if (remaining == 0) {
+                    return -1;
+                }
+                byte[] chunk = new byte[(int) Math.min(57, remaining)];
+                random.nextBytes(chunk);
+                digest.update(chunk);
+                remaining -= chunk.length;
+                line = (java.util.Base64.getEncoder().encodeToString(chunk) + "\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                position = 0;
+            }
+            return line[position++];
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            int n = 0;
+            while (n < length) {
+                int b = read();
+                if (b < 0) {
+                    return n == 0 ? -1 : n;
+                }
+                buffer[offset + n++] = (byte) b;
+            }
+            return n;
+        }
     }
 
     private static String sha256(byte[] bytes) {

@@ -57,7 +57,7 @@ class AuthenticateTest {
             .noneMatch(l -> l.equals("Authentication-Results: mx.example.net; dmarc=pass header.from=football.example.com"));
         assertThat(lines.get(lines.size() - 1)).startsWith("Message-ID:");
 
-        String json = mail.getAttribute(Authenticate.AUTH_ATTRIBUTE).orElseThrow().getValue().valueAs(String.class)
+        String json = mail.getAttribute(MailAttributes.AUTH).orElseThrow().getValue().valueAs(String.class)
             .orElseThrow();
         JsonNode auth = MAPPER.readTree(json);
         assertThat(auth.at("/spf/result").asText()).isEqualTo("pass");
@@ -80,10 +80,18 @@ class AuthenticateTest {
 
         mailet.service(mail);
 
-        JsonNode auth = MAPPER.readTree(mail.getAttribute(Authenticate.AUTH_ATTRIBUTE).orElseThrow().getValue()
+        JsonNode auth = MAPPER.readTree(mail.getAttribute(MailAttributes.AUTH).orElseThrow().getValue()
             .valueAs(String.class).orElseThrow());
         assertThat(auth.at("/spf/result").asText()).isEqualTo("none");
         assertThat(auth.at("/dmarc/result").asText()).isEqualTo("none");
         assertThat(auth.get("dkim")).isEmpty();
+    }
+
+    @Test
+    void badTimeoutIsAConfigurationError() {
+        Authenticate mailet = new Authenticate(new ZoneDnsService(new JsonFileResolver(MAPPER.createObjectNode())));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder()
+                .mailetName("Authenticate").setProperty("dnsTimeoutMillis", "5s").build()))
+            .isInstanceOf(javax.mail.MessagingException.class).hasMessageContaining("dnsTimeoutMillis");
     }
 }

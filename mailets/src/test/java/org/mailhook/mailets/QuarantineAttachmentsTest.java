@@ -7,6 +7,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.Properties;
@@ -74,7 +76,7 @@ class QuarantineAttachmentsTest {
     }
 
     private static JsonNode security(Mail mail) throws Exception {
-        String json = mail.getAttribute(QuarantineAttachments.SECURITY).orElseThrow().getValue().value().toString();
+        String json = MailAttributes.string(mail, MailAttributes.SECURITY).orElseThrow();
         return new ObjectMapper().readTree(json);
     }
 
@@ -115,7 +117,7 @@ class QuarantineAttachmentsTest {
         assertThat(bytes(stored)).isEqualTo(original);
         assertThat(stored.getState()).isEqualTo("transport");
         assertThat(stored.getAttribute(QuarantineAttachments.QUARANTINE)).isPresent();
-        assertThat(SecuritySummary.parse(stored.getAttribute(QuarantineAttachments.SECURITY).orElseThrow().getValue().value().toString())
+        assertThat(SecuritySummary.parse(MailAttributes.string(stored, MailAttributes.SECURITY).orElseThrow())
             .orElseThrow().verdict()).isEqualTo(Verdict.DANGEROUS);
     }
 
@@ -144,10 +146,38 @@ class QuarantineAttachmentsTest {
 
         Mail stored = files.select(MailRepositoryUrl.from(REPOSITORY)).retrieve(new MailKey("file-1"));
         assertThat(bytes(stored)).isEqualTo(original);
-        assertThat(stored.getAttribute(QuarantineAttachments.QUARANTINE).orElseThrow().getValue().value().toString()).contains("\"executable\"");
+        assertThat(MailAttributes.string(stored, QuarantineAttachments.QUARANTINE).orElseThrow()).contains("\"executable\"");
         try (Stream<Path> written = Files.walk(jamesHome)) {
             assertThat(written.map(Path::toString)).anyMatch(name -> name.contains("quarantine"));
         }
+    }
+
+    @Test
+    void verdictPartIdsAgreeWithTheMessageJson() throws Exception {
+        String inner = "From: a@example.com\r\nSubject: inner\r\nMIME-Version: 1.0\r\n"
+            + TestMails.multipart("mixed", "inner", TestMails.textPart("inner text"),
+            TestMails.attachment("application/octet-stream", "tool.exe", Samples.peExecutable()));
+        byte[] rar = {'R', 'a', 'r', '!', 0x1A, 0x07, 0x01, 0x00, 0, 0, 0, 0};
+        byte[] original = TestMails.mail("agree", TestMails.multipart("mixed", "outer",
+            TestMails.multipart("alternative", "alt", TestMails.textPart("plain"), "Content-Type: text/html\r\n\r\n<p>html</p>\r\n"),
+            TestMails.attachment("application/zip", "docs.zip", Samples.zip("setup.exe", Samples.peExecutable())),
+            TestMails.attachment("application/x-rar-compressed", "files.rar", rar),
+            TestMails.attachedMessage(inner)));
+        Mail mail = mail("agree-1", original);
+        mailet("onDangerous", "keep").service(mail);
+        ToJson toJson = new ToJson();
+        toJson.init(FakeMailetConfig.builder().mailetName("ToJson").mailetContext(FakeMailContext.defaultContext()).build());
+        toJson.service(mail);
+
+        JsonNode document = new ObjectMapper().readTree(MailAttributes.string(mail, MailAttributes.JSON).orElseThrow());
+        JsonNode security = document.path("security");
+        assertThat(security.path("verdict").asText()).isEqualTo("dangerous");
+        List<String> flagged = new ArrayList<>();
+        security.path("quarantined").forEach(part -> flagged.add(part.path("partId").asText()));
+        assertThat(flagged).containsExactly("2", "3", "4.2");
+        List<String> jsonPartIds = new ArrayList<>();
+        document.findValues("partId").forEach(id -> jsonPartIds.add(id.asText()));
+        assertThat(jsonPartIds).containsAll(flagged);
     }
 
     @Test

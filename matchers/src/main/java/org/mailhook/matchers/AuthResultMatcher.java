@@ -14,7 +14,7 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
-import org.mailhook.mailets.Authenticate;
+import org.mailhook.mailets.MailAttributes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,7 +41,7 @@ public abstract class AuthResultMatcher extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        Optional<String> json = mail.getAttribute(Authenticate.AUTH_ATTRIBUTE)
+        Optional<String> json = mail.getAttribute(MailAttributes.AUTH)
             .flatMap(attribute -> attribute.getValue().valueAs(String.class));
         if (json.isEmpty()) {
             return List.of();

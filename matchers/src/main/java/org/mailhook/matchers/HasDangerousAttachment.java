@@ -9,12 +9,12 @@ import java.util.Set;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 import org.mailhook.attachments.Reason;
 import org.mailhook.attachments.SecuritySummary;
 import org.mailhook.attachments.Verdict;
+import org.mailhook.mailets.MailAttributes;
 
 /**
  * Matches (all recipients) when the {@code mailhook.security} attribute set by QuarantineAttachments
@@ -23,8 +23,6 @@ import org.mailhook.attachments.Verdict;
  * A mail released from quarantine never matches.
  */
 public class HasDangerousAttachment extends GenericMatcher {
-    static final AttributeName SECURITY = AttributeName.of("mailhook.security");
-
     private Set<String> reasons = Set.of();
 
     @Override
@@ -47,10 +45,7 @@ public class HasDangerousAttachment extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) {
-        Optional<SecuritySummary> summary = mail.getAttribute(SECURITY)
-            .map(attribute -> attribute.getValue().value())
-            .filter(String.class::isInstance)
-            .flatMap(json -> SecuritySummary.parse((String) json));
+        Optional<SecuritySummary> summary = MailAttributes.string(mail, MailAttributes.SECURITY).flatMap(SecuritySummary::parse);
         if (summary.isEmpty() || summary.get().released()) {
             return List.of();
         }

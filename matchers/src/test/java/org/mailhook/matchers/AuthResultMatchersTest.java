@@ -17,7 +17,7 @@ import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 import org.mailhook.auth.AuthResult;
 import org.mailhook.auth.AuthenticationReport;
-import org.mailhook.mailets.Authenticate;
+import org.mailhook.mailets.MailAttributes;
 
 class AuthResultMatchersTest {
     private static final String RECIPIENT = "someone@example.net";
@@ -83,7 +83,7 @@ class AuthResultMatchersTest {
 
     private static boolean matches(Matcher matcher, String condition, AuthenticationReport report) throws Exception {
         Mail mail = FakeMail.builder().name("m").recipient(RECIPIENT)
-            .attribute(new Attribute(Authenticate.AUTH_ATTRIBUTE, AttributeValue.of(report.toJson()))).build();
+            .attribute(new Attribute(MailAttributes.AUTH, AttributeValue.of(report.toJson()))).build();
         var matched = init(matcher, condition).match(mail);
         if (!matched.isEmpty()) {
             assertThat(matched).containsExactly(new MailAddress(RECIPIENT));

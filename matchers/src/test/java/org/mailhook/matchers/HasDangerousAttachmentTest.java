@@ -17,6 +17,7 @@ import org.mailhook.attachments.AttachmentPolicy;
 import org.mailhook.attachments.ContentClassifier;
 import org.mailhook.attachments.MessageScanner;
 import org.mailhook.attachments.Verdict;
+import org.mailhook.mailets.MailAttributes;
 
 class HasDangerousAttachmentTest {
     private static final byte[] PE = {'M', 'Z', 0, 0};
@@ -40,7 +41,7 @@ class HasDangerousAttachmentTest {
     private static Mail mail(String security) throws MessagingException {
         FakeMail.Builder mail = FakeMail.builder().name("m").recipients("a@example.org", "b@example.org");
         if (security != null) {
-            mail.attribute(new Attribute(HasDangerousAttachment.SECURITY, AttributeValue.of(security)));
+            mail.attribute(new Attribute(MailAttributes.SECURITY, AttributeValue.of(security)));
         }
         return mail.build();
     }

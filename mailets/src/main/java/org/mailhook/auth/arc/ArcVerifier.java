@@ -90,26 +90,38 @@ public final class ArcVerifier {
             }
         }
         Map<String, String> bodyHashes = new HashMap<>();
-        String amsProblem = verifyMessageSignature(message, amss.get(newest), amsTags.get(newest), bodyHashes);
-        if (amsProblem != null) {
-            return fail("ARC-Message-Signature i=" + newest + ": " + amsProblem);
-        }
-        for (int i = newest; i >= 1; i--) {
-            String sealProblem = verifySeal(aars, amss, seals, sealTags.get(i), i);
-            if (sealProblem != null) {
-                return fail("ARC-Seal i=" + i + ": " + sealProblem);
-            }
-        }
         int oldestPass = newest;
-        while (oldestPass > 1
-            && verifyMessageSignature(message, amss.get(oldestPass - 1), amsTags.get(oldestPass - 1), bodyHashes) == null) {
-            oldestPass--;
+        try {
+            String amsProblem = verifyMessageSignature(message, amss.get(newest), amsTags.get(newest), bodyHashes);
+            if (amsProblem != null) {
+                return fail("ARC-Message-Signature i=" + newest + ": " + amsProblem);
+            }
+            for (int i = newest; i >= 1; i--) {
+                String sealProblem = verifySeal(aars, amss, seals, sealTags.get(i), i);
+                if (sealProblem != null) {
+                    return fail("ARC-Seal i=" + i + ": " + sealProblem);
+                }
+            }
+            while (oldestPass > 1 && verifyMessageSignature(message, amss.get(oldestPass - 1),
+                amsTags.get(oldestPass - 1), bodyHashes) == null) {
+                oldestPass--;
+            }
+        } catch (KeyUnavailable e) {
+            // A DNS outage says nothing about the chain: temperror, so nobody rejects on it.
+            return new ArcResult(AuthResult.TEMPERROR, e.getMessage(), 0, 0, List.of());
         }
         List<ArcSet> sets = new ArrayList<>();
         for (int i = 1; i <= newest; i++) {
             sets.add(new ArcSet(i, sealTags.get(i).get("d").toLowerCase(Locale.ROOT), aarTexts.get(i)));
         }
         return new ArcResult(AuthResult.PASS, "chain of " + newest + " verified", newest, oldestPass, sets);
+    }
+
+    /** A key lookup failed temporarily. */
+    private static final class KeyUnavailable extends Exception {
+        KeyUnavailable(String reason) {
+            super(reason);
+        }
     }
 
     private static ArcResult fail(String reason) {
@@ -146,7 +158,7 @@ public final class ArcVerifier {
 
     /** DKIM-style verification of one AMS (RFC 8617 section 4.1.2); returns a problem or null. */
     private String verifyMessageSignature(RawMessage message, HeaderField field, TagList tags,
-                                          Map<String, String> bodyHashes) {
+                                          Map<String, String> bodyHashes) throws KeyUnavailable {
         String missing = missing(tags, "a", "b", "bh", "d", "s");
         if (missing != null) {
             return missing;
@@ -185,7 +197,7 @@ public final class ArcVerifier {
 
     /** An AS signs every ARC set up to its own, relaxed (RFC 8617 section 5.1.1). */
     private String verifySeal(Map<Integer, HeaderField> aars, Map<Integer, HeaderField> amss,
-                              Map<Integer, HeaderField> seals, TagList tags, int instance) {
+                              Map<Integer, HeaderField> seals, TagList tags, int instance) throws KeyUnavailable {
         String missing = missing(tags, "a", "b", "cv", "d", "s");
         if (missing != null) {
             return missing;
@@ -228,8 +240,11 @@ public final class ArcVerifier {
         return null;
     }
 
-    private String checkSignature(TagList tags, SigningAlgorithm algorithm, byte[] data) {
+    private String checkSignature(TagList tags, SigningAlgorithm algorithm, byte[] data) throws KeyUnavailable {
         KeyLookup.Outcome lookup = keys.find(tags.get("s"), tags.get("d"));
+        if (lookup.error() == AuthResult.TEMPERROR) {
+            throw new KeyUnavailable(lookup.reason());
+        }
         if (lookup.key() == null) {
             return lookup.reason();
         }

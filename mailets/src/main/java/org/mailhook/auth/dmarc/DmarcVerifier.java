@@ -1,11 +1,14 @@
 package org.mailhook.auth.dmarc;
 
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.address.LenientAddressParser;
@@ -23,6 +26,8 @@ import org.mailhook.dns.DnsResolver;
  * sampling from the injected random source.
  */
 public final class DmarcVerifier {
+    private static final Pattern UTF8_ADDRESS_DOMAIN = Pattern.compile("@([^\\s<>,;:@\"()\\[\\]]+)");
+
     private final DnsResolver dns;
     private final RandomGenerator random;
 
@@ -97,16 +102,35 @@ public final class DmarcVerifier {
         return records.size() == 1 ? DmarcRecord.parse(records.get(0)) : Optional.empty();
     }
 
+    /** The A-label form DNS needs; a name IDNA rejects is kept as written (its lookups simply find nothing). */
+    private static String asciiDomain(String domain) {
+        try {
+            return IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            return domain;
+        }
+    }
+
     /** The distinct domains of all addresses in all From fields. */
     static Set<String> fromDomains(RawMessage message) {
         Set<String> domains = new LinkedHashSet<>();
         for (HeaderField from : message.headers("From")) {
             String value = from.value().replace("\r\n", "");
-            for (Mailbox mailbox : LenientAddressParser.DEFAULT.parseAddressList(value).flatten()) {
-                String domain = mailbox.getDomain();
-                if (domain != null && !domain.isBlank()) {
-                    String lower = domain.strip().toLowerCase(Locale.ROOT);
-                    domains.add(lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower);
+            if (StandardCharsets.US_ASCII.newEncoder().canEncode(value)) {
+                for (Mailbox mailbox : LenientAddressParser.DEFAULT.parseAddressList(value).flatten()) {
+                    String domain = mailbox.getDomain();
+                    if (domain != null && !domain.isBlank()) {
+                        domains.add(DnsResolver.normalize(domain.strip()));
+                    }
+                }
+            } else {
+                // An internationalized From (RFC 6532, UTF-8 bytes kept as ISO-8859-1 chars here). mime4j
+                // 0.8.12's address parser garbles and truncates non-ASCII text, so the domains after each '@'
+                // are taken directly and converted to the A-label form DNS needs.
+                String text = new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+                Matcher matcher = UTF8_ADDRESS_DOMAIN.matcher(text);
+                while (matcher.find()) {
+                    domains.add(DnsResolver.normalize(asciiDomain(matcher.group(1))));
                 }
             }
         }

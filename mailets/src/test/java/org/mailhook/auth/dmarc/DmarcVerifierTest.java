@@ -96,6 +96,11 @@ class DmarcVerifierTest {
                 List.of("pass example.com"), 0, "policy", null, "quarantine"),
             row("several From fields of one domain are evaluated", "a@example.com\r\nFrom: b@example.com",
                 List.of(reject), null, List.of("pass example.com"), 0, "pass", "reject", "none"),
+            row("internationalized From domain is looked up in A-label form", "a@b\u00fccher.example",
+                List.of("_dmarc.xn--bcher-kva.example=v=DMARC1; p=reject"), null, List.of("pass xn--bcher-kva.example"), 0,
+                "pass", "reject", "none"),
+            row("8-bit display name does not hide the From domain", "J\u00f6rg <j@example.com>", List.of(reject),
+                null, List.of("pass other.net"), 0, "fail", "reject", "reject"),
             row("no From domain is permerror", "undisclosed-recipients:;", List.of(reject), null, List.of(), 0,
                 "permerror", null, "none"));
     }
@@ -127,7 +132,7 @@ class DmarcVerifierTest {
                 null, null));
         }
         RawMessage message = RawMessage.parse(("From: " + c.from() + "\r\nSubject: t\r\n\r\nbody\r\n")
-            .getBytes(StandardCharsets.ISO_8859_1));
+            .getBytes(StandardCharsets.UTF_8));
         DmarcResult result = new DmarcVerifier(new JsonFileResolver(zone), new FixedDraw(c.sample()))
             .verify(message, spf, dkim);
         assertThat(result.result().word()).as("result (%s)", result.reason()).isEqualTo(c.result());

@@ -12,13 +12,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keys of archived mails that sort in arrival order: {@code m<13-digit epoch millis>-<6-digit sequence>-<node>}.
+ * Keys of archived mails that sort in arrival order:
+ * {@code m<13-digit epoch millis>-<6-digit sequence>-<node>[-<mailhook id>]}.
  * A repository lists its keys in no particular order; sorting these strings gives arrival order, and a
  * key is a stable cursor. The node part (random per process) keeps keys of several servers sharing one
- * repository apart; the sequence orders mails archived in the same millisecond by one process.
+ * repository apart; the sequence orders mails archived in the same millisecond by one process. The
+ * message's idempotency key ({@code mh1_…}, the {@code id} of its JSON and of webhook payloads) ends
+ * the key, so a mail is found by that id from the key listing alone.
  */
 public final class ArchiveKeys {
-    private static final Pattern KEY = Pattern.compile("m(\\d{13})-(\\d{6})-([0-9a-f]{8})");
+    private static final Pattern KEY = Pattern.compile("m(\\d{13})-(\\d{6})-([0-9a-f]{8})(?:-(mh1_[0-9a-f]{32}))?");
+    private static final Pattern MAILHOOK_ID = Pattern.compile("mh1_[0-9a-f]{32}");
 
     private final Clock clock;
     private final String node;
@@ -31,9 +35,20 @@ public final class ArchiveKeys {
         this.node = HexFormat.of().formatHex(bytes);
     }
 
-    /** A new key for a mail archived now. */
-    public String next() {
-        return String.format("m%013d-%06d-%s", clock.millis(), sequence.getAndIncrement() % 1_000_000, node);
+    /** A new key for a mail archived now; its mailhook id is appended when it has the expected form. */
+    public String next(Optional<String> mailhookId) {
+        String key = String.format("m%013d-%06d-%s", clock.millis(), sequence.getAndIncrement() % 1_000_000, node);
+        return mailhookId.filter(ArchiveKeys::isMailhookId).map(id -> key + "-" + id).orElse(key);
+    }
+
+    public static boolean isMailhookId(String id) {
+        return id != null && MAILHOOK_ID.matcher(id).matches();
+    }
+
+    /** The first-archived key carrying this mailhook id (a message received twice is archived twice). */
+    public static Optional<String> firstWithMailhookId(Collection<String> keys, String mailhookId) {
+        String suffix = "-" + mailhookId;
+        return keys.stream().filter(key -> key.endsWith(suffix) && isKey(key)).min(String::compareTo);
     }
 
     public static boolean isKey(String key) {

@@ -90,7 +90,7 @@ public class Archive extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        String key = keys.next();
+        String key = keys.next(MailAttributes.string(mail, MailAttributes.ID));
         Mail copy = mail.duplicate();
         try {
             copy.setName(key);

@@ -41,7 +41,7 @@ import spark.Service;
  *
  * <pre>
  * GET /mailhook/messages?after=&lt;cursor&gt;&amp;limit=N   {"messages":[{"id","archivedAt","message":{…}}],"next":"…","more":bool}
- * GET /mailhook/messages/{id}                       the message JSON
+ * GET /mailhook/messages/{id}                       the message JSON ({id}: the archive key or the mailhook id mh1_…)
  * GET /mailhook/messages/{id}/raw                   the raw MIME (message/rfc822)
  * GET /mailhook/messages/{id}/attachments/{partId}  the decoded attachment
  * </pre>
@@ -90,11 +90,7 @@ public class MessagesRoutes implements Routes {
         if (after.isPresent() && !ArchiveKeys.isKey(after.get())) {
             return JsonResponses.error(response, 400, "after: not a cursor returned by this API");
         }
-        List<String> keys = new ArrayList<>();
-        for (Iterator<MailKey> it = archive.get().list(); it.hasNext(); ) {
-            keys.add(it.next().asString());
-        }
-        ArchiveKeys.Page page = ArchiveKeys.page(keys, after, limit, clock.millis() - settings.pullSettle().toMillis());
+        ArchiveKeys.Page page = ArchiveKeys.page(keys(), after, limit, clock.millis() - settings.pullSettle().toMillis());
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode messages = body.putArray("messages");
         String next = after.orElse("");
@@ -179,10 +175,25 @@ public class MessagesRoutes implements Routes {
         return response.raw();
     }
 
+    /** By archive key, or by mailhook id (the {@code id} of the JSON and of webhook payloads). */
     private Optional<Mail> find(String id) throws Exception {
-        if (!ArchiveKeys.isKey(id)) {
+        Optional<String> key = Optional.empty();
+        if (ArchiveKeys.isKey(id)) {
+            key = Optional.of(id);
+        } else if (ArchiveKeys.isMailhookId(id)) {
+            key = ArchiveKeys.firstWithMailhookId(keys(), id);
+        }
+        if (key.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(archive.get().retrieve(new MailKey(id)));
+        return Optional.ofNullable(archive.get().retrieve(new MailKey(key.get())));
+    }
+
+    private List<String> keys() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (Iterator<MailKey> it = archive.get().list(); it.hasNext(); ) {
+            keys.add(it.next().asString());
+        }
+        return keys;
     }
 }

@@ -68,6 +68,7 @@ class ArchiveTest {
         archive.init(FakeMailetConfig.builder().mailetName("Archive")
             .setProperty("retention", "1d").setProperty("purgeInterval", "1h").build());
         Mail first = mail("first");
+        MailAttributes.set(first, MailAttributes.ID, "mh1_0123456789abcdef0123456789abcdef");
         archive.service(first);
         now.set(now.get().plus(Duration.ofHours(20)));
         Mail second = mail("second");
@@ -75,7 +76,7 @@ class ArchiveTest {
 
         String firstKey = MailAttributes.string(first, Archive.ARCHIVE_ID).orElseThrow();
         String secondKey = MailAttributes.string(second, Archive.ARCHIVE_ID).orElseThrow();
-        assertThat(firstKey).isLessThan(secondKey);
+        assertThat(firstKey).isLessThan(secondKey).endsWith("-mh1_0123456789abcdef0123456789abcdef");
         assertThat(ArchiveKeys.archivedAtMillis(firstKey)).contains(Instant.parse("2026-11-29T06:00:00Z").toEpochMilli());
         Mail stored = repository.retrieve(new MailKey(firstKey));
         assertThat(stored.getMessage().getSubject()).isEqualTo("first");

@@ -178,6 +178,12 @@ class OperationsJamesTest {
         assertThat(bytes.statusCode()).isEqualTo(200);
         assertThat(bytes.body()).isEqualTo("a,b\n1,2\n");
         assertThat(bytes.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        // A thin payload's receiver knows the message by its mailhook id ("id" of the JSON).
+        String mailhookId = entry.path("message").path("id").asText();
+        assertThat(mailhookId).startsWith("mh1_");
+        assertThat(get(server, "/mailhook/messages/" + mailhookId + "/attachments/" + partId).body()).isEqualTo("a,b\n1,2\n");
+        assertThat(JSON.readTree(get(server, "/mailhook/messages/" + mailhookId).body()).path("subject").asText()).isEqualTo(subject);
+        assertThat(get(server, "/mailhook/messages/mh1_00000000000000000000000000000000").statusCode()).isEqualTo(404);
     }
 
     @Test

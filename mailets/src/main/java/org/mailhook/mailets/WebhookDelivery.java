@@ -2,6 +2,7 @@ package org.mailhook.mailets;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +21,9 @@ import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.webhook.RetrySchedule;
@@ -62,6 +66,8 @@ public class WebhookDelivery extends GenericMailet {
     private final MailRepositoryStore repositoryStore;
     private final Clock clock;
     private final Dns dns;
+    private final WebhookMetrics metrics;
+    private final GaugeRegistry gauges;
 
     private Supplier<Routes> routes;
     private MailQueue queue;
@@ -71,15 +77,23 @@ public class WebhookDelivery extends GenericMailet {
     private WebhookQueueConsumer consumer;
 
     @Inject
-    public WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore) {
-        this(queueFactory, repositoryStore, Clock.systemUTC(), Dns.SYSTEM);
+    public WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore,
+                           MetricFactory metricFactory, GaugeRegistry gauges) {
+        this(queueFactory, repositoryStore, Clock.systemUTC(), Dns.SYSTEM, new WebhookMetrics(metricFactory), gauges);
     }
 
     WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore, Clock clock, Dns dns) {
+        this(queueFactory, repositoryStore, clock, dns, WebhookMetrics.NONE, null);
+    }
+
+    private WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore, Clock clock, Dns dns,
+                            WebhookMetrics metrics, GaugeRegistry gauges) {
         this.queueFactory = queueFactory;
         this.repositoryStore = repositoryStore;
         this.clock = clock;
         this.dns = dns;
+        this.metrics = metrics;
+        this.gauges = gauges;
     }
 
     @Override
@@ -112,10 +126,12 @@ public class WebhookDelivery extends GenericMailet {
             throw new MessagingException(getMailetName() + ": <deadLetterRepository>: " + e.getMessage(), e);
         }
         unroutedProcessor = getInitParameter("unroutedProcessor");
+        routes = withInstantAddresses(routes);
+        registerGauges();
         int concurrency = intParameter("concurrency", 8);
         long thinPayloadAbove = intParameter("thinPayloadAboveBytes", 10 * 1024 * 1024);
         consumer = new WebhookQueueConsumer(queue, routes, schedule, new WebhookSender(guard, VERSION, clock),
-            deadLetters, concurrency, thinPayloadAbove, clock);
+            deadLetters, concurrency, thinPayloadAbove, clock, metrics);
         consumer.start();
         LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}", getMailetName(),
             routes.get().endpoints(), queueName, concurrency, schedule);
@@ -133,6 +149,44 @@ public class WebhookDelivery extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("routesFile: " + e.getMessage(), e);
         }
+    }
+
+    /** With {@code instantAddresses} set, addresses minted by {@code POST /mailhook/addresses} are routed too. */
+    private Supplier<Routes> withInstantAddresses(Supplier<Routes> configured) throws MessagingException {
+        String path = parameter("instantAddresses");
+        if (path == null) {
+            return configured;
+        }
+        try {
+            InstantAddressStore store = new InstantAddressStore(repositoryStore.select(MailRepositoryUrl.from(path.trim())));
+            return new InstantRoutes(configured, store, clock, Duration.ofSeconds(2));
+        } catch (Exception e) {
+            throw new MessagingException(getMailetName() + ": <instantAddresses>: " + e.getMessage(), e);
+        }
+    }
+
+    /** Queue depth and stored dead letters, read when metrics are scraped. */
+    private void registerGauges() {
+        if (gauges == null) {
+            return;
+        }
+        if (queue instanceof ManageableMailQueue manageable) {
+            gauges.register(WebhookMetrics.QUEUE_DEPTH_PREFIX + queueName.replaceAll("[^A-Za-z0-9_]", "_"), () -> {
+                try {
+                    return manageable.getSize();
+                } catch (Exception e) {
+                    return -1L;
+                }
+            });
+        }
+        MailRepository repository = deadLetters;
+        gauges.register(WebhookMetrics.DEAD_LETTERS_STORED, () -> {
+            try {
+                return repository.size();
+            } catch (Exception e) {
+                return -1L;
+            }
+        });
     }
 
     private String parameter(String name) {

@@ -49,13 +49,14 @@ final class WebhookQueueConsumer {
     private final int concurrency;
     private final long thinPayloadAbove;
     private final Clock clock;
+    private final WebhookMetrics metrics;
     private final EndpointLimiter limiter = new EndpointLimiter();
     private volatile boolean stopping;
     private Scheduler scheduler;
     private Disposable subscription;
 
     WebhookQueueConsumer(MailQueue queue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
-                         MailRepository deadLetters, int concurrency, long thinPayloadAbove, Clock clock) {
+                         MailRepository deadLetters, int concurrency, long thinPayloadAbove, Clock clock, WebhookMetrics metrics) {
         this.queue = queue;
         this.routes = routes;
         this.schedule = schedule;
@@ -64,6 +65,7 @@ final class WebhookQueueConsumer {
         this.concurrency = concurrency;
         this.thinPayloadAbove = thinPayloadAbove;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     void start() {
@@ -129,8 +131,11 @@ final class WebhookQueueConsumer {
         }
         AttemptResult result;
         try (EndpointLimiter.Permit held = permit.get()) {
+            Runnable stopTimer = metrics.startHttpTimer();
             result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload(mail, thinPayloadAbove));
+            stopTimer.run();
         }
+        metrics.attempted(result);
         int attempt = (int) DeliveryAttributes.attempts(mail) + 1;
         MailAttributes.set(mail, DeliveryAttributes.ATTEMPTS, attempt);
         MailAttributes.set(mail, DeliveryAttributes.HISTORY,
@@ -144,8 +149,7 @@ final class WebhookQueueConsumer {
                 case DEAD_LETTER -> "dead-letters";
             });
         switch (decision.action()) {
-            case DONE -> {
-            }
+            case DONE -> metrics.delivered(age);
             case RETRY -> queue.enQueue(mail, decision.retryIn().orElseThrow());
             case DEAD_LETTER -> {
                 if (decision.flagEndpoint()) {
@@ -159,6 +163,7 @@ final class WebhookQueueConsumer {
     private void deadLetter(Mail mail, String reason) throws Exception {
         MailAttributes.set(mail, DeliveryAttributes.DEAD_REASON, reason);
         deadLetters.store(mail);
+        metrics.deadLettered();
     }
 
     /**

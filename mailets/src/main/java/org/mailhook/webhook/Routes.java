@@ -175,6 +175,24 @@ public final class Routes {
         return new Routes(new ArrayList<>(byName.values()), routes);
     }
 
+    /**
+     * These routes plus one exact-address route per entry (instant addresses minted at run time).
+     * An exact address is the most specific pattern, so it wins over the configured wildcards.
+     */
+    public Routes withAddresses(Map<String, Endpoint> endpointsByAddress) {
+        if (endpointsByAddress.isEmpty()) {
+            return this;
+        }
+        List<Endpoint> allEndpoints = new ArrayList<>(endpoints);
+        List<Route> allRoutes = new ArrayList<>();
+        endpointsByAddress.forEach((address, endpoint) -> {
+            allEndpoints.add(endpoint);
+            allRoutes.add(route(address, List.of(endpoint), "address"));
+        });
+        allRoutes.addAll(routes);
+        return new Routes(allEndpoints, allRoutes);
+    }
+
     public List<Endpoint> endpoints() {
         return endpoints;
     }

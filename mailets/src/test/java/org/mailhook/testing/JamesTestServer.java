@@ -27,6 +27,7 @@ public final class JamesTestServer {
 
     private final int smtpPort;
     private final String mailhookProcessor;
+    private final java.util.Map<String, String> extraConf = new java.util.LinkedHashMap<>();
 
     private JamesTestServer(String mailhookProcessor) {
         this.smtpPort = freePort();
@@ -36,6 +37,12 @@ public final class JamesTestServer {
     /** @param mailhookProcessor the {@code <mailet …/>} elements of the {@code mailhook} processor */
     public static JamesTestServer withMailhookProcessor(String mailhookProcessor) {
         return new JamesTestServer(mailhookProcessor);
+    }
+
+    /** Adds or replaces a file of the server's conf/ (e.g. webadmin.properties to enable WebAdmin). */
+    public JamesTestServer withConf(String fileName, String content) {
+        extraConf.put(fileName, content);
+        return this;
     }
 
     public int smtpPort() {
@@ -101,6 +108,9 @@ public final class JamesTestServer {
                     </processor>
                   </processors>
                 </mailetcontainer>""".formatted(DOMAIN, mailhookProcessor));
+            for (java.util.Map.Entry<String, String> file : extraConf.entrySet()) {
+                write(conf, file.getKey(), file.getValue());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,88 @@
+package org.mailhook.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailhook.testing.RecordingReceiver;
+import org.mailhook.testing.SmtpClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The operations API on the assembled server: state that must survive a restart of the same data dir. */
+class OperationsIT {
+    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void mintedAddressAndArchiveSurviveARestart(@TempDir Path data) throws Exception {
+        try (RecordingReceiver main = new RecordingReceiver(SECRET); RecordingReceiver instant = new RecordingReceiver(SECRET)) {
+            main.respondWith(n -> 204);
+            instant.respondWith(n -> 204);
+            String address;
+            String before = "before-restart-" + UUID.randomUUID();
+            try (ServerProcess server = ServerProcess.mailhook(data, main.url(), SECRET, Map.of()).start()) {
+                awaitWebAdmin(server);
+                HttpResponse<String> minted = http(server, "POST", "/mailhook/addresses", "{\"url\":\"" + instant.url() + "\"}");
+                assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+                address = JSON.readTree(minted.body()).path("address").asText();
+                send(server, "someone@inbound.localhost", before);
+                await().atMost(Duration.ofSeconds(30)).until(() -> main.deliveries().stream().anyMatch(d -> d.body().contains(before)));
+                assertThat(health(server)).isEqualTo("healthy");
+                assertThat(http(server, "GET", "/metrics", null).body()).contains("mailhook_mails_accepted_total 1.0");
+            }
+            Map<String, String> withCanary = Map.of("MAILHOOK_CANARY", "true", "MAILHOOK_CANARY_INTERVAL", "2s");
+            try (ServerProcess restarted = ServerProcess.mailhook(data, main.url(), SECRET, withCanary).start()) {
+                awaitWebAdmin(restarted);
+                assertThat(http(restarted, "GET", "/mailhook/addresses", null).body()).contains(address);
+                String after = "after-restart-" + UUID.randomUUID();
+                send(restarted, address, after);
+                await().atMost(Duration.ofSeconds(30)).until(() -> instant.deliveries().stream().anyMatch(d -> d.body().contains(after)));
+                RecordingReceiver.Delivery delivery = instant.deliveries().stream().filter(d -> d.body().contains(after)).findFirst().orElseThrow();
+                assertThat(delivery.signatureValid()).as(delivery.verifyError()).isTrue();
+                assertThat(main.deliveries()).noneMatch(d -> d.body().contains(after));
+                // The archive kept the mail from before the restart.
+                JsonNode page = JSON.readTree(http(restarted, "GET", "/mailhook/messages?limit=10", null).body());
+                assertThat(page.path("messages").findValuesAsText("subject")).contains(before);
+                // The canary (extensions.properties startable) probes SMTP → archive; its mail never reaches the webhook.
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                    http(restarted, "GET", "/metrics", null).body().lines().anyMatch(l -> l.matches("mailhook_canary_seen_total [1-9].*")));
+                assertThat(main.deliveries()).noneMatch(d -> d.body().contains("mailhook canary"));
+            }
+        }
+    }
+
+    /** SMTP may open a moment before WebAdmin. */
+    private static void awaitWebAdmin(ServerProcess server) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServerProcess.listening(server.webadminPort()));
+    }
+
+    private static void send(ServerProcess server, String to, String subject) throws Exception {
+        assertThat(SmtpClient.send(server.smtpPort(), "sender@example.org", to,
+            "Subject: " + subject + "\r\nMessage-ID: <" + subject + "@example.org>\r\n\r\nbody\r\n")).startsWith("250");
+    }
+
+    private static String health(ServerProcess server) throws Exception {
+        return JSON.readTree(http(server, "GET", "/healthcheck/checks/mailhook-dead-letters", null).body()).path("status").asText();
+    }
+
+    private static HttpResponse<String> http(ServerProcess server, String method, String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.webadminPort() + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,92 @@
+package org.mailhook.archive;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Keys of archived mails that sort in arrival order:
+ * {@code m<13-digit epoch millis>-<6-digit sequence>-<node>[-<mailhook id>]}.
+ * A repository lists its keys in no particular order; sorting these strings gives arrival order, and a
+ * key is a stable cursor. The node part (random per process) keeps keys of several servers sharing one
+ * repository apart; the sequence orders mails archived in the same millisecond by one process. The
+ * message's idempotency key ({@code mh1_…}, the {@code id} of its JSON and of webhook payloads) ends
+ * the key, so a mail is found by that id from the key listing alone.
+ */
+public final class ArchiveKeys {
+    private static final Pattern KEY = Pattern.compile("m(\\d{13})-(\\d{6})-([0-9a-f]{8})(?:-(mh1_[0-9a-f]{32}))?");
+    private static final Pattern MAILHOOK_ID = Pattern.compile("mh1_[0-9a-f]{32}");
+
+    private final Clock clock;
+    private final String node;
+    private final AtomicLong sequence = new AtomicLong();
+
+    public ArchiveKeys(Clock clock, SecureRandom random) {
+        this.clock = clock;
+        byte[] bytes = new byte[4];
+        random.nextBytes(bytes);
+        this.node = HexFormat.of().formatHex(bytes);
+    }
+
+    /** A new key for a mail archived now; its mailhook id is appended when it has the expected form. */
+    public String next(Optional<String> mailhookId) {
+        String key = String.format("m%013d-%06d-%s", clock.millis(), sequence.getAndIncrement() % 1_000_000, node);
+        return mailhookId.filter(ArchiveKeys::isMailhookId).map(id -> key + "-" + id).orElse(key);
+    }
+
+    public static boolean isMailhookId(String id) {
+        return id != null && MAILHOOK_ID.matcher(id).matches();
+    }
+
+    /** The first-archived key carrying this mailhook id (a message received twice is archived twice). */
+    public static Optional<String> firstWithMailhookId(Collection<String> keys, String mailhookId) {
+        String suffix = "-" + mailhookId;
+        return keys.stream().filter(key -> key.endsWith(suffix) && isKey(key)).min(String::compareTo);
+    }
+
+    public static boolean isKey(String key) {
+        return key != null && KEY.matcher(key).matches();
+    }
+
+    /** When the mail with this key was archived, or empty when the key is not one of ours. */
+    public static Optional<Long> archivedAtMillis(String key) {
+        Matcher m = KEY.matcher(key == null ? "" : key);
+        return m.matches() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
+    }
+
+    /**
+     * One page of keys after a cursor.
+     *
+     * @param keys     every key of the repository, in any order (others than ours are ignored)
+     * @param after    the cursor: the last key the reader has seen, or empty to start at the beginning
+     * @param limit    at most this many keys
+     * @param horizonMillis only keys archived before this instant: a mail archived a moment ago by a slower
+     *                 spool thread may still get a smaller key than one already stored, so the newest
+     *                 moments are held back until every such store has finished (no gap for readers)
+     * @return the keys in arrival order, and the cursor to pass next time (unchanged when the page is empty)
+     */
+    public static Page page(Collection<String> keys, Optional<String> after, int limit, long horizonMillis) {
+        List<String> sorted = new ArrayList<>();
+        for (String key : keys) {
+            Optional<Long> at = archivedAtMillis(key);
+            if (at.isPresent() && at.get() < horizonMillis && (after.isEmpty() || key.compareTo(after.get()) > 0)) {
+                sorted.add(key);
+            }
+        }
+        sorted.sort(null);
+        List<String> selected = List.copyOf(sorted.subList(0, Math.min(limit, sorted.size())));
+        String cursor = selected.isEmpty() ? after.orElse("") : selected.get(selected.size() - 1);
+        return new Page(selected, cursor, sorted.size() > selected.size());
+    }
+
+    /** @param more whether more keys (before the horizon) follow this page */
+    public record Page(List<String> keys, String cursor, boolean more) {
+    }
+}

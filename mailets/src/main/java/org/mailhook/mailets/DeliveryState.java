@@ -1,0 +1,75 @@
+package org.mailhook.mailets;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The delivery state a queued or dead-lettered mail carries ({@link DeliveryAttributes}), read for the
+ * WebAdmin deliveries API, and the reset a redelivery applies.
+ */
+public final class DeliveryState {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param lastAttempt the last entry of the attempt history (at, status, latencyMs, outcome, error), or empty
+     */
+    public record View(String name, Optional<String> subject, Optional<String> endpoint, String webhookId, Optional<String> mailhookId,
+                       List<String> recipients, long attempts, long acceptedAtMillis, Optional<String> deadReason,
+                       Optional<JsonNode> lastAttempt) {
+    }
+
+    private DeliveryState() {
+    }
+
+    public static View view(Mail mail) {
+        Optional<JsonNode> last = Optional.empty();
+        try {
+            JsonNode history = JSON.readTree(DeliveryAttributes.history(mail));
+            if (history.isArray() && history.size() > 0) {
+                last = Optional.of(history.get(history.size() - 1));
+            }
+        } catch (Exception e) {
+            // a damaged history is shown as none; the mail itself is intact
+        }
+        return new View(mail.getName(), subject(mail), DeliveryAttributes.endpoint(mail), DeliveryAttributes.webhookId(mail),
+            MailAttributes.string(mail, MailAttributes.ID), mail.getRecipients().stream().map(MailAddress::asString).toList(),
+            DeliveryAttributes.attempts(mail), DeliveryAttributes.acceptedAt(mail),
+            MailAttributes.string(mail, DeliveryAttributes.DEAD_REASON), last);
+    }
+
+    private static Optional<String> subject(Mail mail) {
+        try {
+            return Optional.ofNullable(mail.getMessage()).map(message -> {
+                try {
+                    return message.getSubject();
+                } catch (Exception e) {
+                    return null;
+                }
+            });
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the mail was on its way to an endpoint (unrouted dead letters were not: nothing to redeliver to). */
+    public static boolean redeliverable(Mail mail) {
+        return DeliveryAttributes.endpoint(mail).isPresent() && MailAttributes.string(mail, DeliveryAttributes.WEBHOOK_ID).isPresent();
+    }
+
+    /**
+     * Prepares a dead letter for the webhook queue again: the attempt counter and the age the retry
+     * schedule counts from start over; the webhook-id, endpoint and attempt history are kept, so the
+     * receiver sees the same webhook-id and the history shows every attempt.
+     */
+    public static void resetForRedelivery(Mail mail, long nowMillis) {
+        mail.removeAttribute(DeliveryAttributes.DEAD_REASON);
+        MailAttributes.set(mail, DeliveryAttributes.ATTEMPTS, 0L);
+        MailAttributes.set(mail, DeliveryAttributes.ACCEPTED_AT, nowMillis);
+    }
+}

@@ -1,0 +1,172 @@
+package org.mailhook.mailets;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.Mail;
+import org.mailhook.webhook.Endpoint;
+import org.mailhook.webhook.WebhookSecret;
+
+/**
+ * Instant addresses: random addresses minted at run time, each routed to its own webhook URL. They
+ * are kept in a James mail repository, one small mail per address whose attributes hold the address,
+ * URL and optional secret, so they survive restarts and are shared by every server of a distributed
+ * James that uses the same repository. The WebAdmin routes write them; WebhookDelivery routes them.
+ */
+public final class InstantAddressStore {
+    public static final String DEFAULT_REPOSITORY = "file://var/mail/instant-addresses/";
+    private static final AttributeName ADDRESS = AttributeName.of("mailhook.instant.address");
+    private static final AttributeName URL = AttributeName.of("mailhook.instant.url");
+    private static final AttributeName SECRET = AttributeName.of("mailhook.instant.secret");
+    private static final AttributeName CREATED_AT = AttributeName.of("mailhook.instant.createdAt");
+    private static final Pattern LOCAL = Pattern.compile("[a-z0-9]{4,64}");
+    private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+
+    /** A minted address; the secret never leaves the server (toString hides it). */
+    public record InstantAddress(String address, String url, Optional<String> secret, long createdAtMillis) {
+        @Override
+        public String toString() {
+            return "InstantAddress[" + address + " -> " + url + (secret.isPresent() ? ", whsec_***" : "") + "]";
+        }
+
+        String local() {
+            return address.substring(0, address.indexOf('@'));
+        }
+
+        /** Its endpoint; without a secret of its own it signs with {@code fallback}'s secrets and key. */
+        public Endpoint endpoint(Optional<Endpoint> fallback) {
+            Endpoint.Builder builder = Endpoint.builder("instant-" + local(), url);
+            if (secret.isPresent()) {
+                builder.secret(WebhookSecret.parse(secret.get()));
+            } else {
+                fallback.ifPresent(f -> {
+                    f.secrets().forEach(builder::secret);
+                    f.signingKey().ifPresent(builder::signingKey);
+                });
+            }
+            return builder.build();
+        }
+    }
+
+    private final MailRepository repository;
+
+    public InstantAddressStore(MailRepository repository) {
+        this.repository = repository;
+    }
+
+    /**
+     * Mints a fresh random address on {@code domain} for {@code url}.
+     *
+     * @throws IllegalArgumentException when the URL or the secret is not valid (the secret is never shown)
+     */
+    public InstantAddress mint(String domain, String url, Optional<String> secret, SecureRandom random, long nowMillis)
+        throws MessagingException {
+        if (domain == null || domain.isBlank()) {
+            throw new IllegalArgumentException("domain: no domain is configured for instant addresses");
+        }
+        String local = randomLocal(random);
+        InstantAddress address = new InstantAddress(local + "@" + domain.trim().toLowerCase(Locale.ROOT), url.trim(),
+            secret.map(String::trim).filter(s -> !s.isEmpty()), nowMillis);
+        // Validates the URL (http/https) and the secret the way delivery will read them.
+        Endpoint.builder("check", address.url());
+        address.secret().ifPresent(WebhookSecret::parse);
+        store(address);
+        return address;
+    }
+
+    private void store(InstantAddress address) throws MessagingException {
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+        message.setSubject("Mailhook instant address " + address.address());
+        message.setText("Routes mail for " + address.address() + " to a webhook. Managed by /mailhook/addresses.\r\n");
+        message.saveChanges();
+        MailImpl.Builder mail = MailImpl.builder()
+            .name(address.local())
+            .addRecipient(address.address())
+            .mimeMessage(message)
+            .addAttribute(new org.apache.mailet.Attribute(ADDRESS, org.apache.mailet.AttributeValue.of(address.address())))
+            .addAttribute(new org.apache.mailet.Attribute(URL, org.apache.mailet.AttributeValue.of(address.url())))
+            .addAttribute(new org.apache.mailet.Attribute(CREATED_AT, org.apache.mailet.AttributeValue.of(address.createdAtMillis())));
+        address.secret().ifPresent(s -> mail.addAttribute(new org.apache.mailet.Attribute(SECRET, org.apache.mailet.AttributeValue.of(s))));
+        MailImpl built = mail.build();
+        try {
+            repository.store(built);
+        } finally {
+            LifecycleUtil.dispose(built);
+        }
+    }
+
+    /** Every minted address, oldest first. */
+    public List<InstantAddress> list() throws MessagingException {
+        List<InstantAddress> addresses = new ArrayList<>();
+        for (Iterator<MailKey> it = repository.list(); it.hasNext(); ) {
+            Mail mail = repository.retrieve(it.next());
+            if (mail == null) {
+                continue;
+            }
+            try {
+                Optional<String> address = MailAttributes.string(mail, ADDRESS);
+                Optional<String> url = MailAttributes.string(mail, URL);
+                if (address.isPresent() && url.isPresent()) {
+                    addresses.add(new InstantAddress(address.get(), url.get(), MailAttributes.string(mail, SECRET),
+                        MailAttributes.number(mail, CREATED_AT).orElse(0L)));
+                }
+            } finally {
+                LifecycleUtil.dispose(mail);
+            }
+        }
+        addresses.sort(java.util.Comparator.comparingLong(InstantAddress::createdAtMillis).thenComparing(InstantAddress::address));
+        return addresses;
+    }
+
+    /** @return whether the address existed */
+    public boolean revoke(String address) throws MessagingException {
+        int at = address.indexOf('@');
+        String local = (at < 0 ? address : address.substring(0, at)).toLowerCase(Locale.ROOT);
+        if (!LOCAL.matcher(local).matches()) {
+            return false;
+        }
+        MailKey key = new MailKey(local);
+        Mail existing = repository.retrieve(key);
+        if (existing == null) {
+            return false;
+        }
+        LifecycleUtil.dispose(existing);
+        repository.remove(key);
+        return true;
+    }
+
+    /** The routing table: address → endpoint, for {@code Routes.withAddresses}. */
+    public Map<String, Endpoint> endpoints(Optional<Endpoint> fallback) throws MessagingException {
+        Map<String, Endpoint> byAddress = new LinkedHashMap<>();
+        for (InstantAddress address : list()) {
+            byAddress.put(address.address(), address.endpoint(fallback));
+        }
+        return byAddress;
+    }
+
+    private static String randomLocal(SecureRandom random) {
+        // 20 characters of a 32-letter alphabet: 100 bits, unguessable; no look-alike letters.
+        StringBuilder local = new StringBuilder(20);
+        for (int i = 0; i < 20; i++) {
+            local.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return local.toString();
+    }
+}

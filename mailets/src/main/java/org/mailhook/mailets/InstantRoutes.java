@@ -1,0 +1,61 @@
+package org.mailhook.mailets;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.mailhook.webhook.Endpoint;
+import org.mailhook.webhook.Routes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configured routes plus the instant addresses of an {@link InstantAddressStore}, re-read at most
+ * every {@code refresh} so an address minted through WebAdmin (on this server or another sharing the
+ * repository) is routed within seconds. A failed read keeps the last good table.
+ */
+final class InstantRoutes implements Supplier<Routes> {
+    private static final Logger LOGGER = LoggerFactory.getLogger(InstantRoutes.class);
+
+    private final Supplier<Routes> configured;
+    private final InstantAddressStore store;
+    private final Clock clock;
+    private final Duration refresh;
+    private Map<String, Endpoint> addresses = Map.of();
+    private long readAt = Long.MIN_VALUE;
+    private Routes base;
+    private Routes merged;
+
+    InstantRoutes(Supplier<Routes> configured, InstantAddressStore store, Clock clock, Duration refresh) {
+        this.configured = configured;
+        this.store = store;
+        this.clock = clock;
+        this.refresh = refresh;
+    }
+
+    @Override
+    public synchronized Routes get() {
+        Routes current = configured.get();
+        long now = clock.millis();
+        boolean stale = readAt == Long.MIN_VALUE || now - readAt >= refresh.toMillis();
+        if (stale) {
+            try {
+                // Addresses without a secret of their own sign with the first configured endpoint's secrets.
+                Map<String, Endpoint> read = store.endpoints(current.endpoints().stream().findFirst());
+                if (!read.equals(addresses) || merged == null) {
+                    addresses = read;
+                    merged = null;
+                }
+            } catch (Exception e) {
+                LOGGER.warn("instant addresses could not be read; keeping the last {} known", addresses.size(), e);
+            }
+            readAt = now;
+        }
+        if (merged == null || base != current) {
+            base = current;
+            merged = current.withAddresses(addresses);
+        }
+        return merged;
+    }
+}

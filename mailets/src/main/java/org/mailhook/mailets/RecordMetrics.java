@@ -1,0 +1,87 @@
+package org.mailhook.mailets;
+
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Counts what ToJson, Authenticate and QuarantineAttachments found in each mail, as James metrics
+ * (exported by WebAdmin {@code /metrics} for Prometheus; names in docs/operations.md). Put it after
+ * ToJson; it changes nothing in the mail.
+ *
+ * <pre>{@code <mailet match="All" class="org.mailhook.mailets.RecordMetrics"/>}</pre>
+ */
+public class RecordMetrics extends GenericMailet {
+    public static final String ACCEPTED = "mailhook_mails_accepted";
+    public static final String PARSE_ERRORS = "mailhook_mails_parse_errors";
+    public static final String MISSING_MESSAGE_ID = "mailhook_mails_missing_message_id";
+    public static final String QUARANTINED = "mailhook_mails_quarantined";
+    /** Followed by {@code spf_<result>}, {@code dkim_<result>}, {@code dmarc_<result>}, {@code arc_<result>}. */
+    public static final String AUTH_PREFIX = "mailhook_auth_";
+    private static final Logger LOGGER = LoggerFactory.getLogger(RecordMetrics.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MetricFactory metrics;
+
+    @Inject
+    public RecordMetrics(MetricFactory metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void service(Mail mail) {
+        metrics.generate(ACCEPTED).increment();
+        Optional<JsonNode> message = read(mail, MailAttributes.JSON);
+        message.ifPresent(json -> {
+            if (json.path("parse").path("errors").size() > 0) {
+                metrics.generate(PARSE_ERRORS).increment();
+            }
+            if (!json.path("messageId").isTextual()) {
+                metrics.generate(MISSING_MESSAGE_ID).increment();
+            }
+        });
+        read(mail, MailAttributes.AUTH).ifPresent(auth -> {
+            count("spf", auth.path("spf").path("result"));
+            // One count per mail: the first signature's result, or none when it had no signature.
+            count("dkim", auth.path("dkim").path(0).path("result"));
+            count("dmarc", auth.path("dmarc").path("result"));
+            count("arc", auth.path("arc").path("result"));
+        });
+        read(mail, MailAttributes.SECURITY).ifPresent(security -> {
+            if (security.path("quarantined").size() > 0) {
+                metrics.generate(QUARANTINED).increment();
+            }
+        });
+    }
+
+    private void count(String method, JsonNode result) {
+        String word = result.isTextual() ? result.asText().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") : "none";
+        metrics.generate(AUTH_PREFIX + method + "_" + (word.isEmpty() ? "none" : word)).increment();
+    }
+
+    private static Optional<JsonNode> read(Mail mail, org.apache.mailet.AttributeName name) {
+        return MailAttributes.string(mail, name).flatMap(text -> {
+            try {
+                return Optional.of(JSON.readTree(text));
+            } catch (Exception e) {
+                LOGGER.warn("{} of mail {} is not JSON; not counted", name.asString(), mail.getName());
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Mailhook RecordMetrics: counts accepted mails, parse errors, missing Message-ID, auth results, quarantines";
+    }
+}

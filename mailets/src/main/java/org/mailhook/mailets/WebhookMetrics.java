@@ -1,0 +1,70 @@
+package org.mailhook.mailets;
+
+import java.time.Duration;
+
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
+import org.mailhook.webhook.AttemptResult;
+
+/**
+ * The webhook consumer's metrics, through James' {@link MetricFactory} (so they reach whatever
+ * backend the James server exports: WebAdmin {@code /metrics}, JMX, ...). The SMTP-accept to
+ * webhook-ack latency spans queue waits and restarts, so it is a {@link LatencyHistogram}.
+ */
+public final class WebhookMetrics {
+    /** Followed by {@code 2xx}, {@code 3xx}, {@code 4xx}, {@code 5xx} or {@code network}. */
+    public static final String ATTEMPTS_PREFIX = "mailhook_webhook_attempts_";
+    public static final String DELIVERED = "mailhook_webhook_delivered";
+    public static final String DEAD_LETTERS = "mailhook_webhook_dead_letters";
+    public static final String REDELIVERIES = "mailhook_webhook_redeliveries";
+    /** Gauge, followed by the queue name ({@code mailhook_webhooks}). */
+    public static final String QUEUE_DEPTH_PREFIX = "mailhook_webhook_queue_depth_";
+    /** Gauge: mails in the dead-letter repository. */
+    public static final String DEAD_LETTERS_STORED = "mailhook_webhook_dead_letters_stored";
+    /** A James timer around each HTTP attempt. */
+    public static final String HTTP_TIME = "mailhook_webhook_http_time";
+    /** Followed by {@code le_<bound>}, {@code count} and {@code sum_ms}. */
+    public static final String ACK_LATENCY_PREFIX = "mailhook_webhook_ack_latency_";
+    /** For code paths without James (unit tests of the mailet). */
+    static final WebhookMetrics NONE = new WebhookMetrics(null);
+
+    private final MetricFactory factory;
+    private final LatencyHistogram ackLatency;
+
+    WebhookMetrics(MetricFactory factory) {
+        this.factory = factory;
+        this.ackLatency = factory == null ? null : new LatencyHistogram(factory, ACK_LATENCY_PREFIX);
+    }
+
+    /** Starts timing an HTTP attempt: call {@link TimeMetric#stopAndPublish()} when it returns. */
+    Runnable startHttpTimer() {
+        if (factory == null) {
+            return () -> { };
+        }
+        TimeMetric timer = factory.timer(HTTP_TIME);
+        return timer::stopAndPublish;
+    }
+
+    void attempted(AttemptResult result) {
+        int status = result.status();
+        increment(ATTEMPTS_PREFIX + (status >= 200 && status < 600 ? (status / 100) + "xx" : "network"));
+    }
+
+    /** A 2xx ack, {@code latency} after the mail was accepted (or redelivered). */
+    void delivered(Duration latency) {
+        increment(DELIVERED);
+        if (ackLatency != null) {
+            ackLatency.record(latency);
+        }
+    }
+
+    void deadLettered() {
+        increment(DEAD_LETTERS);
+    }
+
+    private void increment(String name) {
+        if (factory != null) {
+            factory.generate(name).increment();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.mailhook.ops;
+
+import java.io.FileNotFoundException;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.james.utils.PropertiesProvider;
+import org.mailhook.mailets.Archive;
+import org.mailhook.mailets.InstantAddressStore;
+import org.mailhook.webhook.Durations;
+
+/**
+ * What the WebAdmin routes, health checks and canary need to know about the pipeline, from
+ * {@code conf/mailhook.properties} (every key optional; defaults match the shipped mailetcontainer.xml).
+ * Keys and defaults: docs/operations.md.
+ */
+public record OpsSettings(String archiveRepository, String deadLetterRepository, String webhookQueue,
+                          String addressesRepository, Optional<String> addressesDomain, Duration pullSettle,
+                          long deadLettersMax, int failingAttempts, Duration queueMaxAge) {
+
+    public static final String DEFAULT_DEAD_LETTERS = "file://var/mail/webhook-dead-letters/";
+    public static final String DEFAULT_QUEUE = "mailhook-webhooks";
+
+    public static OpsSettings defaults() {
+        return new OpsSettings(Archive.DEFAULT_REPOSITORY, DEFAULT_DEAD_LETTERS, DEFAULT_QUEUE,
+            InstantAddressStore.DEFAULT_REPOSITORY, Optional.empty(), Duration.ofSeconds(2), 0, 5, Duration.ofHours(1));
+    }
+
+    /** @throws IllegalArgumentException naming the key whose value is wrong */
+    public static OpsSettings load(PropertiesProvider properties) {
+        Optional<Configuration> file = file(properties);
+        if (file.isEmpty()) {
+            return defaults();
+        }
+        Configuration conf = file.get();
+        OpsSettings d = defaults();
+        return new OpsSettings(
+            text(conf, "archive.repository", d.archiveRepository()),
+            text(conf, "webhook.deadLetterRepository", d.deadLetterRepository()),
+            text(conf, "webhook.queue", d.webhookQueue()),
+            text(conf, "addresses.repository", d.addressesRepository()),
+            Optional.ofNullable(conf.getString("addresses.domain", null)).map(String::trim).filter(s -> !s.isEmpty()),
+            duration(conf, "pull.settle", d.pullSettle()),
+            conf.getLong("health.deadLetters.max", d.deadLettersMax()),
+            conf.getInt("health.endpoint.failingAttempts", d.failingAttempts()),
+            duration(conf, "health.queue.maxAge", d.queueMaxAge()));
+    }
+
+    /** conf/mailhook.properties, or empty when there is none. */
+    static Optional<Configuration> file(PropertiesProvider properties) {
+        try {
+            return Optional.of(properties.getConfiguration("mailhook"));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("mailhook.properties: " + e.getMessage(), e);
+        }
+    }
+
+    static String text(Configuration conf, String key, String defaultValue) {
+        String value = conf.getString(key, null);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    static Duration duration(Configuration conf, String key, Duration defaultValue) {
+        String value = conf.getString(key, null);
+        return value == null || value.isBlank() ? defaultValue : Durations.parse(value, key);
+    }
+}

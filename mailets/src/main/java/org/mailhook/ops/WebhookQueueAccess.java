@@ -1,0 +1,101 @@
+package org.mailhook.ops;
+
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.mailet.Mail;
+import org.mailhook.mailets.DeliveryState;
+
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
+
+/**
+ * The webhook queue and dead-letter repository as James abstractions ({@link ManageableMailQueue},
+ * {@link MailRepository}), so operations work on any James backend (ActiveMQ, RabbitMQ, Cassandra …).
+ */
+public final class WebhookQueueAccess {
+    /** A queued delivery: its state and when the queue will hand it out next. */
+    public record Queued(DeliveryState.View view, Optional<ZonedDateTime> nextDelivery) {
+    }
+
+    /** A dead letter: its repository key and state. */
+    public record Dead(String key, DeliveryState.View view, long lastUpdatedMillis) {
+    }
+
+    private final Supplier<ManageableMailQueue> queue;
+    private final Supplier<MailRepository> deadLetters;
+
+    /** Nothing is opened here: James creates routes and health checks before its repository store is configured. */
+    public WebhookQueueAccess(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
+                              OpsSettings settings) {
+        MailQueueName name = MailQueueName.of(settings.webhookQueue());
+        this.queue = Suppliers.memoize(() -> {
+            Optional<? extends ManageableMailQueue> existing = queues.getQueue(name);
+            return existing.isPresent() ? existing.get() : queues.createQueue(name);
+        });
+        this.deadLetters = repository(repositories, settings.deadLetterRepository());
+    }
+
+    /** A repository selected on first use. */
+    public static Supplier<MailRepository> repository(MailRepositoryStore repositories, String url) {
+        return Suppliers.memoize(() -> {
+            try {
+                return repositories.select(MailRepositoryUrl.from(url));
+            } catch (Exception e) {
+                throw new IllegalStateException("mail repository " + url + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    public ManageableMailQueue queue() {
+        return queue.get();
+    }
+
+    public MailRepository deadLetters() {
+        return deadLetters.get();
+    }
+
+    public List<Queued> queued() throws Exception {
+        List<Queued> items = new ArrayList<>();
+        ManageableMailQueue.MailQueueIterator it = queue().browse();
+        try {
+            while (it.hasNext()) {
+                ManageableMailQueue.MailQueueItemView item = it.next();
+                // Not disposed: some queues (James' memory queue) hand out the queued mail itself.
+                items.add(new Queued(DeliveryState.view(item.getMail()), item.getNextDelivery()));
+            }
+        } finally {
+            it.close();
+        }
+        return items;
+    }
+
+    public List<Dead> dead() throws Exception {
+        List<Dead> items = new ArrayList<>();
+        for (Iterator<MailKey> it = deadLetters().list(); it.hasNext(); ) {
+            MailKey key = it.next();
+            Mail mail = deadLetters().retrieve(key);
+            if (mail == null) {
+                continue;
+            }
+            try {
+                items.add(new Dead(key.asString(), DeliveryState.view(mail),
+                    mail.getLastUpdated() == null ? 0 : mail.getLastUpdated().getTime()));
+            } finally {
+                LifecycleUtil.dispose(mail);
+            }
+        }
+        return items;
+    }
+}

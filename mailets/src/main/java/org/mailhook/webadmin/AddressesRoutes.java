@@ -1,0 +1,120 @@
+package org.mailhook.webadmin;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.utils.PropertiesProvider;
+import org.apache.james.webadmin.Routes;
+import org.mailhook.mailets.InstantAddressStore;
+import org.mailhook.ops.OpsSettings;
+import org.mailhook.ops.WebhookQueueAccess;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import spark.Request;
+import spark.Response;
+import spark.Service;
+
+/**
+ * Instant addresses: mint a random address routed to a webhook URL, list, revoke. WebhookDelivery
+ * routes them when its {@code instantAddresses} parameter names the same repository. Secrets are
+ * stored but never returned.
+ *
+ * <pre>
+ * POST   /mailhook/addresses   {"url": "https://…", "secret": "whsec_…" (optional)}  → 201 {"address", "url", "createdAt", "hasSecret"}
+ * GET    /mailhook/addresses
+ * DELETE /mailhook/addresses/{address}
+ * </pre>
+ */
+public class AddressesRoutes implements Routes {
+    public static final String BASE = "/mailhook/addresses";
+
+    private final java.util.function.Supplier<InstantAddressStore> store;
+    private final Optional<String> domain;
+    private final SecureRandom random = new SecureRandom();
+
+    @Inject
+    public AddressesRoutes(MailRepositoryStore repositories, PropertiesProvider properties) throws Exception {
+        OpsSettings settings = OpsSettings.load(properties);
+        java.util.function.Supplier<org.apache.james.mailrepository.api.MailRepository> repository =
+            WebhookQueueAccess.repository(repositories, settings.addressesRepository());
+        this.store = () -> new InstantAddressStore(repository.get());
+        this.domain = settings.addressesDomain();
+    }
+
+    @Override
+    public String getBasePath() {
+        return BASE;
+    }
+
+    @Override
+    public void define(Service service) {
+        service.post(BASE, this::mint);
+        service.get(BASE, this::list);
+        service.delete(BASE + "/:address", this::revoke);
+    }
+
+    private Object mint(Request request, Response response) throws Exception {
+        if (domain.isEmpty()) {
+            return JsonResponses.error(response, 409, "no domain for instant addresses: set addresses.domain in mailhook.properties");
+        }
+        JsonNode body;
+        try {
+            body = JsonResponses.JSON.readTree(request.body());
+        } catch (Exception e) {
+            return JsonResponses.error(response, 400, "body must be JSON like {\"url\": \"https://…\", \"secret\": \"whsec_…\"}");
+        }
+        if (body == null || !body.path("url").isTextual()) {
+            return JsonResponses.error(response, 400, "url is required");
+        }
+        Optional<String> secret = body.path("secret").isTextual() ? Optional.of(body.path("secret").asText()) : Optional.empty();
+        InstantAddressStore.InstantAddress address;
+        try {
+            address = store.get().mint(domain.get(), body.path("url").asText(), secret, random, System.currentTimeMillis());
+        } catch (IllegalArgumentException e) {
+            // the engines' messages name the field and never show the secret
+            return JsonResponses.error(response, 400, e.getMessage());
+        }
+        return JsonResponses.status(response, 201, describe(JsonResponses.JSON.createObjectNode(), address));
+    }
+
+    private Object list(Request request, Response response) throws Exception {
+        ObjectNode body = JsonResponses.JSON.createObjectNode();
+        ArrayNode addresses = body.putArray("addresses");
+        for (InstantAddressStore.InstantAddress address : store.get().list()) {
+            describe(addresses.addObject(), address);
+        }
+        return JsonResponses.ok(response, body);
+    }
+
+    private Object revoke(Request request, Response response) throws Exception {
+        if (!store.get().revoke(request.params("address"))) {
+            return JsonResponses.error(response, 404, "no instant address " + request.params("address"));
+        }
+        response.status(204);
+        return "";
+    }
+
+    /** The URL without credentials or query, which may carry tokens. */
+    private static String shown(String url) {
+        okhttp3.HttpUrl parsed = okhttp3.HttpUrl.parse(url);
+        if (parsed == null) {
+            return "***";
+        }
+        String bare = parsed.newBuilder().username("").password("").query(null).build().toString();
+        return parsed.query() == null ? bare : bare + "?***";
+    }
+
+    private static ObjectNode describe(ObjectNode node, InstantAddressStore.InstantAddress address) {
+        return node.put("address", address.address())
+            .put("url", shown(address.url()))
+            .put("createdAt", Instant.ofEpochMilli(address.createdAtMillis()).toString())
+            .put("hasSecret", address.secret().isPresent());
+    }
+}

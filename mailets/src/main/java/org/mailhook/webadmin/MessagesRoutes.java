@@ -1,0 +1,199 @@
+package org.mailhook.webadmin;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import javax.inject.Inject;
+
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.server.core.MimeMessageInputStream;
+import org.apache.james.utils.PropertiesProvider;
+import org.apache.james.webadmin.Routes;
+import org.apache.mailet.Mail;
+import org.mailhook.archive.ArchiveKeys;
+import org.mailhook.json.AttachmentExtractor;
+import org.mailhook.json.ParseOptions;
+import org.mailhook.mailets.MailAttributes;
+import org.mailhook.ops.OpsSettings;
+import org.mailhook.ops.WebhookQueueAccess;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import spark.Request;
+import spark.Response;
+import spark.Service;
+
+/**
+ * The pull API over the archive ({@code Archive} mailet): a second path to every mail when webhooks
+ * fail. Pages are in arrival order with a cursor a consumer stores and resumes from.
+ *
+ * <pre>
+ * GET /mailhook/messages?after=&lt;cursor&gt;&amp;limit=N   {"messages":[{"id","archivedAt","message":{…}}],"next":"…","more":bool}
+ * GET /mailhook/messages/{id}                       the message JSON ({id}: the archive key or the mailhook id mh1_…)
+ * GET /mailhook/messages/{id}/raw                   the raw MIME (message/rfc822)
+ * GET /mailhook/messages/{id}/attachments/{partId}  the decoded attachment
+ * </pre>
+ */
+public class MessagesRoutes implements Routes {
+    public static final String BASE = "/mailhook/messages";
+    private static final int MAX_LIMIT = 1000;
+
+    private final Supplier<MailRepository> archive;
+    private final OpsSettings settings;
+    private final Clock clock;
+    private final AttachmentExtractor attachments = new AttachmentExtractor(ParseOptions.defaults());
+
+    @Inject
+    public MessagesRoutes(MailRepositoryStore repositories, PropertiesProvider properties) throws Exception {
+        this(repositories, OpsSettings.load(properties), Clock.systemUTC());
+    }
+
+    MessagesRoutes(MailRepositoryStore repositories, OpsSettings settings, Clock clock) throws Exception {
+        this.settings = settings;
+        this.clock = clock;
+        this.archive = WebhookQueueAccess.repository(repositories, settings.archiveRepository());
+    }
+
+    @Override
+    public String getBasePath() {
+        return BASE;
+    }
+
+    @Override
+    public void define(Service service) {
+        service.get(BASE, this::page);
+        service.get(BASE + "/:id", (request, response) -> withMail(request, response, this::message));
+        service.get(BASE + "/:id/raw", (request, response) -> withMail(request, response, this::raw));
+        service.get(BASE + "/:id/attachments/:partId", (request, response) -> withMail(request, response, this::attachment));
+    }
+
+    private Object page(Request request, Response response) throws Exception {
+        int limit;
+        try {
+            limit = JsonResponses.intParam(request.queryParams("limit"), 100, 1, MAX_LIMIT, "limit");
+        } catch (IllegalArgumentException e) {
+            return JsonResponses.error(response, 400, e.getMessage());
+        }
+        Optional<String> after = Optional.ofNullable(request.queryParams("after")).filter(s -> !s.isBlank());
+        if (after.isPresent() && !ArchiveKeys.isKey(after.get())) {
+            return JsonResponses.error(response, 400, "after: not a cursor returned by this API");
+        }
+        ArchiveKeys.Page page = ArchiveKeys.page(keys(), after, limit, clock.millis() - settings.pullSettle().toMillis());
+        ObjectNode body = JsonResponses.JSON.createObjectNode();
+        ArrayNode messages = body.putArray("messages");
+        String next = after.orElse("");
+        for (String key : page.keys()) {
+            Mail mail = archive.get().retrieve(new MailKey(key));
+            if (mail == null) {
+                // purged (retention) between listing and reading: the cursor still moves past it
+                next = key;
+                continue;
+            }
+            try {
+                ObjectNode entry = messages.addObject();
+                entry.put("id", key);
+                entry.put("archivedAt", Instant.ofEpochMilli(ArchiveKeys.archivedAtMillis(key).orElseThrow()).toString());
+                Optional<String> json = MailAttributes.string(mail, MailAttributes.JSON);
+                if (json.isPresent()) {
+                    entry.set("message", JsonResponses.JSON.readTree(json.get()));
+                } else {
+                    entry.putNull("message");
+                }
+                next = key;
+            } finally {
+                LifecycleUtil.dispose(mail);
+            }
+        }
+        body.put("next", next);
+        body.put("more", page.more());
+        return JsonResponses.ok(response, body);
+    }
+
+    /** What a route does with an archived mail, which is disposed afterwards. */
+    private interface MailHandler {
+        Object handle(Mail mail, Request request, Response response) throws Exception;
+    }
+
+    private Object withMail(Request request, Response response, MailHandler handler) throws Exception {
+        Optional<Mail> mail = find(request.params("id"));
+        if (mail.isEmpty()) {
+            return JsonResponses.error(response, 404, "no archived message " + request.params("id"));
+        }
+        try {
+            return handler.handle(mail.get(), request, response);
+        } finally {
+            LifecycleUtil.dispose(mail.get());
+        }
+    }
+
+    private Object message(Mail mail, Request request, Response response) {
+        Optional<String> json = MailAttributes.string(mail, MailAttributes.JSON);
+        if (json.isEmpty()) {
+            return JsonResponses.error(response, 404, "message " + request.params("id") + " has no JSON (was ToJson before Archive?)");
+        }
+        response.type("application/json");
+        return json.get();
+    }
+
+    private Object raw(Mail mail, Request request, Response response) throws Exception {
+        response.raw().setContentType("message/rfc822");
+        try (OutputStream out = response.raw().getOutputStream()) {
+            mail.getMessage().writeTo(out);
+        }
+        return response.raw();
+    }
+
+    private Object attachment(Mail mail, Request request, Response response) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Optional<AttachmentExtractor.Extracted> extracted;
+        try (InputStream raw = new MimeMessageInputStream(mail.getMessage())) {
+            extracted = attachments.extract(raw, request.params("partId"), bytes);
+        }
+        if (extracted.isEmpty()) {
+            return JsonResponses.error(response, 404, "message " + request.params("id") + " has no attachment " + request.params("partId"));
+        }
+        response.raw().setContentType(Optional.ofNullable(extracted.get().contentType()).orElse("application/octet-stream"));
+        response.raw().setHeader("Content-Length", String.valueOf(bytes.size()));
+        Optional.ofNullable(extracted.get().filename()).ifPresent(name -> response.raw().setHeader("Content-Disposition",
+            "attachment; filename*=UTF-8''" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")));
+        Optional.ofNullable(extracted.get().sha256()).ifPresent(sha -> response.raw().setHeader("X-Mailhook-SHA256", sha));
+        try (OutputStream out = response.raw().getOutputStream()) {
+            bytes.writeTo(out);
+        }
+        return response.raw();
+    }
+
+    /** By archive key, or by mailhook id (the {@code id} of the JSON and of webhook payloads). */
+    private Optional<Mail> find(String id) throws Exception {
+        Optional<String> key = Optional.empty();
+        if (ArchiveKeys.isKey(id)) {
+            key = Optional.of(id);
+        } else if (ArchiveKeys.isMailhookId(id)) {
+            key = ArchiveKeys.firstWithMailhookId(keys(), id);
+        }
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(archive.get().retrieve(new MailKey(key.get())));
+    }
+
+    private List<String> keys() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (Iterator<MailKey> it = archive.get().list(); it.hasNext(); ) {
+            keys.add(it.next().asString());
+        }
+        return keys;
+    }
+}

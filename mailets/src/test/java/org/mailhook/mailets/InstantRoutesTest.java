@@ -1,0 +1,74 @@
+package org.mailhook.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.james.mailrepository.memory.MemoryMailRepository;
+import org.junit.jupiter.api.Test;
+import org.mailhook.webhook.Routes;
+
+class InstantRoutesTest {
+    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private static final String OWN_SECRET = "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0";
+
+    private final MemoryMailRepository repository = new MemoryMailRepository();
+    private final InstantAddressStore store = new InstantAddressStore(repository);
+    private final Routes configured = Routes.fromParameters(Map.of("url", "https://hooks.example/in", "secret", SECRET)::get,
+        name -> Optional.empty());
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-29T06:00:00Z"));
+    private final Clock clock = new Clock() {
+        @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return now.get(); }
+    };
+
+    @Test
+    void aMintedAddressWinsOverTheWildcardOnceReReadAndIsGoneAfterRevocation() throws Exception {
+        InstantRoutes routes = new InstantRoutes(() -> configured, store, clock, Duration.ofSeconds(2));
+        assertThat(routes.get().resolve(List.of("x@inbound.example")).deliveries().get(0).endpoint().name()).isEqualTo("default");
+
+        InstantAddressStore.InstantAddress minted = store.mint("Inbound.Example", "https://signup.example/hook", Optional.empty(),
+            new SecureRandom(), now.get().toEpochMilli());
+        assertThat(minted.address()).matches("[a-z0-9]{20}@inbound\\.example");
+        // not yet re-read
+        assertThat(routes.get().resolve(List.of(minted.address())).deliveries().get(0).endpoint().name()).isEqualTo("default");
+        now.set(now.get().plusSeconds(2));
+        Routes.Delivery delivery = routes.get().resolve(List.of(minted.address().toUpperCase())).deliveries().get(0);
+        assertThat(delivery.endpoint().name()).isEqualTo("instant-" + minted.address().substring(0, 20));
+        assertThat(delivery.endpoint().url().toString()).isEqualTo("https://signup.example/hook");
+        // no secret of its own: signs with the configured endpoint's
+        assertThat(delivery.endpoint().secrets()).hasSize(1);
+        assertThat(routes.get().endpoint(delivery.endpoint().name())).isPresent();
+
+        assertThat(store.revoke(minted.address())).isTrue();
+        assertThat(store.revoke(minted.address())).isFalse();
+        now.set(now.get().plusSeconds(2));
+        assertThat(routes.get().resolve(List.of(minted.address())).deliveries().get(0).endpoint().name()).isEqualTo("default");
+    }
+
+    @Test
+    void anAddressKeepsItsOwnSecretAndBadInputIsRefusedWithoutShowingIt() throws Exception {
+        InstantAddressStore.InstantAddress minted = store.mint("inbound.example", "https://a.example/h?token=t", Optional.of(OWN_SECRET),
+            new SecureRandom(), 1L);
+        assertThat(store.list()).singleElement().satisfies(a -> {
+            assertThat(a.secret()).contains(OWN_SECRET);
+            assertThat(a.toString()).doesNotContain(OWN_SECRET);
+        });
+        assertThat(store.endpoints(configured.endpoints().stream().findFirst()).get(minted.address()).secrets()).hasSize(1);
+        assertThatThrownBy(() -> store.mint("inbound.example", "ftp://x", Optional.empty(), new SecureRandom(), 1L))
+            .hasMessageStartingWith("url:");
+        assertThatThrownBy(() -> store.mint("inbound.example", "https://x.example", Optional.of("whsec_tooshort"), new SecureRandom(), 1L))
+            .hasMessageNotContaining("tooshort");
+        assertThat(store.list()).hasSize(1);
+    }
+}

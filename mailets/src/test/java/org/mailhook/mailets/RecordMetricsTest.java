@@ -1,0 +1,46 @@
+package org.mailhook.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.james.metrics.tests.RecordingMetricFactory;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+
+class RecordMetricsTest {
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
+
+    private RecordMetrics mailet() throws Exception {
+        RecordMetrics mailet = new RecordMetrics(metrics);
+        mailet.init(FakeMailetConfig.builder().mailetName("RecordMetrics").build());
+        return mailet;
+    }
+
+    @Test
+    void countsWhatTheEarlierMailetsFound() throws Exception {
+        FakeMail mail = FakeMail.builder().name("m1").build();
+        MailAttributes.set(mail, MailAttributes.JSON, "{\"messageId\":null,\"parse\":{\"errors\":[{\"code\":\"io\"}],\"warnings\":[]}}");
+        MailAttributes.set(mail, MailAttributes.AUTH, "{\"spf\":{\"result\":\"pass\"},\"dkim\":[{\"result\":\"fail\"},{\"result\":\"pass\"}],"
+            + "\"dmarc\":{\"result\":\"fail\"},\"arc\":{\"result\":\"none\"}}");
+        MailAttributes.set(mail, MailAttributes.SECURITY, "{\"verdict\":\"dangerous\",\"quarantined\":[{\"partId\":\"2\",\"reasons\":[\"exe\"]}]}");
+        mailet().service(mail);
+        assertThat(metrics.countFor(RecordMetrics.ACCEPTED)).isEqualTo(1);
+        assertThat(metrics.countFor(RecordMetrics.PARSE_ERRORS)).isEqualTo(1);
+        assertThat(metrics.countFor(RecordMetrics.MISSING_MESSAGE_ID)).isEqualTo(1);
+        assertThat(metrics.countFor(RecordMetrics.QUARANTINED)).isEqualTo(1);
+        assertThat(metrics.countForPrefixName(RecordMetrics.AUTH_PREFIX)).containsOnly(
+            java.util.Map.entry("mailhook_auth_spf_pass", 1), java.util.Map.entry("mailhook_auth_dkim_fail", 1),
+            java.util.Map.entry("mailhook_auth_dmarc_fail", 1), java.util.Map.entry("mailhook_auth_arc_none", 1));
+    }
+
+    @Test
+    void aCleanMailOnlyCountsAsAccepted() throws Exception {
+        FakeMail mail = FakeMail.builder().name("m2").build();
+        MailAttributes.set(mail, MailAttributes.JSON, "{\"messageId\":\"a@b\",\"parse\":{\"errors\":[],\"warnings\":[]}}");
+        mailet().service(mail);
+        assertThat(metrics.countFor(RecordMetrics.ACCEPTED)).isEqualTo(1);
+        assertThat(metrics.countFor(RecordMetrics.PARSE_ERRORS)).isZero();
+        assertThat(metrics.countFor(RecordMetrics.MISSING_MESSAGE_ID)).isZero();
+        assertThat(metrics.countForPrefixName(RecordMetrics.AUTH_PREFIX)).isEmpty();
+    }
+}

@@ -1,0 +1,388 @@
+package org.mailhook.webadmin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.apache.james.utils.WebAdminGuiceProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mailhook.testing.JamesTestServer;
+import org.mailhook.testing.RecordingReceiver;
+import org.mailhook.testing.SmtpClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The operations API inside a real James 3.8.1 with WebAdmin: the shipped pipeline (ToJson,
+ * RecordMetrics, Archive, WebhookDelivery) with Mailhook's WebAdmin routes, health checks and
+ * James' Prometheus /metrics route, over SMTP and HTTP.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperationsJamesTest {
+    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final RecordingReceiver RECEIVER = RecordingReceiver.startUnchecked(SECRET);
+    private static final RecordingReceiver INSTANT_RECEIVER = RecordingReceiver.startUnchecked(SECRET);
+    private static final JamesTestServer JAMES = JamesTestServer.withMailhookProcessor("""
+        <mailet match="All" class="org.mailhook.mailets.ToJson"/>
+        <mailet match="All" class="org.mailhook.mailets.RecordMetrics"/>
+        <mailet match="All" class="org.mailhook.mailets.Archive">
+          <repositoryPath>memory://var/mail/archive/</repositoryPath>
+          <retention>1d</retention>
+        </mailet>
+        <mailet match="All" class="org.mailhook.mailets.WebhookDelivery">
+          <url>%s</url>
+          <secret>%s</secret>
+          <allowLoopback>true</allowLoopback>
+          <delays>2*1s</delays>
+          <deadLetterRepository>memory://var/mail/webhook-dead-letters/</deadLetterRepository>
+          <instantAddresses>memory://var/mail/instant-addresses/</instantAddresses>
+        </mailet>""".formatted(RECEIVER.url(), SECRET))
+        .withConf("webadmin.properties", """
+            enabled=true
+            port=0
+            host=127.0.0.1
+            extensions.routes=org.mailhook.webadmin.MessagesRoutes,org.mailhook.webadmin.DeliveriesRoutes,\
+            org.mailhook.webadmin.AddressesRoutes,org.apache.james.webadmin.dropwizard.MetricsRoutes
+            """)
+        .withConf("healthcheck.properties", """
+            additional.healthchecks=org.mailhook.ops.DeadLettersHealthCheck,org.mailhook.ops.WebhookQueueHealthCheck
+            """)
+        .withConf("mailhook.properties", """
+            archive.repository=memory://var/mail/archive/
+            webhook.deadLetterRepository=memory://var/mail/webhook-dead-letters/
+            addresses.repository=memory://var/mail/instant-addresses/
+            addresses.domain=inbound.localhost
+            pull.settle=500ms
+            health.endpoint.failingAttempts=1
+            health.queue.maxAge=500ms
+            """);
+
+    @RegisterExtension
+    static JamesServerExtension jamesServer = JAMES.extension();
+
+    @AfterAll
+    static void closeReceivers() {
+        RECEIVER.close();
+        INSTANT_RECEIVER.close();
+    }
+
+    @BeforeEach
+    void answerOk() {
+        RECEIVER.respondWith(n -> 204);
+        INSTANT_RECEIVER.respondWith(n -> 204);
+    }
+
+    @Test
+    @Order(1)
+    void pullApiPagesFiveHundredMailsInArrivalOrderAcrossAnOutageWithNoGapAndNoRepeat(GuiceJamesServer server) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String start = page(server, "", 1000).path("next").asText();
+        // Four SMTP clients deliver 500 mails while the consumer reads pages of 37.
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        List<Future<?>> sent = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            sent.add(senders.submit(() -> {
+                for (int i = thread; i < 500; i += 4) {
+                    send("to@inbound.localhost", "pull-" + run + "-" + i);
+                }
+                return null;
+            }));
+        }
+        List<String> ids = new ArrayList<>();
+        List<String> subjects = new ArrayList<>();
+        String cursor = start;
+        boolean outageDone = false;
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (subjects.size() < 500 && System.currentTimeMillis() < deadline) {
+            JsonNode page = page(server, cursor, 37);
+            for (JsonNode entry : page.path("messages")) {
+                ids.add(entry.path("id").asText());
+                subjects.add(entry.path("message").path("subject").asText());
+            }
+            cursor = page.path("next").asText();
+            if (!outageDone && subjects.size() >= 150) {
+                // The consumer goes away with only its cursor; mail keeps arriving meanwhile.
+                outageDone = true;
+                Thread.sleep(3000);
+            } else if (page.path("messages").isEmpty()) {
+                Thread.sleep(200);
+            }
+        }
+        for (Future<?> f : sent) {
+            f.get();
+        }
+        senders.shutdown();
+        assertThat(outageDone).isTrue();
+        assertThat(subjects).hasSize(500);
+        assertThat(new HashSet<>(ids)).hasSize(500);
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < 500; i++) {
+            expected.add("pull-" + run + "-" + i);
+        }
+        assertThat(new HashSet<>(subjects)).isEqualTo(expected);
+        assertThat(ids).isSorted();
+        System.out.println("pull API: 500/500 mails read once each in " + ids.size() + " ids, pages of 37, 3 s outage after 150");
+
+        // One message, its raw MIME and its JSON by id.
+        String id = ids.get(0);
+        HttpResponse<String> json = get(server, "/mailhook/messages/" + id);
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(json.body()).path("subject").asText()).isEqualTo(subjects.get(0));
+        HttpResponse<String> raw = get(server, "/mailhook/messages/" + id + "/raw");
+        assertThat(raw.statusCode()).isEqualTo(200);
+        assertThat(raw.headers().firstValue("Content-Type").orElse("")).startsWith("message/rfc822");
+        assertThat(raw.body()).contains("Subject: " + subjects.get(0));
+        assertThat(get(server, "/mailhook/messages/m0000000000000-000000-00000000").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(2)
+    void attachmentIsServedDecodedByItsPartId(GuiceJamesServer server) throws Exception {
+        String subject = "attach-" + UUID.randomUUID();
+        String message = "Subject: " + subject + "\r\nMessage-ID: <" + subject + "@example.org>\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+            + "--b\r\nContent-Type: text/csv; name=\"data.csv\"\r\nContent-Disposition: attachment; filename=\"data.csv\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n" + java.util.Base64.getMimeEncoder().encodeToString("a,b\n1,2\n".getBytes()) + "\r\n--b--\r\n";
+        assertThat(SmtpClient.send(JAMES.smtpPort(), "sender@example.org", "to@inbound.localhost", message)).startsWith("250");
+        JsonNode entry = await().atMost(Duration.ofSeconds(20)).until(() -> findInArchive(server, subject), e -> e != null);
+        JsonNode attachment = entry.path("message").path("attachments").path(0);
+        String partId = attachment.path("partId").asText();
+        HttpResponse<String> bytes = get(server, "/mailhook/messages/" + entry.path("id").asText() + "/attachments/" + partId);
+        assertThat(bytes.statusCode()).isEqualTo(200);
+        assertThat(bytes.body()).isEqualTo("a,b\n1,2\n");
+        assertThat(bytes.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        // A thin payload's receiver knows the message by its mailhook id ("id" of the JSON).
+        String mailhookId = entry.path("message").path("id").asText();
+        assertThat(mailhookId).startsWith("mh1_");
+        assertThat(get(server, "/mailhook/messages/" + mailhookId + "/attachments/" + partId).body()).isEqualTo("a,b\n1,2\n");
+        assertThat(JSON.readTree(get(server, "/mailhook/messages/" + mailhookId).body()).path("subject").asText()).isEqualTo(subject);
+        assertThat(get(server, "/mailhook/messages/mh1_00000000000000000000000000000000").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(3)
+    void deadLetterTurnsHealthDegradedAndRedeliveryAfterRecoveryKeepsTheWebhookId(GuiceJamesServer server) throws Exception {
+        assertThat(health(server, "mailhook-dead-letters")).isEqualTo("healthy");
+        java.time.Instant started = java.time.Instant.now();
+        long deadBefore = metric(server, "mailhook_webhook_dead_letters_total");
+        long redeliveriesBefore = metric(server, "mailhook_webhook_redeliveries_total");
+        String subject = "dead-" + UUID.randomUUID();
+        RECEIVER.respondWith(n -> 400);
+        send("to@inbound.localhost", subject);
+        JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadLetter(server, subject), d -> d != null);
+        assertThat(dead.path("status").asText()).isEqualTo("dead");
+        assertThat(dead.path("lastStatus").asInt()).isEqualTo(400);
+        assertThat(dead.path("attempts").asInt()).isEqualTo(1);
+        assertThat(dead.path("deadReason").asText()).contains("400");
+        assertThat(health(server, "mailhook-dead-letters")).isEqualTo("degraded");
+        assertThat(metric(server, "mailhook_webhook_dead_letters_total")).isEqualTo(deadBefore + 1);
+
+        // The receiver is fixed; the operator redelivers the endpoint's dead letters.
+        RECEIVER.respondWith(n -> 204);
+        assertThat(post(server, "/mailhook/deliveries/dead/redeliver").statusCode()).isEqualTo(400);
+        String later = java.time.Instant.now().plusSeconds(3600).toString();
+        assertThat(JSON.readTree(post(server, "/mailhook/deliveries/dead/redeliver?from=" + later).body()).path("redelivered").asInt()).isZero();
+        assertThat(JSON.readTree(post(server, "/mailhook/deliveries/dead/redeliver?endpoint=other").body()).path("redelivered").asInt()).isZero();
+        HttpResponse<String> redeliver = post(server, "/mailhook/deliveries/dead/redeliver?endpoint=default&from=" + started + "&to=" + later);
+        assertThat(redeliver.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(redeliver.body()).path("redelivered").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveriesOf(RECEIVER, subject).size() == 2);
+        List<RecordingReceiver.Delivery> attempts = deliveriesOf(RECEIVER, subject);
+        assertThat(attempts.get(1).webhookId()).isEqualTo(attempts.get(0).webhookId()).isEqualTo(dead.path("webhookId").asText());
+        assertThat(attempts.get(1).signatureValid()).isTrue();
+        assertThat(deadLetter(server, subject)).isNull();
+        assertThat(health(server, "mailhook-dead-letters")).isEqualTo("healthy");
+        assertThat(metric(server, "mailhook_webhook_redeliveries_total")).isEqualTo(redeliveriesBefore + 1);
+    }
+
+    @Test
+    @Order(4)
+    void metricsEndpointShowsTheCountersMovingForKnownMails(GuiceJamesServer server) throws Exception {
+        long accepted = metric(server, "mailhook_mails_accepted_total");
+        long ok = metric(server, "mailhook_webhook_attempts_2xx_total");
+        long server5xx = metric(server, "mailhook_webhook_attempts_5xx_total");
+        long acked = metric(server, "mailhook_webhook_ack_latency_le_inf_total");
+        long noMessageId = metric(server, "mailhook_mails_missing_message_id_total");
+        String subject = "metrics-" + UUID.randomUUID();
+        // first attempt 503, then 204: one 5xx and one 2xx per mail
+        RECEIVER.respondWith(n -> 204);
+        RECEIVER.replyWith(d -> d.body().contains("\"" + subject + "\"") && deliveriesOf(RECEIVER, subject).size() == 1
+            ? RecordingReceiver.Reply.of(503) : RecordingReceiver.Reply.of(204));
+        send("to@inbound.localhost", subject);
+        assertThat(SmtpClient.send(JAMES.smtpPort(), "sender@example.org", "to@inbound.localhost",
+            "Subject: " + subject + "-noid\r\n\r\nno message id\r\n")).startsWith("250");
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric(server, "mailhook_webhook_ack_latency_le_inf_total") >= acked + 2);
+        assertThat(metric(server, "mailhook_mails_accepted_total")).isEqualTo(accepted + 2);
+        assertThat(metric(server, "mailhook_mails_missing_message_id_total")).isEqualTo(noMessageId + 1);
+        assertThat(metric(server, "mailhook_webhook_attempts_5xx_total")).isEqualTo(server5xx + 1);
+        assertThat(metric(server, "mailhook_webhook_attempts_2xx_total")).isEqualTo(ok + 2);
+        String text = get(server, "/metrics").body();
+        assertThat(text).contains("mailhook_webhook_http_time_count").contains("mailhook_webhook_queue_depth_mailhook_webhooks")
+            .contains("mailhook_webhook_dead_letters_stored");
+    }
+
+    @Test
+    @Order(5)
+    void mintedAddressReceivesMailAtItsOwnEndpointUntilRevoked(GuiceJamesServer server) throws Exception {
+        HttpResponse<String> minted = send(server, "POST", "/mailhook/addresses",
+            "{\"url\":\"" + INSTANT_RECEIVER.url() + "?token=abc\"}");
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+        String address = JSON.readTree(minted.body()).path("address").asText();
+        assertThat(address).matches("[a-z0-9]{20}@inbound\\.localhost");
+        assertThat(minted.body()).doesNotContain("token=abc");
+
+        HttpResponse<String> withSecret = send(server, "POST", "/mailhook/addresses",
+            "{\"url\":\"https://hooks.example.com/x\",\"secret\":\"whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\"}");
+        assertThat(withSecret.statusCode()).isEqualTo(201);
+        assertThat(get(server, "/mailhook/addresses").body()).contains(address).doesNotContain("whsec_").contains("\"hasSecret\":true");
+        assertThat(send(server, "POST", "/mailhook/addresses", "{\"url\":\"https://x\",\"secret\":\"whsec_bad\"}").statusCode()).isEqualTo(400);
+
+        String subject = "instant-" + UUID.randomUUID();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            // WebhookDelivery re-reads the addresses every 2 s
+            send(address, subject);
+            return !deliveriesOf(INSTANT_RECEIVER, subject).isEmpty();
+        });
+        RecordingReceiver.Delivery delivery = deliveriesOf(INSTANT_RECEIVER, subject).get(0);
+        assertThat(delivery.signatureValid()).as(delivery.verifyError()).isTrue();
+        assertThat(delivery.body()).contains(address);
+
+        assertThat(send(server, "DELETE", "/mailhook/addresses/" + address, "").statusCode()).isEqualTo(204);
+        assertThat(get(server, "/mailhook/addresses").body()).doesNotContain(address);
+    }
+
+    @Test
+    @Order(6)
+    void failingEndpointShowsAsRetryingAndAnOldFailingMailDegradesTheQueueCheckUntilItIsDropped(GuiceJamesServer server) throws Exception {
+        assertThat(health(server, "mailhook-webhook-queue")).isEqualTo("healthy");
+        String subject = "failing-" + UUID.randomUUID();
+        RECEIVER.respondWith(n -> 503);
+        send("to@inbound.localhost", subject);
+        // Between attempts (1 s apart) the mail waits on the queue with its failed attempt recorded.
+        JsonNode retrying = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            JsonNode list = JSON.readTree(get(server, "/mailhook/deliveries?status=retrying").body());
+            for (JsonNode delivery : list.path("deliveries")) {
+                JsonNode check = JSON.readTree(get(server, "/healthcheck/checks/mailhook-webhook-queue").body());
+                // caught in the second wait, when the mail is both failing and older than 500 ms
+                if (subject.equals(delivery.path("subject").asText()) && check.path("cause").asText().contains("waits for")) {
+                    return ((com.fasterxml.jackson.databind.node.ObjectNode) delivery).set("health", check);
+                }
+            }
+            return null;
+        }, d -> d != null);
+        assertThat(retrying.path("attempts").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(retrying.path("lastStatus").asInt()).isEqualTo(503);
+        assertThat(retrying.path("nextAttempt").isTextual()).isTrue();
+        assertThat(retrying.path("health").path("status").asText()).isEqualTo("degraded");
+        assertThat(retrying.path("health").path("cause").asText())
+            .contains("endpoint default keeps failing: 1 mails at attempt 1 or later").contains("(more than 500ms)");
+
+        JsonNode dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadLetter(server, subject), d -> d != null);
+        assertThat(dead.path("attempts").asInt()).isEqualTo(3);
+        assertThat(health(server, "mailhook-webhook-queue")).isEqualTo("healthy");
+        assertThat(health(server, "mailhook-dead-letters")).isEqualTo("degraded");
+        assertThat(send(server, "DELETE", "/mailhook/deliveries/dead/" + dead.path("key").asText(), null).statusCode()).isEqualTo(204);
+        assertThat(deadLetter(server, subject)).isNull();
+        assertThat(health(server, "mailhook-dead-letters")).isEqualTo("healthy");
+    }
+
+    // --- helpers
+
+    private static void send(String to, String subject) {
+        try {
+            String reply = SmtpClient.send(JAMES.smtpPort(), "sender@example.org", to,
+                "Subject: " + subject + "\r\nMessage-ID: <" + subject + "@example.org>\r\n\r\nbody\r\n");
+            assertThat(reply).startsWith("250");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<RecordingReceiver.Delivery> deliveriesOf(RecordingReceiver receiver, String subject) {
+        return receiver.deliveries().stream().filter(d -> d.body().contains("\"" + subject + "\"")).toList();
+    }
+
+    private static JsonNode page(GuiceJamesServer server, String after, int limit) throws Exception {
+        HttpResponse<String> response = get(server, "/mailhook/messages?limit=" + limit + (after.isEmpty() ? "" : "&after=" + after));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode findInArchive(GuiceJamesServer server, String subject) throws Exception {
+        String cursor = "";
+        while (true) {
+            JsonNode page = page(server, cursor, 1000);
+            for (JsonNode entry : page.path("messages")) {
+                if (subject.equals(entry.path("message").path("subject").asText())) {
+                    return entry;
+                }
+            }
+            if (!page.path("more").asBoolean()) {
+                return null;
+            }
+            cursor = page.path("next").asText();
+        }
+    }
+
+    private static JsonNode deadLetter(GuiceJamesServer server, String subject) throws Exception {
+        JsonNode list = JSON.readTree(get(server, "/mailhook/deliveries?status=dead").body());
+        for (JsonNode delivery : list.path("deliveries")) {
+            if (subject.equals(delivery.path("subject").asText())) {
+                return delivery;
+            }
+        }
+        return null;
+    }
+
+    private static String health(GuiceJamesServer server, String component) throws Exception {
+        return JSON.readTree(get(server, "/healthcheck/checks/" + component).body()).path("status").asText();
+    }
+
+    private static long metric(GuiceJamesServer server, String name) throws Exception {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+]+)$").matcher(get(server, "/metrics").body());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static HttpResponse<String> get(GuiceJamesServer server, String path) throws Exception {
+        return send(server, "GET", path, null);
+    }
+
+    private static HttpResponse<String> post(GuiceJamesServer server, String path) throws Exception {
+        return send(server, "POST", path, "");
+    }
+
+    private static HttpResponse<String> send(GuiceJamesServer server, String method, String path, String body) throws Exception {
+        int port = server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

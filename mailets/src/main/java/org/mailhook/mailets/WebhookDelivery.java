@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.inject.Injector;
 
 import okhttp3.Dns;
 
@@ -62,6 +63,7 @@ public class WebhookDelivery extends GenericMailet {
     private final MailRepositoryStore repositoryStore;
     private final Clock clock;
     private final Dns dns;
+    private final Injector injector;
 
     private Supplier<Routes> routes;
     private MailQueue queue;
@@ -71,15 +73,16 @@ public class WebhookDelivery extends GenericMailet {
     private WebhookQueueConsumer consumer;
 
     @Inject
-    public WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore) {
-        this(queueFactory, repositoryStore, Clock.systemUTC(), Dns.SYSTEM);
+    public WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore, Injector injector) {
+        this(queueFactory, repositoryStore, Clock.systemUTC(), Dns.SYSTEM, injector);
     }
 
-    WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore, Clock clock, Dns dns) {
+    WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore, Clock clock, Dns dns, Injector injector) {
         this.queueFactory = queueFactory;
         this.repositoryStore = repositoryStore;
         this.clock = clock;
         this.dns = dns;
+        this.injector = injector;
     }
 
     @Override
@@ -113,7 +116,7 @@ public class WebhookDelivery extends GenericMailet {
         }
         unroutedProcessor = getInitParameter("unroutedProcessor");
         int concurrency = intParameter("concurrency", 8);
-        consumer = new WebhookQueueConsumer(queue, routes, schedule, new WebhookSender(guard, VERSION, clock),
+        consumer = new WebhookQueueConsumer(queue, DelayedRequeue.forQueue(queue, queueFactory, injector), routes, schedule, new WebhookSender(guard, VERSION, clock),
             deadLetters, concurrency, clock);
         consumer.start();
         LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}", getMailetName(),

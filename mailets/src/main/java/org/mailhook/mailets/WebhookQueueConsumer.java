@@ -41,6 +41,7 @@ final class WebhookQueueConsumer {
     private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofSeconds(1);
 
     private final MailQueue queue;
+    private final DelayedRequeue requeue;
     private final Supplier<Routes> routes;
     private final RetrySchedule schedule;
     private final WebhookSender sender;
@@ -52,9 +53,10 @@ final class WebhookQueueConsumer {
     private Scheduler scheduler;
     private Disposable subscription;
 
-    WebhookQueueConsumer(MailQueue queue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
+    WebhookQueueConsumer(MailQueue queue, DelayedRequeue requeue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
                          MailRepository deadLetters, int concurrency, Clock clock) {
         this.queue = queue;
+        this.requeue = requeue;
         this.routes = routes;
         this.schedule = schedule;
         this.sender = sender;
@@ -121,7 +123,7 @@ final class WebhookQueueConsumer {
         }
         Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint.get());
         if (permit.isEmpty()) {
-            queue.enQueue(mail, BUSY_ENDPOINT_DELAY);
+            requeue.enQueue(mail, BUSY_ENDPOINT_DELAY);
             return;
         }
         AttemptResult result;
@@ -143,7 +145,7 @@ final class WebhookQueueConsumer {
         switch (decision.action()) {
             case DONE -> {
             }
-            case RETRY -> queue.enQueue(mail, decision.retryIn().orElseThrow());
+            case RETRY -> requeue.enQueue(mail, decision.retryIn().orElseThrow());
             case DEAD_LETTER -> {
                 if (decision.flagEndpoint()) {
                     LOGGER.error("endpoint {} answered 410 Gone: it asks for no more webhooks; fix or remove its route", endpointName);

@@ -44,7 +44,8 @@ import reactor.rabbitmq.Sender;
  * shared by the nodes of one machine. James 3.8.1 publishes the queue but not its Guice modules, so this
  * mirrors James' own {@code RabbitMQModule} and {@code RabbitMQMailQueueModule}, with the mail queue view
  * that needs no Cassandra ({@code cassandra.view.enabled=false}: no browsing, no removal by criteria).
- * Mail queue delays are made real by {@link RabbitMqDelayedMailQueueFactory}.
+ * The queue is James' own, unchanged, exactly as on the distributed James: it ignores enqueue delays, and
+ * Mailhook's retries wait in RabbitMQ through the drop-in jar itself ({@code org.mailhook.mailets.DelayedRequeue}).
  */
 public class RabbitMqQueueModule extends AbstractModule {
     private final Configuration configuration;
@@ -106,25 +107,19 @@ public class RabbitMqQueueModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RabbitMqDelayedMailQueueFactory delayedMailQueueFactory(RabbitMQMailQueueFactory james, Sender sender) {
-        return new RabbitMqDelayedMailQueueFactory(james, sender);
-    }
-
-    @Provides
-    @Singleton
-    MailQueueFactory<? extends ManageableMailQueue> manageableMailQueueFactory(RabbitMqDelayedMailQueueFactory factory) {
+    MailQueueFactory<? extends ManageableMailQueue> manageableMailQueueFactory(RabbitMQMailQueueFactory factory) {
         return factory;
     }
 
     @Provides
     @Singleton
-    MailQueueFactory<?> mailQueueFactory(RabbitMqDelayedMailQueueFactory factory) {
+    MailQueueFactory<?> mailQueueFactory(RabbitMQMailQueueFactory factory) {
         return factory;
     }
 
     @Provides
     @Singleton
-    MailQueueFactory<? extends MailQueue> mailQueueFactoryGenerics(RabbitMqDelayedMailQueueFactory factory) {
+    MailQueueFactory<? extends MailQueue> mailQueueFactoryGenerics(RabbitMQMailQueueFactory factory) {
         return factory;
     }
 

@@ -13,7 +13,11 @@ public final class Mailhook {
 
     private static final List<Command> COMMANDS = List.of(
         new RunCommand(),
-        new ReceiveCommand());
+        new ReceiveCommand(),
+        new DoctorCommand(),
+        new ScanCommand(),
+        new ParseCommand(),
+        new VerifyCommand());
 
     private Mailhook() {
     }

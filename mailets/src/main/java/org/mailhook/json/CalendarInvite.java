@@ -113,24 +113,43 @@ record CalendarInvite(String method, String uid, String summary, String descript
         if (colon <= 0) {
             return null;
         }
-        String[] head = raw.substring(0, colon).split(";(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+        List<String> head = splitOutsideQuotes(raw.substring(0, colon));
         Map<String, String> params = new HashMap<>();
-        for (int i = 1; i < head.length; i++) {
-            int eq = head[i].indexOf('=');
+        for (int i = 1; i < head.size(); i++) {
+            int eq = head.get(i).indexOf('=');
             if (eq > 0) {
-                params.put(head[i].substring(0, eq).strip().toUpperCase(Locale.ROOT),
-                    head[i].substring(eq + 1).strip().replace("\"", ""));
+                params.put(head.get(i).substring(0, eq).strip().toUpperCase(Locale.ROOT),
+                    head.get(i).substring(eq + 1).strip().replace("\"", ""));
             }
         }
-        return new Line(head[0].strip().toUpperCase(Locale.ROOT), params, raw.substring(colon + 1));
+        return new Line(head.get(0).strip().toUpperCase(Locale.ROOT), params, raw.substring(colon + 1));
+    }
+
+    /** Splits {@code NAME;PARAM=V;PARAM="a;b"} at the semicolons that are not quoted. */
+    private static List<String> splitOutsideQuotes(String head) {
+        List<String> parts = new ArrayList<>();
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < head.length(); i++) {
+            char c = head.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ';' && !quoted) {
+                parts.add(head.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(head.substring(start));
+        return parts;
     }
 
     private static String text(Line line) {
         if (line == null) {
             return null;
         }
-        return line.value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
+        String text = line.value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
             .replace("\\\\", "\\").strip();
+        return text.isEmpty() ? null : text;
     }
 
     private static Person person(Line line) {

@@ -80,18 +80,58 @@ final class Charsets {
         return decodeUnlabelled(bytes, length);
     }
 
-    static String decodeUnlabelled(byte[] bytes, int length) {
-        if (isAscii(bytes, length)) {
-            return new String(bytes, 0, length, StandardCharsets.US_ASCII);
+    /** Text of a body part and whether the declared charset had to be overridden. */
+    record Decoded(String text, String overriddenBy) {
+    }
+
+    private static final java.util.regex.Pattern META_CHARSET = java.util.regex.Pattern.compile(
+        "(?i)<meta[^>]{0,200}?charset\\s*=\\s*[\"']?([A-Za-z0-9_.:-]{1,40})");
+
+    /**
+     * Decodes a body part. Two repairs for what senders get wrong: HTML without a MIME charset uses its
+     * {@code <meta charset>}; and bytes declared in a legacy charset that are valid, non-ASCII UTF-8 are
+     * read as UTF-8 (mislabelled UTF-8 is common, while legacy text that happens to be valid UTF-8 is rare).
+     */
+    static Decoded decodeBody(byte[] bytes, int length, String label, boolean html) {
+        String declared = label;
+        if (declared == null && html) {
+            java.util.regex.Matcher meta = META_CHARSET.matcher(
+                new String(bytes, 0, Math.min(length, 2048), StandardCharsets.ISO_8859_1));
+            if (meta.find()) {
+                declared = meta.group(1);
+            }
         }
+        Charset charset = lookup(declared);
+        if (charset == null) {
+            return new Decoded(decodeUnlabelled(bytes, length), null);
+        }
+        String name = charset.name().toUpperCase(Locale.ROOT);
+        if (!name.startsWith("UTF-") && !name.contains("2022") && !isAscii(bytes, length)) {
+            String utf8 = strictUtf8(bytes, length);
+            if (utf8 != null) {
+                return new Decoded(utf8, "UTF-8");
+            }
+        }
+        return new Decoded(new String(bytes, 0, length, charset), null);
+    }
+
+    private static String strictUtf8(byte[] bytes, int length) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(ByteBuffer.wrap(bytes, 0, length)).toString();
         } catch (CharacterCodingException e) {
-            return new String(bytes, 0, length, WINDOWS_1252);
+            return null;
         }
+    }
+
+    static String decodeUnlabelled(byte[] bytes, int length) {
+        if (isAscii(bytes, length)) {
+            return new String(bytes, 0, length, StandardCharsets.US_ASCII);
+        }
+        String utf8 = strictUtf8(bytes, length);
+        return utf8 != null ? utf8 : new String(bytes, 0, length, WINDOWS_1252);
     }
 
     private static boolean isAscii(byte[] bytes, int length) {

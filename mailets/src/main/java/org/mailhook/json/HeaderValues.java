@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,8 +23,19 @@ import org.apache.james.mime4j.util.ByteSequence;
 
 /** Header field values: raw text, unfolding, RFC 2047 decoding, addresses, message ids and dates. */
 final class HeaderValues {
-    private static final Pattern FOLD = Pattern.compile("\r?\n(?=[ \t])|\r|\n");
+    /** A fold with the blanks around it (read as one space), or a stray line break (dropped). */
+    private static final Pattern FOLD = Pattern.compile("[ \t]*\r?\n[ \t]+|\r|\n");
+    /** A fold inside an encoded word (broken folding by the sender): the word is joined again. */
+    private static final Pattern FOLD_IN_WORD = Pattern.compile("(=\\?[^?\\s]{1,40}\\?[QqBb]\\?[^?\\s]*) (?=[^?\\s]*\\?=)");
+    /** RFC 2231 section 5 language in an encoded word ({@code =?US-ASCII*EN?Q?...?=}), which mime4j does not know. */
+    private static final Pattern WORD_LANGUAGE = Pattern.compile("(=\\?[^?*\\s]{1,40})\\*[A-Za-z0-9-]{1,20}\\?");
+    private static final Pattern COMMENT = Pattern.compile("\\([^()]*\\)");
+    private static final Pattern TRAILING_COMMENT = Pattern.compile("^\\s*<?([^<>()\\s,]+)>?\\s*\\((.*)\\)\\s*$");
+    private static final Pattern OBSOLETE_ZONE = Pattern.compile("\\s(UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT)[0-9A-Z]*\\s*$");
+    private static final Map<String, String> ZONE_OFFSETS = Map.of("UT", "+0000", "GMT", "+0000", "EST", "-0500",
+        "EDT", "-0400", "CST", "-0600", "CDT", "-0500", "MST", "-0700", "MDT", "-0600", "PST", "-0800", "PDT", "-0700");
     private static final Pattern MSG_ID = Pattern.compile("<([^<>]*)>");
+    private static final Pattern ID_SEPARATORS = Pattern.compile("[\\s,]+");
 
     /** One address; {@code group} names the RFC 5322 group it was listed in, or is null. */
     record EmailAddress(String name, String address, String group) {
@@ -58,8 +70,15 @@ final class HeaderValues {
         return bytes.length - 1;
     }
 
+    /**
+     * The value on one line: each fold and the blanks around it become one space (RFC 5322 unfolding,
+     * with the indentation that folding adds not kept), and encoded words that a sender folded in the
+     * middle are joined again.
+     */
     static String unfold(String raw) {
-        return FOLD.matcher(raw).replaceAll("").strip();
+        String unfolded = FOLD.matcher(raw).replaceAll(m -> m.group().indexOf(' ') >= 0 || m.group().indexOf('\t') >= 0
+            ? " " : "").strip();
+        return unfolded.contains("=?") ? FOLD_IN_WORD.matcher(unfolded).replaceAll("$1") : unfolded;
     }
 
     /** RFC 2047 encoded words decoded; unknown charsets leave the word as it is. */
@@ -68,17 +87,22 @@ final class HeaderValues {
             return unfolded;
         }
         try {
-            return DecoderUtil.decodeEncodedWords(unfolded, DecodeMonitor.SILENT, null, Charsets.OVERRIDES);
+            return DecoderUtil.decodeEncodedWords(withoutWordLanguage(unfolded), DecodeMonitor.SILENT, null,
+                Charsets.OVERRIDES);
         } catch (RuntimeException e) {
             return unfolded;
         }
+    }
+
+    private static String withoutWordLanguage(String value) {
+        return value.contains("*") ? WORD_LANGUAGE.matcher(value).replaceAll("$1?") : value;
     }
 
     static List<EmailAddress> addresses(String unfolded) {
         List<EmailAddress> result = new ArrayList<>();
         AddressList list;
         try {
-            list = LenientAddressParser.DEFAULT.parseAddressList(unfolded);
+            list = LenientAddressParser.DEFAULT.parseAddressList(withoutWordLanguage(unfolded));
         } catch (RuntimeException e) {
             return result;
         }
@@ -92,11 +116,43 @@ final class HeaderValues {
                 }
             }
         }
+        return repaired(result, unfolded);
+    }
+
+    /**
+     * Two common shapes mime4j does not read as senders mean them: an unquoted address used as display
+     * name ({@code a@x <a@x>}), and the old {@code a@x (Name)} form, where the comment is the name.
+     */
+    private static List<EmailAddress> repaired(List<EmailAddress> addresses, String unfolded) {
+        List<EmailAddress> result = new ArrayList<>(addresses.size());
+        for (EmailAddress address : addresses) {
+            String value = address.address();
+            int open = value == null ? -1 : value.indexOf('<');
+            if (open > 0 && value.endsWith(">")) {
+                String name = value.substring(0, open).strip();
+                result.add(new EmailAddress(address.name() != null ? address.name() : name,
+                    value.substring(open + 1, value.length() - 1).strip(), address.group()));
+            } else {
+                result.add(address);
+            }
+        }
+        if (result.size() == 1 && result.get(0).name() == null) {
+            Matcher comment = TRAILING_COMMENT.matcher(unfolded);
+            if (comment.matches() && !comment.group(2).isBlank()) {
+                EmailAddress only = result.get(0);
+                result.set(0, new EmailAddress(decodeWords(comment.group(2).strip()), only.address(), only.group()));
+            }
+        }
         return result;
     }
 
     private static EmailAddress mailbox(Mailbox mailbox, String group) {
-        String address = mailbox.getLocalPart() == null || mailbox.getLocalPart().isEmpty() ? null : mailbox.getAddress();
+        String localPart = mailbox.getLocalPart();
+        if (mailbox.getDomain() == null && mailbox.getName() == null && localPart != null && !localPart.isEmpty()) {
+            // a bare word ("From: Whomever") is a name without an address, not a local address
+            return new EmailAddress(clean(localPart), null, group);
+        }
+        String address = localPart == null || localPart.isEmpty() ? null : mailbox.getAddress();
         return new EmailAddress(clean(mailbox.getName()), address == null ? null : redecode(address), group);
     }
 
@@ -138,8 +194,8 @@ final class HeaderValues {
                 ids.add(id);
             }
         }
-        if (ids.isEmpty()) {
-            for (String token : unfolded.split("[\\s,]+")) {
+        if (ids.isEmpty() && unfolded.indexOf('<') < 0) {
+            for (String token : ID_SEPARATORS.split(unfolded)) {
                 if (!token.isEmpty()) {
                     ids.add(token);
                 }
@@ -150,6 +206,27 @@ final class HeaderValues {
 
     /** The date as an instant, or null when the value is not a date mime4j's lenient parser accepts. */
     static Instant date(Field field) {
+        String value = unfold(rawValue(field));
+        Matcher zone = OBSOLETE_ZONE.matcher(value);
+        if (zone.find()) {
+            // RFC 5322 4.3 obsolete zone names, which mime4j reads as UTC
+            value = value.substring(0, zone.start()) + " " + ZONE_OFFSETS.get(zone.group(1));
+        }
+        Instant date = lenientDate(new RawField(field.getName(), value));
+        if (date == null) {
+            // RFC 5322 obsolete syntax: (nested) comments, blanks around the time's colons; or a trace
+            // header's "...; date"
+            String cleaned = value.substring(value.lastIndexOf(';') + 1);
+            for (int i = 0; i < 5 && cleaned.indexOf('(') >= 0; i++) {
+                cleaned = COMMENT.matcher(cleaned).replaceAll(" ");
+            }
+            cleaned = cleaned.replaceAll("\\s*:\\s*", ":").replaceAll("\\s+", " ").strip();
+            date = lenientDate(new RawField(field.getName(), cleaned));
+        }
+        return date;
+    }
+
+    private static Instant lenientDate(Field field) {
         try {
             Date date = DateTimeFieldLenientImpl.PARSER.parse(field, DecodeMonitor.SILENT).getDate();
             return date == null ? null : date.toInstant();

@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The idempotency key ({@code id}) of a mail, recipe {@code mh1}:
@@ -28,6 +29,9 @@ final class IdempotencyKey {
         "message-id", "in-reply-to", "references", "mime-version", "content-type", "content-transfer-encoding",
         "content-disposition");
 
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]+");
+    private static final Pattern BLANKS = Pattern.compile("[ \\t]+");
+
     private IdempotencyKey() {
     }
 
@@ -37,7 +41,7 @@ final class IdempotencyKey {
         for (MessageModel.Header header : headers) {
             String name = header.name().strip().toLowerCase(Locale.ROOT);
             if (KEY_HEADERS.contains(name)) {
-                String value = header.raw().replaceAll("[\\r\\n]+", "").replaceAll("[ \\t]+", " ").strip();
+                String value = BLANKS.matcher(LINE_BREAKS.matcher(header.raw()).replaceAll("")).replaceAll(" ").strip();
                 digest.update((name + ":" + value + "\n").getBytes(StandardCharsets.UTF_8));
             }
         }
@@ -52,44 +56,69 @@ final class IdempotencyKey {
      */
     static final class BodyDigest {
         private final MessageDigest digest = MeasuredStream.newSha256();
-        private final byte[] out = new byte[8192];
-        private int outLength;
+        // runs are copied into one buffer and hashed in large blocks: one digest call per line is slow
+        private final byte[] buffered = new byte[16384];
+        private int bufferedLength;
         private boolean inBody;
         private int lineLength;
         private long pendingBreaks;
 
         void update(byte[] buffer, int offset, int length) {
-            for (int i = offset; i < offset + length; i++) {
-                byte b = buffer[i];
-                if (!inBody) {
-                    if (b == '\n') {
-                        inBody = lineLength == 0;
-                        lineLength = 0;
-                    } else if (b != '\r') {
-                        lineLength++;
-                    }
-                } else if (b == '\n') {
-                    pendingBreaks++;
+            int end = offset + length;
+            int i = offset;
+            while (!inBody && i < end) {
+                byte b = buffer[i++];
+                if (b == '\n') {
+                    inBody = lineLength == 0;
+                    lineLength = 0;
                 } else if (b != '\r') {
-                    for (; pendingBreaks > 0; pendingBreaks--) {
-                        put((byte) '\n');
-                    }
-                    put(b);
+                    lineLength++;
                 }
+            }
+            // CRs are dropped, LFs held back until content follows (so trailing line breaks never count)
+            int run = i;
+            for (; i < end; i++) {
+                byte b = buffer[i];
+                if (b == '\n' || b == '\r') {
+                    append(buffer, run, i);
+                    if (b == '\n') {
+                        pendingBreaks++;
+                    }
+                    run = i + 1;
+                }
+            }
+            append(buffer, run, end);
+        }
+
+        private void append(byte[] buffer, int from, int to) {
+            if (from >= to) {
+                return;
+            }
+            for (; pendingBreaks > 0; pendingBreaks--) {
+                if (bufferedLength == buffered.length) {
+                    drainBuffer();
+                }
+                buffered[bufferedLength++] = '\n';
+            }
+            int length = to - from;
+            if (length > buffered.length - bufferedLength) {
+                drainBuffer();
+            }
+            if (length >= buffered.length) {
+                digest.update(buffer, from, length);
+            } else {
+                System.arraycopy(buffer, from, buffered, bufferedLength, length);
+                bufferedLength += length;
             }
         }
 
-        private void put(byte b) {
-            if (outLength == out.length) {
-                digest.update(out, 0, outLength);
-                outLength = 0;
-            }
-            out[outLength++] = b;
+        private void drainBuffer() {
+            digest.update(buffered, 0, bufferedLength);
+            bufferedLength = 0;
         }
 
         byte[] finish() {
-            digest.update(out, 0, outLength);
-            outLength = 0;
+            drainBuffer();
             return digest.digest();
         }
     }

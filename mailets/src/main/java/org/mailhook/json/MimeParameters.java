@@ -21,6 +21,7 @@ import org.apache.james.mime4j.util.ByteArrayBuffer;
  * is not used because it joins sections in hash order and URL-decodes {@code +} as a space.
  */
 record MimeParameters(String value, Map<String, String> parameters) {
+    private static final java.util.regex.Pattern SLASH = java.util.regex.Pattern.compile("\\s*/\\s*");
 
     static MimeParameters parse(String raw) {
         if (raw == null) {
@@ -32,7 +33,10 @@ record MimeParameters(String value, Map<String, String> parameters) {
         Map<String, String> plain = new LinkedHashMap<>();
         Map<String, TreeMap<Integer, NameValuePair>> sections = new LinkedHashMap<>();
         for (NameValuePair pair : body.getParams()) {
-            String name = pair.getName().strip().toLowerCase(Locale.ROOT);
+            String name = HeaderValues.redecode(pair.getName()).strip().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
             String value = pair.getValue() == null ? "" : pair.getValue();
             int star = name.indexOf('*');
             if (star < 0) {
@@ -54,7 +58,8 @@ record MimeParameters(String value, Map<String, String> parameters) {
         }
         Map<String, String> parameters = new LinkedHashMap<>(plain);
         sections.forEach((name, parts) -> parameters.put(name, joinRfc2231(parts)));
-        String value = body.getValue() == null ? null : body.getValue().strip().toLowerCase(Locale.ROOT);
+        String value = body.getValue() == null ? null
+            : SLASH.matcher(HeaderValues.redecode(body.getValue()).strip().toLowerCase(Locale.ROOT)).replaceAll("/");
         return new MimeParameters(value, parameters);
     }
 

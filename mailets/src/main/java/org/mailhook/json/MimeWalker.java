@@ -1,8 +1,10 @@
 package org.mailhook.json;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -28,6 +30,8 @@ import org.mailhook.json.HeaderValues.EmailAddress;
  * One walker serves one mail; its counters enforce the limits across nested messages.
  */
 final class MimeWalker {
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
+
     private final ParseOptions options;
     private final Problems problems;
     private final MimeConfig config;
@@ -35,9 +39,20 @@ final class MimeWalker {
     private long textBytes;
     private String currentPartId;
 
+    /** Where the decoded bytes of one part go while walking, for {@link AttachmentExtractor}. */
+    record Target(String partId, OutputStream out) {
+    }
+
+    private final Target target;
+
     MimeWalker(ParseOptions options, Problems problems) {
+        this(options, problems, null);
+    }
+
+    MimeWalker(ParseOptions options, Problems problems, Target target) {
         this.options = options;
         this.problems = problems;
+        this.target = target;
         this.config = MimeConfig.custom()
             .setStrictParsing(false)
             .setMaxLineLen(options.maxHeaderBytes())
@@ -55,6 +70,7 @@ final class MimeWalker {
         final List<Field> fields = new ArrayList<>();
         int headerBytes;
         int children;
+        byte[] preamble;
         boolean headerLimitReported;
 
         Entity(String id, boolean root, int depth) {
@@ -125,6 +141,8 @@ final class MimeWalker {
                         }
                     }
                     case T_BODY -> readLeaf(tokens, stack.peek(), message);
+                    case T_PREAMBLE -> stack.peek().preamble = readUpTo(tokens.getInputStream(), remainingText());
+                    case T_END_MULTIPART -> keepPreambleOfEmptyMultipart(stack.peek(), message);
                     case T_END_BODYPART -> stack.pop();
                     default -> {
                         // preamble, epilogue, end of multipart / message: nothing to record
@@ -136,6 +154,9 @@ final class MimeWalker {
                 currentPartId);
         } catch (IOException e) {
             problems.error("io", "reading the mail failed: " + e.getMessage(), currentPartId);
+        } catch (RuntimeException e) {
+            // a library failing on hostile input must not lose the mail: keep what was read so far
+            problems.error("mime.unreadable", "parsing stopped: " + e, currentPartId);
         }
         return message;
     }
@@ -145,7 +166,17 @@ final class MimeWalker {
             @Override
             public boolean warn(String text, String dummy) {
                 String lower = text.toLowerCase(Locale.ROOT);
-                if (lower.contains("base64") || lower.contains("quoted-printable") || lower.contains("encod")) {
+                if (lower.contains("lf without cr") || lower.equals("ignored blanks")) {
+                    // bare LF line ends are how most stored mail looks, and quoted-printable drops trailing
+                    // blanks by definition (RFC 2045 6.7): neither is a problem of the mail
+                    return false;
+                } else if (lower.contains("ended prematurely") || lower.contains("unexpected end of headers")) {
+                    problems.error("mime.truncated", text, currentPartId);
+                } else if (lower.contains("invalid header")) {
+                    problems.error("header.invalid", text + " (a header line without a name was left out)", currentPartId);
+                } else if (lower.contains("obsolete header")) {
+                    problems.warning("header.obsolete", text, currentPartId);
+                } else if (lower.contains("base64") || lower.contains("soft line break") || lower.contains("encoded")) {
                     problems.warning("encoding.invalid", text, currentPartId);
                 } else {
                     problems.error("mime.malformed", text, currentPartId);
@@ -252,6 +283,9 @@ final class MimeWalker {
         boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
         boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
             && (filename == null || "inline".equals(dispositionType));
+        if (target != null && target.partId().equals(partId) && !uuencoded && !body) {
+            decoded = new CopyingStream(decoded, target.out());
+        }
         if (body) {
             readBody(decoded, partId, contentType, charset, message);
             return;
@@ -277,7 +311,7 @@ final class MimeWalker {
         message.attachments.add(attachment);
 
         if (uuencoded) {
-            readUuencodedPart(decoded, attachment, message);
+            readUuencodedPart(decoded, attachment);
             return;
         }
         MeasuredStream measured = new MeasuredStream(decoded, options.attachmentInlineBytes());
@@ -297,8 +331,14 @@ final class MimeWalker {
             try {
                 int index = 0;
                 for (TnefUnpacker.File file : TnefUnpacker.unpack(measured)) {
-                    derived.add(derivedAttachment(partId, partId + ".t" + (++index), AttachmentModel.SOURCE_TNEF,
-                        file.name(), file.bytes()));
+                    index++;
+                    if (file.bytes() == null) {
+                        problems.error("tnef.unreadable", "TNEF attachment " + index + " ('" + file.name()
+                            + "') could not be read: " + file.failure(), partId);
+                    } else {
+                        derived.add(derivedAttachment(partId, partId + ".t" + index, AttachmentModel.SOURCE_TNEF,
+                            file.name(), file.bytes()));
+                    }
                 }
             } catch (IOException e) {
                 problems.error("tnef.unreadable", "TNEF part could not be unpacked: " + e.getMessage(), partId);
@@ -318,6 +358,17 @@ final class MimeWalker {
         message.attachments.addAll(derived);
     }
 
+    /** A multipart without any part (no delimiter found) still shows its text rather than losing it. */
+    private void keepPreambleOfEmptyMultipart(Entity entity, MessageModel message) {
+        if (entity.children > 0 || entity.preamble == null || entity.preamble.length == 0) {
+            return;
+        }
+        String text = Charsets.decodeUnlabelled(entity.preamble, entity.preamble.length).replace("\r\n", "\n");
+        textBytes += entity.preamble.length;
+        problems.error("mime.no_parts", "multipart has no body part; its text is kept as a text/plain body", entity.bodyId());
+        message.bodyParts.add(new MessageModel.BodyPart(entity.bodyId(), "text/plain", null, text, false));
+    }
+
     private void readBody(InputStream decoded, String partId, String contentType, String charset, MessageModel message)
         throws IOException {
         MeasuredStream measured = new MeasuredStream(decoded, 0);
@@ -330,7 +381,13 @@ final class MimeWalker {
                 + " bytes is not kept", partId);
         }
         textBytes += bytes.length;
-        String text = Charsets.decode(bytes, bytes.length, charset);
+        // one line-end convention for consumers: \n (the raw MIME keeps the original bytes)
+        Charsets.Decoded decodedText = Charsets.decodeBody(bytes, bytes.length, charset, contentType.equals("text/html"));
+        if (decodedText.overriddenBy() != null) {
+            problems.warning("charset.mismatch", "declared charset '" + charset + "' but the text is valid "
+                + decodedText.overriddenBy() + "; read as " + decodedText.overriddenBy(), partId);
+        }
+        String text = decodedText.text().replace("\r\n", "\n");
         if (contentType.equals("text/plain")) {
             Uuencode.Extracted extracted = Uuencode.extract(text);
             int index = 0;
@@ -347,9 +404,18 @@ final class MimeWalker {
     }
 
     /** A part sent with Content-Transfer-Encoding x-uuencode: the whole body is one uuencoded file. */
-    private void readUuencodedPart(InputStream raw, AttachmentModel attachment, MessageModel message) throws IOException {
+    private void readUuencodedPart(InputStream raw, AttachmentModel attachment) throws IOException {
         MeasuredStream undecoded = new MeasuredStream(raw, 0);
-        byte[] bytes = readUpTo(undecoded, Integer.MAX_VALUE - 16);
+        byte[] bytes = readUpTo(undecoded, options.maxTextBytes());
+        if (undecoded.read() >= 0) {
+            // decoding works on the text of the whole part, so it is bounded like text
+            undecoded.drain();
+            problems.warning("limit.text_bytes", "x-uuencode part larger than " + options.maxTextBytes()
+                + " bytes is not decoded; size and sha256 are of the encoded part", attachment.partId);
+            attachment.size = undecoded.size();
+            attachment.sha256 = undecoded.sha256Hex();
+            return;
+        }
         Uuencode.Extracted extracted = Uuencode.extract(new String(bytes, StandardCharsets.ISO_8859_1));
         if (extracted.files().isEmpty()) {
             problems.error("uuencode.invalid", "x-uuencode part has no begin line", attachment.partId);
@@ -359,8 +425,9 @@ final class MimeWalker {
             return;
         }
         Uuencode.File file = extracted.files().get(0);
-        MeasuredStream measured = new MeasuredStream(new java.io.ByteArrayInputStream(file.bytes()),
+        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(file.bytes()),
             options.attachmentInlineBytes()).drained();
+        copyIfTarget(attachment.partId, file.bytes());
         if (attachment.filename == null) {
             attachment.filename = file.name();
         }
@@ -381,12 +448,48 @@ final class MimeWalker {
         attachment.filename = cleanFilename(name);
         attachment.contentType = "application/octet-stream";
         attachment.disposition = "attachment";
-        MeasuredStream measured = new MeasuredStream(new java.io.ByteArrayInputStream(bytes),
+        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(bytes),
             options.attachmentInlineBytes()).drained();
+        copyIfTarget(partId, bytes);
         attachment.size = measured.size();
         attachment.sha256 = measured.sha256Hex();
         attachment.content = measured.kept();
         return attachment;
+    }
+
+    private void copyIfTarget(String partId, byte[] bytes) throws IOException {
+        if (target != null && target.partId().equals(partId)) {
+            target.out().write(bytes);
+        }
+    }
+
+    /** Passes the decoded bytes of the target part on to its output as they are read. */
+    private static final class CopyingStream extends ObservedInputStream {
+        private final OutputStream out;
+        private IOException failure;
+
+        CopyingStream(InputStream in, OutputStream out) {
+            super(in);
+            this.out = out;
+        }
+
+        @Override
+        void observe(byte[] buffer, int offset, int length) {
+            try {
+                out.write(buffer, offset, length);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (failure != null) {
+                throw failure;
+            }
+            return n;
+        }
     }
 
     private int remainingText() {
@@ -395,7 +498,7 @@ final class MimeWalker {
 
     private static byte[] readUpTo(InputStream in, int limit) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[16384];
+        byte[] buffer = new byte[8192];
         while (out.size() < limit) {
             int n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()));
             if (n < 0) {
@@ -415,7 +518,7 @@ final class MimeWalker {
         if (name == null) {
             return null;
         }
-        String cleaned = name.replaceAll("[\\p{Cntrl}]", "").strip();
+        String cleaned = CONTROL.matcher(name).replaceAll("").strip();
         return cleaned.isEmpty() ? null : cleaned;
     }
 }

@@ -50,7 +50,7 @@ abstract class ObservedInputStream extends FilterInputStream {
 
     /** Reads to the end, so what was observed covers the whole stream. */
     void drain() throws IOException {
-        byte[] buffer = new byte[65536];
+        byte[] buffer = new byte[8192];
         while (read(buffer, 0, buffer.length) >= 0) {
             // observed in read
         }

@@ -57,6 +57,13 @@ final class ReplyText {
     }
 
     private static boolean isAttribution(String[] lines, int i) {
+        boolean colonSoon = false;
+        for (int k = i; k < Math.min(lines.length, i + 3) && !colonSoon; k++) {
+            colonSoon = lines[k].stripTrailing().endsWith(":");
+        }
+        if (!colonSoon) {
+            return false;
+        }
         // attributions are often wrapped over two or three lines
         StringBuilder joined = new StringBuilder();
         for (int k = i; k < Math.min(lines.length, i + 3); k++) {

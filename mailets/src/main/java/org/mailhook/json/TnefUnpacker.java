@@ -8,10 +8,14 @@ import java.util.Locale;
 
 import org.apache.poi.hmef.Attachment;
 import org.apache.poi.hmef.HMEFMessage;
+import org.apache.poi.hmef.attribute.MAPIAttribute;
+import org.apache.poi.hmef.attribute.TNEFProperty;
+import org.apache.poi.hsmf.datatypes.MAPIProperty;
 
 /** The real files inside a TNEF part ({@code winmail.dat}, {@code application/ms-tnef}), read with POI HMEF. */
 final class TnefUnpacker {
-    record File(String name, byte[] bytes) {
+    /** One attached file; {@code bytes} is null and {@code failure} says why when its data is unreadable. */
+    record File(String name, byte[] bytes, String failure) {
     }
 
     private TnefUnpacker() {
@@ -23,7 +27,8 @@ final class TnefUnpacker {
     }
 
     /**
-     * The attached files, in TNEF order.
+     * The attached files, in TNEF order. A file whose data cannot be read comes back with null bytes and
+     * the reason, so one damaged attachment does not hide the others.
      *
      * @throws IOException when the data is not TNEF or is damaged; POI reports damage as runtime
      *         exceptions too, which are turned into IOException here so callers handle one failure
@@ -37,16 +42,29 @@ final class TnefUnpacker {
         }
         List<File> files = new ArrayList<>();
         for (Attachment attachment : message.getAttachments()) {
+            String name = null;
             try {
-                String name = attachment.getLongFilename() != null ? attachment.getLongFilename() : attachment.getFilename();
-                byte[] contents = attachment.getContents();
-                if (contents != null) {
-                    files.add(new File(name, contents));
-                }
+                name = attachment.getLongFilename() != null ? attachment.getLongFilename() : attachment.getFilename();
+                files.add(new File(name, contents(attachment), null));
             } catch (RuntimeException e) {
-                throw new IOException("damaged attachment: " + e.getMessage(), e);
+                files.add(new File(name, null, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             }
         }
         return files;
+    }
+
+    /**
+     * The attachment's bytes: the TNEF attAttachData, or else the MAPI PR_ATTACH_DATA_BIN/OBJ property
+     * (Outlook puts embedded objects there), which POI does not fall back to by itself.
+     */
+    private static byte[] contents(Attachment attachment) {
+        if (attachment.getAttribute(TNEFProperty.ID_ATTACHDATA) != null) {
+            return attachment.getContents();
+        }
+        MAPIAttribute data = attachment.getMAPIAttribute(MAPIProperty.ATTACH_DATA);
+        if (data == null) {
+            throw new IllegalArgumentException("attachment has no data");
+        }
+        return data.getData();
     }
 }

@@ -59,12 +59,17 @@ public class ToJson extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        ParseOptions options = new ParseOptions(
-            positiveInt("maxHeaderBytes", ParseOptions.DEFAULT_MAX_HEADER_BYTES),
-            positiveInt("maxParts", ParseOptions.DEFAULT_MAX_PARTS),
-            positiveInt("maxDepth", ParseOptions.DEFAULT_MAX_DEPTH),
-            positiveInt("maxTextBytes", ParseOptions.DEFAULT_MAX_TEXT_BYTES),
-            positiveInt("attachmentInlineBytes", ParseOptions.DEFAULT_ATTACHMENT_INLINE_BYTES));
+        ParseOptions options;
+        try {
+            options = new ParseOptions(
+                positiveInt("maxHeaderBytes", ParseOptions.DEFAULT_MAX_HEADER_BYTES),
+                positiveInt("maxParts", ParseOptions.DEFAULT_MAX_PARTS),
+                positiveInt("maxDepth", ParseOptions.DEFAULT_MAX_DEPTH),
+                positiveInt("maxTextBytes", ParseOptions.DEFAULT_MAX_TEXT_BYTES),
+                positiveInt("attachmentInlineBytes", ParseOptions.DEFAULT_ATTACHMENT_INLINE_BYTES));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("ToJson: " + e.getMessage());
+        }
         parser = new MessageParser(options);
     }
 

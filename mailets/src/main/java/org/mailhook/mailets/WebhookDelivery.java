@@ -116,8 +116,9 @@ public class WebhookDelivery extends GenericMailet {
         }
         unroutedProcessor = getInitParameter("unroutedProcessor");
         int concurrency = intParameter("concurrency", 8);
-        consumer = new WebhookQueueConsumer(queue, DelayedRequeue.forQueue(queue, queueFactory, injector), routes, schedule, new WebhookSender(guard, VERSION, clock),
-            deadLetters, concurrency, clock);
+        long thinPayloadAbove = intParameter("thinPayloadAboveBytes", 10 * 1024 * 1024);
+        consumer = new WebhookQueueConsumer(queue, DelayedRequeue.forQueue(queue, queueFactory, injector), routes, schedule,
+            new WebhookSender(guard, VERSION, clock), deadLetters, concurrency, thinPayloadAbove, clock);
         consumer.start();
         LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}", getMailetName(),
             routes.get().endpoints(), queueName, concurrency, schedule);

@@ -12,6 +12,7 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.AttemptResult;
+import org.mailhook.json.ThinPayload;
 import org.mailhook.webhook.AttemptHistory;
 import org.mailhook.webhook.DeliveryDecision;
 import org.mailhook.webhook.Endpoint;
@@ -47,6 +48,7 @@ final class WebhookQueueConsumer {
     private final WebhookSender sender;
     private final MailRepository deadLetters;
     private final int concurrency;
+    private final long thinPayloadAbove;
     private final Clock clock;
     private final EndpointLimiter limiter = new EndpointLimiter();
     private volatile boolean stopping;
@@ -54,7 +56,7 @@ final class WebhookQueueConsumer {
     private Disposable subscription;
 
     WebhookQueueConsumer(MailQueue queue, DelayedRequeue requeue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
-                         MailRepository deadLetters, int concurrency, Clock clock) {
+                         MailRepository deadLetters, int concurrency, long thinPayloadAbove, Clock clock) {
         this.queue = queue;
         this.requeue = requeue;
         this.routes = routes;
@@ -62,6 +64,7 @@ final class WebhookQueueConsumer {
         this.sender = sender;
         this.deadLetters = deadLetters;
         this.concurrency = concurrency;
+        this.thinPayloadAbove = thinPayloadAbove;
         this.clock = clock;
     }
 
@@ -128,7 +131,7 @@ final class WebhookQueueConsumer {
         }
         AttemptResult result;
         try (EndpointLimiter.Permit held = permit.get()) {
-            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload(mail));
+            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload(mail, thinPayloadAbove));
         }
         int attempt = (int) DeliveryAttributes.attempts(mail) + 1;
         MailAttributes.set(mail, DeliveryAttributes.ATTEMPTS, attempt);
@@ -160,12 +163,19 @@ final class WebhookQueueConsumer {
         deadLetters.store(mail);
     }
 
-    /** The message JSON with this delivery's "route" (endpoint, recipients, sub-address tags) added. */
-    private static byte[] payload(Mail mail) {
-        String json = MailAttributes.string(mail, MailAttributes.JSON).orElse("{}").stripTrailing();
-        String route = DeliveryAttributes.route(mail);
+    /**
+     * The message JSON with this delivery's "route" (endpoint, recipients, sub-address tags) added;
+     * above {@code thinAbove} bytes, in its thin form (attachment content replaced by references the
+     * pull API serves, {@code "thin": true}).
+     */
+    static byte[] payload(Mail mail, long thinAbove) {
+        byte[] document = MailAttributes.string(mail, MailAttributes.JSON).orElse("{}").getBytes(StandardCharsets.UTF_8);
+        if (document.length > thinAbove) {
+            document = ThinPayload.thin(document);
+        }
+        String json = new String(document, StandardCharsets.UTF_8).stripTrailing();
         if (json.endsWith("}") && json.length() > 2) {
-            json = json.substring(0, json.length() - 1) + ",\"route\":" + route + "}";
+            json = json.substring(0, json.length() - 1) + ",\"route\":" + DeliveryAttributes.route(mail) + "}";
         }
         return json.getBytes(StandardCharsets.UTF_8);
     }

@@ -9,17 +9,22 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import javax.mail.MessagingException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mailhook.json.MessageSchema;
 
@@ -49,10 +54,17 @@ class ToJsonTest {
         """;
 
     private final ObjectMapper mapper = new ObjectMapper();
+    private final List<MimeMessageWrapper> messages = new ArrayList<>();
 
-    private static Mail mail(Attribute... attributes) throws Exception {
+    @AfterEach
+    void releaseMessages() {
+        messages.forEach(LifecycleUtil::dispose);
+    }
+
+    private Mail mail(Attribute... attributes) throws Exception {
         MimeMessageWrapper message = new MimeMessageWrapper(MimeMessageInputStreamSource.create("m1",
             new ByteArrayInputStream(MAIL.getBytes(StandardCharsets.UTF_8))));
+        messages.add(message);
         FakeMail.Builder builder = FakeMail.builder().name("m1").mimeMessage(message)
             .sender("bounce@example.net").recipients("support@example.org", "billing@example.org")
             .remoteAddr("192.0.2.10").remoteHost("mx.example.net")
@@ -130,5 +142,7 @@ class ToJsonTest {
     void rejectsABadInitParameter() {
         assertThatThrownBy(() -> mailet("maxParts", "many")).isInstanceOf(MessagingException.class)
             .hasMessageContaining("maxParts");
+        assertThatThrownBy(() -> mailet("maxHeaderBytes", "10")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("maxHeaderBytes");
     }
 }

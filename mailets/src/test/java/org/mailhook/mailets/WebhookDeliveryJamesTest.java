@@ -25,7 +25,7 @@ import org.mailhook.testing.SmtpClient;
 class WebhookDeliveryJamesTest {
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final MailRepositoryUrl DEAD_LETTERS = MailRepositoryUrl.from("memory://var/mail/webhook-dead/");
-    private static final RecordingReceiver RECEIVER = receiver();
+    private static final RecordingReceiver RECEIVER = RecordingReceiver.startUnchecked(SECRET);
     private static final JamesTestServer JAMES = JamesTestServer.withMailhookProcessor("""
         <mailet match="All" class="org.mailhook.mailets.FakeJsonMailet"/>
         <mailet match="All" class="org.mailhook.mailets.WebhookDelivery">
@@ -41,13 +41,6 @@ class WebhookDeliveryJamesTest {
     @RegisterExtension
     static JamesServerExtension jamesServer = JAMES.extension();
 
-    private static RecordingReceiver receiver() {
-        try {
-            return new RecordingReceiver(SECRET);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @AfterAll
     static void closeReceiver() {

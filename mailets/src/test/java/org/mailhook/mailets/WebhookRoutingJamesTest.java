@@ -32,8 +32,8 @@ class WebhookRoutingJamesTest {
     private static final String AUDIT_SECRET = "whsec_c2VjcmV0LWZvci10aGUtYXVkaXQtZW5kcG9pbnQ=";
     private static final MailRepositoryUrl DEAD_LETTERS = MailRepositoryUrl.from("memory://var/mail/routing-dead/");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final RecordingReceiver ORDERS = receiver(ORDERS_SECRET);
-    private static final RecordingReceiver AUDIT = receiver(AUDIT_SECRET);
+    private static final RecordingReceiver ORDERS = RecordingReceiver.startUnchecked(ORDERS_SECRET);
+    private static final RecordingReceiver AUDIT = RecordingReceiver.startUnchecked(AUDIT_SECRET);
     private static final Path ROUTES = routesFile();
     private static final JamesTestServer JAMES = JamesTestServer.withMailhookProcessor("""
         <mailet match="All" class="org.mailhook.mailets.FakeJsonMailet"/>
@@ -48,13 +48,6 @@ class WebhookRoutingJamesTest {
     @RegisterExtension
     static JamesServerExtension jamesServer = JAMES.extension();
 
-    private static RecordingReceiver receiver(String secret) {
-        try {
-            return new RecordingReceiver(secret);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Path routesFile() {
         try {

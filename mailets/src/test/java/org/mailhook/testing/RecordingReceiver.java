@@ -48,6 +48,15 @@ public final class RecordingReceiver implements AutoCloseable {
         server.start();
     }
 
+    /** For static fields of test classes: a receiver, or an unchecked failure. */
+    public static RecordingReceiver startUnchecked(String secret) {
+        try {
+            return new RecordingReceiver(secret);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the test webhook receiver", e);
+        }
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/webhook";
     }

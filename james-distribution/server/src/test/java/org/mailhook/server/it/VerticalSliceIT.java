@@ -80,6 +80,35 @@ class VerticalSliceIT {
     }
 
     @Test
+    void malformedMailIsStillDeliveredWithItsParseProblems() throws Exception {
+        String marker = "broken-" + UUID.randomUUID();
+        String reply = SmtpClient.send(server.smtpPort(), "alice@example.org", "broken@inbound.localhost", """
+            From: alice@example.org
+            Subject: %s
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="never-closed"
+
+            --never-closed
+            Content-Type: text/plain; charset=x-no-such-charset
+            Content-Transfer-Encoding: base64
+
+            this is not base64 !!!
+            --never-closed
+            Content-Type: application/octet-stream; name="cut.bin"
+            Content-Transfer-Encoding: base64
+
+            AAECAwQF
+            """.formatted(marker));
+        assertThat(reply).startsWith("250");
+        RecordingReceiver.Delivery delivery = await().atMost(Duration.ofSeconds(30))
+            .until(() -> receiver.deliveries().stream().filter(d -> d.body().contains(marker)).findFirst(),
+                java.util.Optional::isPresent).get();
+        JsonNode parse = JSON.readTree(delivery.body()).path("parse");
+        assertThat(parse.path("errors").size() + parse.path("warnings").size()).isPositive();
+        assertThat(JSON.readTree(delivery.body()).path("raw").path("sha256").asText()).hasSize(64);
+    }
+
+    @Test
     void smtpOffersStartTlsAndTheHandshakeWorks() throws Exception {
         try (SmtpClient smtp = new SmtpClient(server.smtpPort())) {
             assertThat(smtp.command("EHLO client.example")).contains("STARTTLS");

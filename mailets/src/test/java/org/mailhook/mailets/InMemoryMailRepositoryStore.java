@@ -1,0 +1,56 @@
+package org.mailhook.mailets;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryPath;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.mailrepository.api.Protocol;
+import org.apache.james.mailrepository.memory.MemoryMailRepository;
+
+/**
+ * James mail repositories behind the store interface: MemoryMailRepository by default, whatever the
+ * URL's protocol, or the repositories a factory makes (e.g. James' FileMailRepository).
+ */
+final class InMemoryMailRepositoryStore implements MailRepositoryStore {
+    private final Map<MailRepositoryUrl, MailRepository> repositories = new ConcurrentHashMap<>();
+    private final Function<MailRepositoryUrl, MailRepository> factory;
+
+    InMemoryMailRepositoryStore() {
+        this(any -> new MemoryMailRepository());
+    }
+
+    InMemoryMailRepositoryStore(Function<MailRepositoryUrl, MailRepository> factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public MailRepository select(MailRepositoryUrl url) {
+        return repositories.computeIfAbsent(url, factory);
+    }
+
+    @Override
+    public Optional<Protocol> defaultProtocol() {
+        return Optional.of(new Protocol("memory"));
+    }
+
+    @Override
+    public Optional<MailRepository> get(MailRepositoryUrl url) {
+        return Optional.ofNullable(repositories.get(url));
+    }
+
+    @Override
+    public Stream<MailRepository> getByPath(MailRepositoryPath path) {
+        return repositories.entrySet().stream().filter(e -> e.getKey().getPath().equals(path)).map(Map.Entry::getValue);
+    }
+
+    @Override
+    public Stream<MailRepositoryUrl> getUrls() {
+        return repositories.keySet().stream();
+    }
+}

@@ -6,7 +6,11 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.mailet.Mail;
 
+import com.google.inject.Binding;
 import com.google.inject.Injector;
+import com.google.inject.Key;
+
+import reactor.rabbitmq.Sender;
 
 /**
  * Puts a mail back on its queue, to be taken again after {@code delay}: how webhook retries wait.
@@ -22,7 +26,13 @@ public interface DelayedRequeue {
     /** The right way for {@code queue}; {@code injector} supplies the RabbitMQ sender only when the queue is RabbitMQ's. */
     static DelayedRequeue forQueue(MailQueue queue, MailQueueFactory<?> factory, Injector injector) {
         if (RabbitMqWaitQueues.handles(queue)) {
-            return new RabbitMqWaitQueues(queue, factory, injector.getInstance(reactor.rabbitmq.Sender.class));
+            // The server's own sender only: Guice would otherwise make a Sender of its own, for localhost.
+            Binding<Sender> sender = injector.getExistingBinding(Key.get(Sender.class));
+            if (sender == null) {
+                throw new IllegalStateException("queue " + queue.getName().asString()
+                    + " is James' RabbitMQ mail queue but this James binds no RabbitMQ Sender to wait for retries with");
+            }
+            return new RabbitMqWaitQueues(queue, factory, sender.getProvider().get());
         }
         return queue::enQueue;
     }

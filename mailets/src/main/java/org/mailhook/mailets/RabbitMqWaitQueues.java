@@ -20,9 +20,9 @@ import reactor.rabbitmq.Sender;
  * messages expire after the delay and are dead-lettered back to the mail queue.
  *
  * <pre>
- *   enQueue(mail, 37 s) → James mail queue "Q-wait-36680ms" (stores the blobs, publishes to its exchange)
- *     → exchange JamesMailQueue-exchange-Q-wait-36680ms → queue mailhook-delay-Q-36680ms
- *        (quorum queue, x-message-ttl 36680, at-least-once dead-lettering)
+ *   enQueue(mail, 37 s) → James mail queue "Q-wait-38055ms" (stores the blobs, publishes to its exchange)
+ *     → exchange JamesMailQueue-exchange-Q-wait-38055ms → queue mailhook-delay-Q-38055ms
+ *        (quorum queue, x-message-ttl 38055, at-least-once dead-lettering)
  *     → on expiry, dead-lettered to JamesMailQueue-exchange-Q → Q's work queue → Q's consumers
  * </pre>
  *

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.inject.Injector;
 
 import okhttp3.Dns;
 
@@ -68,6 +69,7 @@ public class WebhookDelivery extends GenericMailet {
     private final Dns dns;
     private final WebhookMetrics metrics;
     private final GaugeRegistry gauges;
+    private final Injector injector;
 
     private Supplier<Routes> routes;
     private MailQueue queue;
@@ -78,22 +80,23 @@ public class WebhookDelivery extends GenericMailet {
 
     @Inject
     public WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore,
-                           MetricFactory metricFactory, GaugeRegistry gauges) {
-        this(queueFactory, repositoryStore, Clock.systemUTC(), Dns.SYSTEM, new WebhookMetrics(metricFactory), gauges);
+                           MetricFactory metricFactory, GaugeRegistry gauges, Injector injector) {
+        this(queueFactory, repositoryStore, Clock.systemUTC(), Dns.SYSTEM, new WebhookMetrics(metricFactory), gauges, injector);
     }
 
-    WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore, Clock clock, Dns dns) {
-        this(queueFactory, repositoryStore, clock, dns, WebhookMetrics.NONE, null);
+    WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore, Clock clock, Dns dns, Injector injector) {
+        this(queueFactory, repositoryStore, clock, dns, WebhookMetrics.NONE, null, injector);
     }
 
     private WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore, Clock clock, Dns dns,
-                            WebhookMetrics metrics, GaugeRegistry gauges) {
+                            WebhookMetrics metrics, GaugeRegistry gauges, Injector injector) {
         this.queueFactory = queueFactory;
         this.repositoryStore = repositoryStore;
         this.clock = clock;
         this.dns = dns;
         this.metrics = metrics;
         this.gauges = gauges;
+        this.injector = injector;
     }
 
     @Override
@@ -130,8 +133,8 @@ public class WebhookDelivery extends GenericMailet {
         registerGauges();
         int concurrency = intParameter("concurrency", 8);
         long thinPayloadAbove = intParameter("thinPayloadAboveBytes", 10 * 1024 * 1024);
-        consumer = new WebhookQueueConsumer(queue, routes, schedule, new WebhookSender(guard, VERSION, clock),
-            deadLetters, concurrency, thinPayloadAbove, clock, metrics);
+        consumer = new WebhookQueueConsumer(queue, DelayedRequeue.forQueue(queue, queueFactory, injector), routes, schedule,
+            new WebhookSender(guard, VERSION, clock), deadLetters, concurrency, thinPayloadAbove, clock, metrics);
         consumer.start();
         LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}", getMailetName(),
             routes.get().endpoints(), queueName, concurrency, schedule);

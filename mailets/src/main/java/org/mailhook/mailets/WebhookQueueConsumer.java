@@ -42,6 +42,7 @@ final class WebhookQueueConsumer {
     private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofSeconds(1);
 
     private final MailQueue queue;
+    private final DelayedRequeue requeue;
     private final Supplier<Routes> routes;
     private final RetrySchedule schedule;
     private final WebhookSender sender;
@@ -55,9 +56,10 @@ final class WebhookQueueConsumer {
     private Scheduler scheduler;
     private Disposable subscription;
 
-    WebhookQueueConsumer(MailQueue queue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
+    WebhookQueueConsumer(MailQueue queue, DelayedRequeue requeue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
                          MailRepository deadLetters, int concurrency, long thinPayloadAbove, Clock clock, WebhookMetrics metrics) {
         this.queue = queue;
+        this.requeue = requeue;
         this.routes = routes;
         this.schedule = schedule;
         this.sender = sender;
@@ -126,7 +128,7 @@ final class WebhookQueueConsumer {
         }
         Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint.get());
         if (permit.isEmpty()) {
-            queue.enQueue(mail, BUSY_ENDPOINT_DELAY);
+            requeue.enQueue(mail, BUSY_ENDPOINT_DELAY);
             return;
         }
         AttemptResult result;
@@ -150,7 +152,7 @@ final class WebhookQueueConsumer {
             });
         switch (decision.action()) {
             case DONE -> metrics.delivered(age);
-            case RETRY -> queue.enQueue(mail, decision.retryIn().orElseThrow());
+            case RETRY -> requeue.enQueue(mail, decision.retryIn().orElseThrow());
             case DEAD_LETTER -> {
                 if (decision.flagEndpoint()) {
                     LOGGER.error("endpoint {} answered 410 Gone: it asks for no more webhooks; fix or remove its route", endpointName);

@@ -19,8 +19,10 @@ import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.modules.RunArgumentsModule;
 
+import com.google.inject.Module;
+
 /**
- * Starts James 3.8.1 (memory app) with durable mail queues. The shipped {@code conf/} (templates) is
+ * Starts James 3.8.1 (memory app) with durable mail queues (embedded ActiveMQ, or RabbitMQ: {@link #queueModule}). The shipped {@code conf/} (templates) is
  * rendered into {@code DATA/conf}, and {@code DATA} becomes James' working directory, so every byte
  * the server keeps (queues, mail repositories, keystore) lives under one data directory.
  *
@@ -56,9 +58,17 @@ public final class MailhookServer {
         if (!runArguments.contains("--generate-keystore")) {
             runArguments.add("--generate-keystore");
         }
+        Module queues;
+        try {
+            queues = queueModule(env, data);
+        } catch (IllegalArgumentException e) {
+            System.err.println("mailhook-server: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration)
             .combineWith(new FakeSearchMailboxModule())
-            .overrideWith(new DurableQueuesModule(), new RunArgumentsModule(runArguments.toArray(String[]::new)));
+            .overrideWith(queues, new RunArgumentsModule(runArguments.toArray(String[]::new)));
         try {
             JamesServerMain.main(server);
         } catch (Exception e) {
@@ -66,6 +76,25 @@ public final class MailhookServer {
             e.printStackTrace();
             System.exit(1);
         }
+    }
+
+    /**
+     * {@code MAILHOOK_QUEUE}: {@code activemq} (default, embedded, one node) or {@code rabbitmq} (James'
+     * RabbitMQ mail queue at {@code MAILHOOK_RABBITMQ_URI}, several nodes; mail content in the file blob
+     * store at {@code MAILHOOK_BLOB_DIR}, default {@code DATA/var/blobs}).
+     */
+    static Module queueModule(Map<String, String> env, Path data) {
+        String queue = env.getOrDefault("MAILHOOK_QUEUE", "activemq").trim();
+        return switch (queue) {
+            case "activemq", "" -> new DurableQueuesModule();
+            case "rabbitmq" -> new RabbitMqQueueModule(Map.of(
+                    "uri", env.getOrDefault("MAILHOOK_RABBITMQ_URI", "amqp://guest:guest@127.0.0.1:5672"),
+                    "management.uri", env.getOrDefault("MAILHOOK_RABBITMQ_MANAGEMENT_URI", "http://127.0.0.1:15672"),
+                    "management.user", env.getOrDefault("MAILHOOK_RABBITMQ_MANAGEMENT_USER", "guest"),
+                    "management.password", env.getOrDefault("MAILHOOK_RABBITMQ_MANAGEMENT_PASSWORD", "guest")),
+                Path.of(env.getOrDefault("MAILHOOK_BLOB_DIR", data.resolve("var/blobs").toString())).toAbsolutePath());
+            default -> throw new IllegalArgumentException("MAILHOOK_QUEUE is '" + queue + "': use activemq or rabbitmq");
+        };
     }
 
     /**

@@ -41,7 +41,7 @@ class DeliveryGuaranteesIT {
     }
 
     /** Sends {@code count} mails over {@code connections} parallel SMTP sessions; returns their subjects. */
-    private static List<String> sendMails(int port, String prefix, int count, int connections) throws Exception {
+    static List<String> sendMails(int port, String prefix, int count, int connections) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         try {
             List<Future<List<String>>> batches = new ArrayList<>();
@@ -73,7 +73,7 @@ class DeliveryGuaranteesIT {
         }
     }
 
-    private static String subjectOf(RecordingReceiver.Delivery delivery) {
+    static String subjectOf(RecordingReceiver.Delivery delivery) {
         try {
             return JSON.readTree(delivery.body()).path("subject").asText();
         } catch (Exception e) {

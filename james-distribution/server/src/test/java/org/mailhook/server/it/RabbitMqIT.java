@@ -1,0 +1,253 @@
+package org.mailhook.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailhook.testing.RecordingReceiver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The rabbitmq flavour ({@code MAILHOOK_QUEUE=rabbitmq}) end to end: real rabbitmq-server on loopback,
+ * one or two Mailhook servers on it sharing a file blob store, the webhook receiver in this JVM.
+ */
+class RabbitMqIT {
+    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private Map<String, String> nodeEnv(RabbitMqBroker broker, String delays) {
+        Map<String, String> env = new HashMap<>(broker.serverEnv());
+        env.put("MAILHOOK_BLOB_DIR", tmp.resolve("blobs").toString());
+        env.put("MAILHOOK_WEBHOOK_DELAYS", delays);
+        return env;
+    }
+
+    private ServerProcess node(String name, RabbitMqBroker broker, RecordingReceiver receiver, String delays) throws Exception {
+        return ServerProcess.mailhook(tmp.resolve(name), receiver.url(), SECRET, nodeEnv(broker, delays));
+    }
+
+    /** Starts the nodes side by side (a James start is mostly waiting). */
+    private static void startAll(ServerProcess... nodes) {
+        CompletableFuture.allOf(java.util.Arrays.stream(nodes).map(node -> CompletableFuture.runAsync(() -> {
+            try {
+                node.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        })).toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** Webhook attempts a node made, from its log ("webhook id=... attempt=N status=..."). */
+    private static long attemptsLogged(ServerProcess node) throws Exception {
+        return node.output().lines().filter(line -> line.contains("webhook id=") && line.contains(" attempt=")).count();
+    }
+
+    private static List<String> sendToBoth(ServerProcess a, ServerProcess b, String prefix, int perNode) {
+        CompletableFuture<List<String>> toA = CompletableFuture.supplyAsync(() -> send(a, prefix + "-a", perNode));
+        CompletableFuture<List<String>> toB = CompletableFuture.supplyAsync(() -> send(b, prefix + "-b", perNode));
+        List<String> all = new ArrayList<>(toA.join());
+        all.addAll(toB.join());
+        return all;
+    }
+
+    private static List<String> send(ServerProcess node, String prefix, int count) {
+        try {
+            return DeliveryGuaranteesIT.sendMails(node.smtpPort(), prefix, count, 4);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Messages still held by the broker in any queue (mail queues, wait queues, dead letters). */
+    private static long messagesInBroker(RabbitMqBroker broker) throws Exception {
+        long total = 0;
+        for (JsonNode queue : JSON.readTree(broker.get("/api/queues"))) {
+            total += queue.path("messages").asLong();
+        }
+        return total;
+    }
+
+    @Test
+    void webhookRetriesWaitTheScheduledDelay() throws Exception {
+        Map<String, List<Instant>> attempts = new ConcurrentHashMap<>();
+        try (RabbitMqBroker broker = RabbitMqBroker.start(tmp.resolve("broker"));
+             RecordingReceiver receiver = new RecordingReceiver(SECRET)) {
+            receiver.replyWith(delivery -> {
+                List<Instant> times = attempts.computeIfAbsent(DeliveryGuaranteesIT.subjectOf(delivery), s -> new CopyOnWriteArrayList<>());
+                times.add(delivery.receivedAt());
+                return RecordingReceiver.Reply.of(times.size() < 3 ? 503 : 204);
+            });
+            // Equal jitter: each wait lies in [delay/2, delay].
+            try (ServerProcess server = node("node", broker, receiver, "6s, 15s")) {
+                server.start();
+                List<String> accepted = DeliveryGuaranteesIT.sendMails(server.smtpPort(), "retry", 10, 2);
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> accepted.stream().allMatch(s -> attempts.getOrDefault(s, List.of()).size() >= 3));
+                Thread.sleep(3000);
+
+                List<Long> firstWaits = new ArrayList<>();
+                List<Long> secondWaits = new ArrayList<>();
+                for (String subject : accepted) {
+                    List<Instant> times = attempts.get(subject);
+                    assertThat(times).as("attempts of %s (no hot loop)", subject).hasSize(3);
+                    firstWaits.add(Duration.between(times.get(0), times.get(1)).toMillis());
+                    secondWaits.add(Duration.between(times.get(1), times.get(2)).toMillis());
+                }
+                System.out.printf("RABBITMQ retry waits: after attempt 1 (schedule 6 s, jitter 3-6 s) %s ms; after attempt 2 (15 s, 7.5-15 s) %s ms%n",
+                    firstWaits, secondWaits);
+                // Tier rounding is at most ±4.5 %; allow 2 s for dead-lettering, prefetch and the attempt itself.
+                assertThat(firstWaits).allSatisfy(wait -> assertThat(wait).isBetween(2_850L, 6_270L + 2_000L));
+                assertThat(secondWaits).allSatisfy(wait -> assertThat(wait).isBetween(7_160L, 15_680L + 2_000L));
+                assertThat(receiver.deliveries()).allMatch(RecordingReceiver.Delivery::signatureValid);
+                await().atMost(Duration.ofSeconds(30)).until(() -> messagesInBroker(broker) == 0);
+            }
+        }
+    }
+
+    @Test
+    void twoNodesShareAThousandMailsAndLoseNone() throws Exception {
+        Random random = new Random(7);
+        Map<String, Integer> successes = new ConcurrentHashMap<>();
+        Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+        try (RabbitMqBroker broker = RabbitMqBroker.start(tmp.resolve("broker"));
+             RecordingReceiver receiver = new RecordingReceiver(SECRET)) {
+            receiver.replyWith(delivery -> {
+                String subject = DeliveryGuaranteesIT.subjectOf(delivery);
+                boolean fail;
+                synchronized (random) {
+                    fail = random.nextDouble() < 0.05;
+                }
+                if (fail) {
+                    failedOnce.add(subject);
+                    return RecordingReceiver.Reply.of(500);
+                }
+                successes.merge(subject, 1, Integer::sum);
+                return RecordingReceiver.Reply.of(204);
+            });
+            ServerProcess a = node("a", broker, receiver, "10*2s");
+            ServerProcess b = node("b", broker, receiver, "10*2s");
+            try (a; b) {
+                startAll(a, b);
+                Instant start = Instant.now();
+                List<String> accepted = sendToBoth(a, b, "pair", 500);
+                Instant allAccepted = Instant.now();
+                await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> successes.keySet().containsAll(accepted));
+                Instant allAcked = Instant.now();
+
+                assertThat(accepted).hasSize(1000);
+                Map<String, Set<String>> ids = receiver.deliveries().stream().collect(Collectors.groupingBy(
+                    DeliveryGuaranteesIT::subjectOf, Collectors.mapping(RecordingReceiver.Delivery::webhookId, Collectors.toSet())));
+                assertThat(ids.values()).allMatch(set -> set.size() == 1);
+                // No node died: each mail is acknowledged exactly once; only failed attempts were repeated.
+                assertThat(successes).allSatisfy((subject, count) -> assertThat(count).as(subject).isEqualTo(1));
+                long requests = receiver.deliveries().size();
+                assertThat(requests - 1000).isLessThanOrEqualTo(receiver.deliveries().stream()
+                    .filter(d -> failedOnce.contains(DeliveryGuaranteesIT.subjectOf(d))).count());
+                long byA = attemptsLogged(a);
+                long byB = attemptsLogged(b);
+                System.out.printf("RABBITMQ two nodes, 1000 mails (500 per node's SMTP), 5%% failures: accepted in %d ms, all acknowledged after %d ms; "
+                        + "%d requests (%d mails retried); attempts by node a %d, node b %d%n",
+                    Duration.between(start, allAccepted).toMillis(), Duration.between(start, allAcked).toMillis(),
+                    requests, failedOnce.size(), byA, byB);
+                assertThat(byA).isPositive();
+                assertThat(byB).isPositive();
+                await().atMost(Duration.ofSeconds(30)).until(() -> messagesInBroker(broker) == 0);
+            }
+        }
+    }
+
+    @Test
+    void killNineOfOneNodeMidDeliveryLosesNothing() throws Exception {
+        Map<String, Integer> successes = new ConcurrentHashMap<>();
+        try (RabbitMqBroker broker = RabbitMqBroker.start(tmp.resolve("broker"));
+             RecordingReceiver receiver = new RecordingReceiver(SECRET)) {
+            // A slow receiver (0.5 s a request, 8 in flight per node) keeps hundreds of deliveries pending on both nodes.
+            receiver.replyWith(delivery -> {
+                successes.merge(DeliveryGuaranteesIT.subjectOf(delivery), 1, Integer::sum);
+                return new RecordingReceiver.Reply(204, Map.of(), Duration.ofMillis(500));
+            });
+            ServerProcess a = node("a", broker, receiver, "10*2s");
+            ServerProcess b = node("b", broker, receiver, "10*2s");
+            List<String> accepted;
+            try (b) {
+                try (a) {
+                    startAll(a, b);
+                    accepted = sendToBoth(a, b, "crash", 300);
+                    await().atMost(Duration.ofMinutes(2)).until(() -> successes.size() >= 100);
+                    a.kill9();
+                }
+                int atKill = successes.size();
+                assertThat(atKill).as("mails delivered when node a died").isLessThan(accepted.size() / 2);
+                assertThat(attemptsLogged(a)).as("node a was delivering when it died").isPositive();
+                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> successes.keySet().containsAll(accepted));
+                System.out.printf("RABBITMQ kill -9 of node a after %d of %d mails: node b delivered the rest; %d mails delivered twice%n",
+                    atKill, accepted.size(), successes.values().stream().filter(count -> count > 1).count());
+            }
+            // The killed node comes back on the same data: nothing left behind, nothing lost.
+            try (ServerProcess restarted = node("a", broker, receiver, "10*2s")) {
+                restarted.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> messagesInBroker(broker) == 0);
+                assertThat(successes.keySet()).containsAll(accepted);
+            }
+            Map<String, Set<String>> ids = receiver.deliveries().stream().collect(Collectors.groupingBy(
+                DeliveryGuaranteesIT::subjectOf, Collectors.mapping(RecordingReceiver.Delivery::webhookId, Collectors.toSet())));
+            assertThat(ids.values()).allMatch(set -> set.size() == 1);
+        }
+    }
+
+    @Test
+    void brokerRestartWithDeliveriesPendingLosesNothing() throws Exception {
+        AtomicBoolean receiverUp = new AtomicBoolean(false);
+        Set<String> acked = ConcurrentHashMap.newKeySet();
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        try (RabbitMqBroker broker = RabbitMqBroker.start(tmp.resolve("broker"));
+             RecordingReceiver receiver = new RecordingReceiver(SECRET)) {
+            receiver.replyWith(delivery -> {
+                String subject = DeliveryGuaranteesIT.subjectOf(delivery);
+                seen.add(subject);
+                if (!receiverUp.get()) {
+                    return RecordingReceiver.Reply.of(503);
+                }
+                acked.add(subject);
+                return RecordingReceiver.Reply.of(204);
+            });
+            try (ServerProcess server = node("node", broker, receiver, "10*15s")) {
+                server.start();
+                List<String> accepted = new ArrayList<>(DeliveryGuaranteesIT.sendMails(server.smtpPort(), "before", 100, 4));
+                // Every mail failed once and now waits for its retry inside RabbitMQ.
+                await().atMost(Duration.ofSeconds(90)).until(() -> seen.containsAll(accepted));
+                Instant restart = Instant.now();
+                broker.restart();
+                receiverUp.set(true);
+                accepted.addAll(DeliveryGuaranteesIT.sendMails(server.smtpPort(), "after", 20, 2));
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> acked.containsAll(accepted));
+                System.out.printf("RABBITMQ broker restarted with 100 retries pending: all %d mails delivered %d ms after the restart began%n",
+                    accepted.size(), Duration.between(restart, Instant.now()).toMillis());
+                await().atMost(Duration.ofSeconds(30)).until(() -> messagesInBroker(broker) == 0);
+            }
+        }
+    }
+}

@@ -212,8 +212,10 @@ class RabbitMqIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> messagesInBroker(broker) == 0);
                 assertThat(successes.keySet()).containsAll(accepted);
             }
-            Map<String, Set<String>> ids = receiver.deliveries().stream().collect(Collectors.groupingBy(
-                DeliveryGuaranteesIT::subjectOf, Collectors.mapping(RecordingReceiver.Delivery::webhookId, Collectors.toSet())));
+            // A POST cut off by the kill arrives truncated (unparseable, bad signature): it is not a delivery.
+            Map<String, Set<String>> ids = receiver.deliveries().stream().filter(RecordingReceiver.Delivery::signatureValid)
+                .collect(Collectors.groupingBy(DeliveryGuaranteesIT::subjectOf,
+                    Collectors.mapping(RecordingReceiver.Delivery::webhookId, Collectors.toSet())));
             assertThat(ids.values()).allMatch(set -> set.size() == 1);
         }
     }

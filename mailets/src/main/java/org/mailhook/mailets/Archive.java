@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -52,7 +49,7 @@ public class Archive extends GenericMailet {
     private MailRepository archive;
     private ArchiveKeys keys;
     private Duration retention;
-    private ScheduledExecutorService purger;
+    private PeriodicTask purger;
 
     @Inject
     public Archive(MailRepositoryStore repositoryStore) {
@@ -80,12 +77,7 @@ public class Archive extends GenericMailet {
             throw new MessagingException("Archive: <" + e.getMessage().replaceFirst(":", ">:"));
         }
         keys = new ArchiveKeys(clock, new SecureRandom());
-        purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "mailhook-archive-purge");
-            thread.setDaemon(true);
-            return thread;
-        });
-        purger.scheduleWithFixedDelay(this::purgeQuietly, 0, Math.max(1000, purgeInterval.toMillis()), TimeUnit.MILLISECONDS);
+        purger = PeriodicTask.start("mailhook-archive-purge", purgeInterval, this::purgeQuietly);
     }
 
     @Override
@@ -130,7 +122,7 @@ public class Archive extends GenericMailet {
     @Override
     public void destroy() {
         if (purger != null) {
-            purger.shutdownNow();
+            purger.close();
         }
     }
 

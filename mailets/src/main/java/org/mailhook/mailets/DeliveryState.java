@@ -1,17 +1,22 @@
 package org.mailhook.mailets;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import javax.mail.MessagingException;
+
 import org.apache.james.core.MailAddress;
+import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
+import org.mailhook.webhook.DeliveredRecord;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The delivery state a queued or dead-lettered mail carries ({@link DeliveryAttributes}), read for the
- * WebAdmin deliveries API, and the reset a redelivery applies.
+ * WebAdmin deliveries API, and what a redelivery or a replay applies.
  */
 public final class DeliveryState {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,6 +48,12 @@ public final class DeliveryState {
             MailAttributes.string(mail, DeliveryAttributes.DEAD_REASON), last);
     }
 
+    /** A delivered record as the deliveries API shows every delivery (its name is the record's key). */
+    public static View view(DeliveredRecord record) {
+        return new View(record.key(), record.subject(), Optional.of(record.endpoint()), record.webhookId(), record.mailhookId(),
+            record.recipients(), record.attempts(), record.acceptedAt().toEpochMilli(), Optional.empty(), record.lastAttempt());
+    }
+
     private static Optional<String> subject(Mail mail) {
         try {
             return Optional.ofNullable(mail.getMessage()).map(message -> {
@@ -63,7 +74,24 @@ public final class DeliveryState {
     }
 
     /**
-     * Prepares a dead letter for the webhook queue again: the attempt counter and the age the retry
+     * Makes the archived copy of a delivered mail the webhook queue item it was: the same recipients,
+     * endpoint, route, webhook-id and attempt history (so the payload and its webhook-id are the same as
+     * the first time), under a new queue name. {@link #resetForRedelivery} follows, as for a dead letter.
+     */
+    public static void restoreDelivered(Mail archived, DeliveredRecord record) throws MessagingException {
+        List<MailAddress> recipients = new ArrayList<>();
+        for (String recipient : record.recipients()) {
+            recipients.add(new MailAddress(recipient));
+        }
+        archived.setName(MailImpl.getId());
+        archived.setRecipients(recipients);
+        DeliveryAttributes.start(archived, record.endpoint(), record.webhookId(), record.acceptedAt().toEpochMilli(), record.route());
+        MailAttributes.set(archived, DeliveryAttributes.HISTORY, record.history());
+        record.archiveKey().ifPresent(key -> MailAttributes.set(archived, Archive.ARCHIVE_ID, key));
+    }
+
+    /**
+     * Prepares a dead letter (or a restored delivered mail) for the webhook queue again: the attempt counter and the age the retry
      * schedule counts from start over; the webhook-id, endpoint and attempt history are kept, so the
      * receiver sees the same webhook-id and the history shows every attempt.
      */

@@ -8,18 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.regex.Pattern;
 
 import javax.mail.MessagingException;
-import javax.mail.Session;
-import javax.mail.internet.MimeMessage;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
-import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.WebhookSecret;
@@ -92,24 +90,11 @@ public final class InstantAddressStore {
     }
 
     private void store(InstantAddress address) throws MessagingException {
-        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
-        message.setSubject("Mailhook instant address " + address.address());
-        message.setText("Routes mail for " + address.address() + " to a webhook. Managed by /mailhook/addresses.\r\n");
-        message.saveChanges();
-        MailImpl.Builder mail = MailImpl.builder()
-            .name(address.local())
-            .addRecipient(address.address())
-            .mimeMessage(message)
-            .addAttribute(new org.apache.mailet.Attribute(ADDRESS, org.apache.mailet.AttributeValue.of(address.address())))
-            .addAttribute(new org.apache.mailet.Attribute(URL, org.apache.mailet.AttributeValue.of(address.url())))
-            .addAttribute(new org.apache.mailet.Attribute(CREATED_AT, org.apache.mailet.AttributeValue.of(address.createdAtMillis())));
-        address.secret().ifPresent(s -> mail.addAttribute(new org.apache.mailet.Attribute(SECRET, org.apache.mailet.AttributeValue.of(s))));
-        MailImpl built = mail.build();
-        try {
-            repository.store(built);
-        } finally {
-            LifecycleUtil.dispose(built);
-        }
+        List<Attribute> attributes = new ArrayList<>(List.of(new Attribute(ADDRESS, AttributeValue.of(address.address())),
+            new Attribute(URL, AttributeValue.of(address.url())), new Attribute(CREATED_AT, AttributeValue.of(address.createdAtMillis()))));
+        address.secret().ifPresent(s -> attributes.add(new Attribute(SECRET, AttributeValue.of(s))));
+        RecordMails.store(repository, address.local(), List.of(address.address()), "Mailhook instant address " + address.address(),
+            "Routes mail for " + address.address() + " to a webhook. Managed by /mailhook/addresses.\r\n", attributes);
     }
 
     /** Every minted address, oldest first. */
@@ -142,14 +127,7 @@ public final class InstantAddressStore {
         if (!LOCAL.matcher(local).matches()) {
             return false;
         }
-        MailKey key = new MailKey(local);
-        Mail existing = repository.retrieve(key);
-        if (existing == null) {
-            return false;
-        }
-        LifecycleUtil.dispose(existing);
-        repository.remove(key);
-        return true;
+        return RecordMails.remove(repository, local);
     }
 
     /** The routing table: address → endpoint, for {@code Routes.withAddresses}. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -26,6 +27,7 @@ import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.mailhook.webhook.Durations;
 import org.mailhook.webhook.RetrySchedule;
 import org.mailhook.webhook.Routes;
 import org.mailhook.webhook.RoutesFile;
@@ -77,6 +79,7 @@ public class WebhookDelivery extends GenericMailet {
     private MailRepository deadLetters;
     private String unroutedProcessor;
     private WebhookQueueConsumer consumer;
+    private PeriodicTask deliveredPurge;
 
     @Inject
     public WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore,
@@ -108,10 +111,15 @@ public class WebhookDelivery extends GenericMailet {
     public void init() throws MessagingException {
         RetrySchedule schedule;
         SsrfGuard guard;
+        Duration deliveredRetention;
+        Duration deliveredPurgeInterval;
         try {
             routes = routes();
             schedule = RetrySchedule.fromParameters(this::parameter);
             guard = new SsrfGuard(SsrfGuard.Policy.fromParameters(this::parameter), dns);
+            deliveredRetention = Durations.parse(getInitParameter("deliveredRetention",
+                Durations.format(DeliveredStore.DEFAULT_RETENTION)), "deliveredRetention");
+            deliveredPurgeInterval = Durations.parse(getInitParameter("deliveredPurgeInterval", "1h"), "deliveredPurgeInterval");
         } catch (IllegalArgumentException e) {
             // The engines name the parameter (and never show a secret).
             throw new MessagingException(getMailetName() + ": <" + e.getMessage().replaceFirst(":", ">:"));
@@ -128,13 +136,14 @@ public class WebhookDelivery extends GenericMailet {
         } catch (Exception e) {
             throw new MessagingException(getMailetName() + ": <deadLetterRepository>: " + e.getMessage(), e);
         }
+        Optional<DeliveredStore> delivered = deliveredStore(deliveredRetention, deliveredPurgeInterval);
         unroutedProcessor = getInitParameter("unroutedProcessor");
         routes = withInstantAddresses(routes);
         registerGauges();
         int concurrency = intParameter("concurrency", 8);
         long thinPayloadAbove = intParameter("thinPayloadAboveBytes", 10 * 1024 * 1024);
         consumer = new WebhookQueueConsumer(queue, DelayedRequeue.forQueue(queue, queueFactory, injector), routes, schedule,
-            new WebhookSender(guard, VERSION, clock), deadLetters, concurrency, thinPayloadAbove, clock, metrics);
+            new WebhookSender(guard, VERSION, clock), deadLetters, delivered, concurrency, thinPayloadAbove, clock, metrics);
         consumer.start();
         LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}", getMailetName(),
             routes.get().endpoints(), queueName, concurrency, schedule);
@@ -152,6 +161,34 @@ public class WebhookDelivery extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("routesFile: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where acknowledged deliveries are recorded for the deliveries API ({@code deliveredRepository}; an
+     * empty value records none), pruned of records older than the retention.
+     */
+    private Optional<DeliveredStore> deliveredStore(Duration retention, Duration purgeInterval) throws MessagingException {
+        String path = getInitParameter("deliveredRepository", DeliveredStore.DEFAULT_REPOSITORY);
+        if (path.isBlank()) {
+            return Optional.empty();
+        }
+        DeliveredStore store;
+        try {
+            store = new DeliveredStore(repositoryStore.select(MailRepositoryUrl.from(path.trim())));
+        } catch (Exception e) {
+            throw new MessagingException(getMailetName() + ": <deliveredRepository>: " + e.getMessage(), e);
+        }
+        deliveredPurge = PeriodicTask.start("mailhook-delivered-purge", purgeInterval, () -> {
+            try {
+                int removed = store.prune(clock.instant(), retention);
+                if (removed > 0) {
+                    LOGGER.info("delivered records: pruned {} older than {}", removed, Durations.format(retention));
+                }
+            } catch (Exception e) {
+                LOGGER.warn("pruning delivered records failed; it is tried again at the next interval", e);
+            }
+        });
+        return Optional.of(store);
     }
 
     /** With {@code instantAddresses} set, addresses minted by {@code POST /mailhook/addresses} are routed too. */
@@ -280,6 +317,9 @@ public class WebhookDelivery extends GenericMailet {
     public void destroy() {
         if (consumer != null) {
             consumer.stop();
+        }
+        if (deliveredPurge != null) {
+            deliveredPurge.close();
         }
         if (queueName != null) {
             QUEUES_IN_USE.remove(queueName);

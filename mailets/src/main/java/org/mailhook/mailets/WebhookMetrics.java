@@ -16,7 +16,10 @@ public final class WebhookMetrics {
     public static final String ATTEMPTS_PREFIX = "mailhook_webhook_attempts_";
     public static final String DELIVERED = "mailhook_webhook_delivered";
     public static final String DEAD_LETTERS = "mailhook_webhook_dead_letters";
+    /** Dead letters redelivered and delivered mails replayed through the deliveries API. */
     public static final String REDELIVERIES = "mailhook_webhook_redeliveries";
+    /** Acknowledged deliveries whose record ({@link DeliveredStore}) could not be stored. */
+    public static final String DELIVERED_RECORD_FAILURES = "mailhook_webhook_delivered_record_failures";
     /** Gauge, followed by the queue name ({@code mailhook_webhooks}). */
     public static final String QUEUE_DEPTH_PREFIX = "mailhook_webhook_queue_depth_";
     /** Gauge: mails in the dead-letter repository. */
@@ -56,6 +59,10 @@ public final class WebhookMetrics {
         if (ackLatency != null) {
             ackLatency.record(latency);
         }
+    }
+
+    void deliveredRecordFailed() {
+        increment(DELIVERED_RECORD_FAILURES);
     }
 
     void deadLettered() {

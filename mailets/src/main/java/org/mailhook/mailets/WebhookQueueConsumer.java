@@ -34,7 +34,8 @@ import reactor.util.retry.Retry;
  * Takes mails off the webhook queue and makes one delivery attempt per dequeue; then the mail is
  * done, re-enqueued with the next delay, or moved to dead letters. The item is acknowledged only
  * after that next state is stored, so a crash at any point repeats an attempt at worst (same
- * webhook-id) and never loses the mail.
+ * webhook-id) and never loses the mail. An acknowledged delivery is recorded ({@link DeliveredStore})
+ * before its item is acknowledged.
  */
 final class WebhookQueueConsumer {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookQueueConsumer.class);
@@ -47,6 +48,7 @@ final class WebhookQueueConsumer {
     private final RetrySchedule schedule;
     private final WebhookSender sender;
     private final MailRepository deadLetters;
+    private final Optional<DeliveredStore> delivered;
     private final int concurrency;
     private final long thinPayloadAbove;
     private final Clock clock;
@@ -57,13 +59,15 @@ final class WebhookQueueConsumer {
     private Disposable subscription;
 
     WebhookQueueConsumer(MailQueue queue, DelayedRequeue requeue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
-                         MailRepository deadLetters, int concurrency, long thinPayloadAbove, Clock clock, WebhookMetrics metrics) {
+                         MailRepository deadLetters, Optional<DeliveredStore> delivered, int concurrency, long thinPayloadAbove,
+                         Clock clock, WebhookMetrics metrics) {
         this.queue = queue;
         this.requeue = requeue;
         this.routes = routes;
         this.schedule = schedule;
         this.sender = sender;
         this.deadLetters = deadLetters;
+        this.delivered = delivered;
         this.concurrency = concurrency;
         this.thinPayloadAbove = thinPayloadAbove;
         this.clock = clock;
@@ -151,7 +155,10 @@ final class WebhookQueueConsumer {
                 case DEAD_LETTER -> "dead-letters";
             });
         switch (decision.action()) {
-            case DONE -> metrics.delivered(age);
+            case DONE -> {
+                recordDelivered(mail, result);
+                metrics.delivered(age);
+            }
             case RETRY -> requeue.enQueue(mail, decision.retryIn().orElseThrow());
             case DEAD_LETTER -> {
                 if (decision.flagEndpoint()) {
@@ -159,6 +166,24 @@ final class WebhookQueueConsumer {
                 }
                 deadLetter(mail, decision.reason().orElse("undeliverable"));
             }
+        }
+    }
+
+    /**
+     * Keeps the acknowledged delivery for the deliveries API, before the queue item is acknowledged: a
+     * crash in between repeats the attempt and the record (same key), never loses the record.
+     */
+    private void recordDelivered(Mail mail, AttemptResult result) {
+        if (delivered.isEmpty()) {
+            return;
+        }
+        try {
+            delivered.get().write(DeliveredStore.recordOf(mail, clock.instant(), result.status()));
+        } catch (Exception e) {
+            // The receiver has the mail; sending it again only to retry the bookkeeping would duplicate it.
+            LOGGER.error("webhook-id={} delivered but its record could not be stored: it will not be listed or replayable",
+                DeliveryAttributes.webhookId(mail), e);
+            metrics.deliveredRecordFailed();
         }
     }
 

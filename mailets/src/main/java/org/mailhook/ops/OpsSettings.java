@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.james.utils.PropertiesProvider;
 import org.mailhook.mailets.Archive;
+import org.mailhook.mailets.DeliveredStore;
 import org.mailhook.mailets.InstantAddressStore;
 import org.mailhook.webhook.Durations;
 
@@ -15,15 +16,15 @@ import org.mailhook.webhook.Durations;
  * {@code conf/mailhook.properties} (every key optional; defaults match the shipped mailetcontainer.xml).
  * Keys and defaults: docs/operations.md.
  */
-public record OpsSettings(String archiveRepository, String deadLetterRepository, String webhookQueue,
-                          String addressesRepository, Optional<String> addressesDomain, Duration pullSettle,
+public record OpsSettings(String archiveRepository, String deadLetterRepository, Optional<String> deliveredRepository,
+                          String webhookQueue, String addressesRepository, Optional<String> addressesDomain, Duration pullSettle,
                           long deadLettersMax, int failingAttempts, Duration queueMaxAge) {
 
     public static final String DEFAULT_DEAD_LETTERS = "file://var/mail/webhook-dead-letters/";
     public static final String DEFAULT_QUEUE = "mailhook-webhooks";
 
     public static OpsSettings defaults() {
-        return new OpsSettings(Archive.DEFAULT_REPOSITORY, DEFAULT_DEAD_LETTERS, DEFAULT_QUEUE,
+        return new OpsSettings(Archive.DEFAULT_REPOSITORY, DEFAULT_DEAD_LETTERS, Optional.of(DeliveredStore.DEFAULT_REPOSITORY), DEFAULT_QUEUE,
             InstantAddressStore.DEFAULT_REPOSITORY, Optional.empty(), Duration.ofSeconds(2), 0, 5, Duration.ofHours(1));
     }
 
@@ -38,6 +39,10 @@ public record OpsSettings(String archiveRepository, String deadLetterRepository,
         return new OpsSettings(
             text(conf, "archive.repository", d.archiveRepository()),
             text(conf, "webhook.deadLetterRepository", d.deadLetterRepository()),
+            // present but empty: WebhookDelivery records no deliveries (its deliveredRepository is empty too)
+            conf.containsKey("webhook.deliveredRepository")
+                ? Optional.ofNullable(conf.getString("webhook.deliveredRepository", null)).map(String::trim).filter(s -> !s.isEmpty())
+                : d.deliveredRepository(),
             text(conf, "webhook.queue", d.webhookQueue()),
             text(conf, "addresses.repository", d.addressesRepository()),
             Optional.ofNullable(conf.getString("addresses.domain", null)).map(String::trim).filter(s -> !s.isEmpty()),

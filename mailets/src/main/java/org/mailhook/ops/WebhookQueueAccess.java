@@ -1,5 +1,6 @@
 package org.mailhook.ops;
 
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,13 +16,14 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.mailet.Mail;
+import org.mailhook.mailets.DeliveredStore;
 import org.mailhook.mailets.DeliveryState;
 
 import com.google.common.base.Supplier;
 import com.google.common.base.Suppliers;
 
 /**
- * The webhook queue and dead-letter repository as James abstractions ({@link ManageableMailQueue},
+ * The webhook queue, dead-letter repository, delivered records and archive as James abstractions ({@link ManageableMailQueue},
  * {@link MailRepository}), so operations work on any James backend (ActiveMQ, RabbitMQ, Cassandra …).
  */
 public final class WebhookQueueAccess {
@@ -31,10 +33,17 @@ public final class WebhookQueueAccess {
 
     /** A dead letter: its repository key and state. */
     public record Dead(String key, DeliveryState.View view, long lastUpdatedMillis) {
+        /** When it died: its last attempt, else when it was stored. */
+        public Instant diedAt() {
+            return view.lastAttempt().map(a -> a.path("at").asText("")).filter(s -> !s.isEmpty())
+                .map(Instant::parse).orElse(Instant.ofEpochMilli(lastUpdatedMillis));
+        }
     }
 
     private final Supplier<ManageableMailQueue> queue;
     private final Supplier<MailRepository> deadLetters;
+    private final Supplier<MailRepository> archive;
+    private final Optional<Supplier<DeliveredStore>> delivered;
 
     /** Nothing is opened here: James creates routes and health checks before its repository store is configured. */
     public WebhookQueueAccess(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
@@ -45,6 +54,11 @@ public final class WebhookQueueAccess {
             return existing.isPresent() ? existing.get() : queues.createQueue(name);
         });
         this.deadLetters = repository(repositories, settings.deadLetterRepository());
+        this.archive = repository(repositories, settings.archiveRepository());
+        this.delivered = settings.deliveredRepository().map(url -> {
+            Supplier<MailRepository> repository = repository(repositories, url);
+            return Suppliers.memoize(() -> new DeliveredStore(repository.get()));
+        });
     }
 
     /** A repository selected on first use. */
@@ -64,6 +78,16 @@ public final class WebhookQueueAccess {
 
     public MailRepository deadLetters() {
         return deadLetters.get();
+    }
+
+    /** The archive the Archive mailet writes (where replays find delivered mail). */
+    public MailRepository archive() {
+        return archive.get();
+    }
+
+    /** Acknowledged deliveries, or empty when they are not recorded ({@code webhook.deliveredRepository} empty). */
+    public Optional<DeliveredStore> delivered() {
+        return delivered.map(Supplier::get);
     }
 
     public List<Queued> queued() throws Exception {

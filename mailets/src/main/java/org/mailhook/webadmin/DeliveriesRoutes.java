@@ -2,10 +2,10 @@ package org.mailhook.webadmin;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 import javax.inject.Inject;
 
@@ -19,9 +19,12 @@ import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
 import org.apache.mailet.Mail;
 import org.mailhook.mailets.DeliveryState;
+import org.mailhook.mailets.RecordMails;
 import org.mailhook.mailets.WebhookMetrics;
 import org.mailhook.ops.OpsSettings;
 import org.mailhook.ops.WebhookQueueAccess;
+import org.mailhook.webhook.DeliveredRecord;
+import org.mailhook.webhook.DeliverySelection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,21 +35,27 @@ import spark.Response;
 import spark.Service;
 
 /**
- * Webhook deliveries: what is pending or retrying on the webhook queue, what is dead, and the
- * operator's fixes. A redelivery puts the dead letter back on the webhook queue with its attempt
- * counter reset and the same webhook-id, then removes it from the dead letters (a crash in between
- * sends it twice with one webhook-id, which receivers deduplicate, and never loses it).
+ * Webhook deliveries: what is pending or retrying on the webhook queue, what is dead, what was
+ * delivered, and the operator's fixes. A redelivery puts the dead letter back on the webhook queue with
+ * its attempt counter reset and the same webhook-id, then removes it from the dead letters (a crash in
+ * between sends it twice with one webhook-id, which receivers deduplicate, and never loses it). A replay
+ * of a delivered mail puts its archived copy on the queue the same way, with the webhook-id, route and
+ * recipients of the recorded delivery, so the receiver gets the same body under the same webhook-id.
  *
  * <pre>
- * GET    /mailhook/deliveries?status=pending|retrying|dead&amp;endpoint=NAME
+ * GET    /mailhook/deliveries?status=pending|retrying|dead|delivered&amp;endpoint=NAME&amp;from=ISO&amp;to=ISO&amp;limit=N
  * POST   /mailhook/deliveries/dead/{key}/redeliver
- * POST   /mailhook/deliveries/dead/redeliver?endpoint=NAME&amp;from=ISO&amp;to=ISO   (at least one filter)
+ * POST   /mailhook/deliveries/dead/redeliver?endpoint=NAME&amp;from=ISO&amp;to=ISO   (at least one filter, or all=true)
+ * POST   /mailhook/deliveries/delivered/{key}/redeliver
+ * POST   /mailhook/deliveries/delivered/redeliver?endpoint=NAME&amp;from=ISO&amp;to=ISO   (likewise)
  * DELETE /mailhook/deliveries/dead/{key}
+ * DELETE /mailhook/deliveries/delivered/{key}
  * DELETE /mailhook/deliveries/queued/{name}
  * </pre>
  */
 public class DeliveriesRoutes implements Routes {
     public static final String BASE = "/mailhook/deliveries";
+    private static final List<String> STATUSES = List.of("all", "pending", "retrying", "dead", "delivered");
 
     private final WebhookQueueAccess access;
     private final MetricFactory metrics;
@@ -68,25 +77,38 @@ public class DeliveriesRoutes implements Routes {
     @Override
     public void define(Service service) {
         service.get(BASE, this::list);
-        service.post(BASE + "/dead/redeliver", this::redeliverMany);
-        service.post(BASE + "/dead/:key/redeliver", this::redeliverOne);
+        service.post(BASE + "/dead/redeliver", this::redeliverDeadLetters);
+        service.post(BASE + "/dead/:key/redeliver", this::redeliverDeadLetter);
+        service.post(BASE + "/delivered/redeliver", this::replayDeliveries);
+        service.post(BASE + "/delivered/:key/redeliver", this::replayDelivery);
         service.delete(BASE + "/dead/:key", this::dropDead);
+        service.delete(BASE + "/delivered/:key", this::dropDelivered);
         service.delete(BASE + "/queued/:name", this::dropQueued);
     }
 
     private Object list(Request request, Response response) throws Exception {
         String status = Optional.ofNullable(request.queryParams("status")).orElse("all");
-        if (!List.of("all", "pending", "retrying", "dead").contains(status)) {
-            return JsonResponses.error(response, 400, "status must be pending, retrying, dead or all");
+        if (!STATUSES.contains(status)) {
+            return JsonResponses.error(response, 400, "status must be pending, retrying, dead, delivered or all");
         }
-        Optional<String> endpoint = Optional.ofNullable(request.queryParams("endpoint")).filter(s -> !s.isBlank());
-        Predicate<DeliveryState.View> ofEndpoint = view -> endpoint.isEmpty() || endpoint.equals(view.endpoint());
+        DeliverySelection selection;
+        int limit;
+        try {
+            selection = selection(request);
+            limit = JsonResponses.intParam(request.queryParams("limit"), 100, 1, 1000, "limit");
+        } catch (IllegalArgumentException e) {
+            return JsonResponses.error(response, 400, e.getMessage());
+        }
+        if (status.equals("delivered") && access.delivered().isEmpty()) {
+            return notRecorded(response);
+        }
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode deliveries = body.putArray("deliveries");
-        if (!status.equals("dead")) {
+        if (List.of("all", "pending", "retrying").contains(status)) {
             for (WebhookQueueAccess.Queued queued : access.queued()) {
                 String state = queued.view().attempts() == 0 ? "pending" : "retrying";
-                if ((status.equals("all") || status.equals(state)) && ofEndpoint.test(queued.view())) {
+                // queued mail has no time to select by: only the endpoint narrows it
+                if ((status.equals("all") || status.equals(state)) && selection.matchesEndpoint(queued.view().endpoint())) {
                     ObjectNode node = describe(deliveries.addObject(), queued.view(), state);
                     queued.nextDelivery().ifPresentOrElse(at -> node.put("nextAttempt", at.toInstant().toString()),
                         () -> node.putNull("nextAttempt"));
@@ -95,10 +117,20 @@ public class DeliveriesRoutes implements Routes {
         }
         if (status.equals("all") || status.equals("dead")) {
             for (WebhookQueueAccess.Dead dead : access.dead()) {
-                if (ofEndpoint.test(dead.view())) {
+                if (selection.matches(dead.view().endpoint(), dead.diedAt())) {
                     describe(deliveries.addObject(), dead.view(), "dead").put("key", dead.key()).putNull("nextAttempt");
                 }
             }
+        }
+        if ((status.equals("all") || status.equals("delivered")) && access.delivered().isPresent()) {
+            List<DeliveredRecord> selected = access.delivered().get().list().stream()
+                .filter(record -> selection.matches(Optional.of(record.endpoint()), record.deliveredAt())).toList();
+            for (DeliveredRecord record : selected.subList(0, Math.min(limit, selected.size()))) {
+                describe(deliveries.addObject(), DeliveryState.view(record), "delivered").put("key", record.key())
+                    .put("deliveredAt", record.deliveredAt().toString()).put("archiveKey", record.archiveKey().orElse(null))
+                    .putNull("nextAttempt");
+            }
+            body.put("moreDelivered", selected.size() > limit);
         }
         return JsonResponses.ok(response, body);
     }
@@ -126,86 +158,159 @@ public class DeliveriesRoutes implements Routes {
         return node;
     }
 
-    private Object redeliverOne(Request request, Response response) throws Exception {
+    /** Puts a dead letter or a delivered mail back on the webhook queue (one way for both), counted as a redelivery. */
+    private void enqueueAgain(Mail mail) throws Exception {
+        DeliveryState.resetForRedelivery(mail, clock.millis());
+        access.queue().enQueue(mail);
+        metrics.generate(WebhookMetrics.REDELIVERIES).increment();
+    }
+
+    /** @return empty when redelivered, else why not */
+    private Optional<String> redeliverDead(String key) throws Exception {
+        Mail mail = access.deadLetters().retrieve(new MailKey(key));
+        if (mail == null) {
+            return Optional.of("no longer a dead letter");
+        }
+        try {
+            if (!DeliveryState.redeliverable(mail)) {
+                return Optional.of("never routed to an endpoint (reason: " + DeliveryState.view(mail).deadReason().orElse("?")
+                    + "); add a route and resend it");
+            }
+            enqueueAgain(mail);
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+        access.deadLetters().remove(new MailKey(key));
+        return Optional.empty();
+    }
+
+    /** @return empty when replayed, else why not */
+    private Optional<String> replay(DeliveredRecord record) throws Exception {
+        if (record.archiveKey().isEmpty()) {
+            return Optional.of("the mail was not archived (no Archive mailet before WebhookDelivery)");
+        }
+        Mail archived = access.archive().retrieve(new MailKey(record.archiveKey().get()));
+        if (archived == null) {
+            return Optional.of("archived mail " + record.archiveKey().get() + " is gone (archive retention)");
+        }
+        try {
+            DeliveryState.restoreDelivered(archived, record);
+            enqueueAgain(archived);
+        } finally {
+            LifecycleUtil.dispose(archived);
+        }
+        return Optional.empty();
+    }
+
+    private Object redeliverDeadLetter(Request request, Response response) throws Exception {
         String key = request.params("key");
         Mail mail = access.deadLetters().retrieve(new MailKey(key));
         if (mail == null) {
             return JsonResponses.error(response, 404, "no dead letter " + key);
         }
-        try {
-            if (!DeliveryState.redeliverable(mail)) {
-                return JsonResponses.error(response, 409, "dead letter " + key + " was never routed to an endpoint (reason: "
-                    + DeliveryState.view(mail).deadReason().orElse("?") + "); add a route and resend it");
-            }
-            redeliver(key, mail);
-        } finally {
-            LifecycleUtil.dispose(mail);
-        }
-        ObjectNode body = JsonResponses.JSON.createObjectNode().put("redelivered", 1);
-        body.putArray("keys").add(key);
-        return JsonResponses.ok(response, body);
+        LifecycleUtil.dispose(mail);
+        return answerOne(response, "dead letter " + key, key, redeliverDead(key));
     }
 
-    private Object redeliverMany(Request request, Response response) throws Exception {
-        Optional<String> endpoint = Optional.ofNullable(request.queryParams("endpoint")).filter(s -> !s.isBlank());
-        Optional<Instant> from;
-        Optional<Instant> to;
+    private Object replayDelivery(Request request, Response response) throws Exception {
+        if (access.delivered().isEmpty()) {
+            return notRecorded(response);
+        }
+        String key = request.params("key");
+        Optional<DeliveredRecord> record = access.delivered().get().find(key);
+        if (record.isEmpty()) {
+            return JsonResponses.error(response, 404, "no delivered record " + key);
+        }
+        return answerOne(response, "delivery " + key, key, replay(record.get()));
+    }
+
+    private Object redeliverDeadLetters(Request request, Response response) throws Exception {
+        return redeliverMany(request, response, selection -> {
+            Map<String, Optional<String>> results = new LinkedHashMap<>();
+            for (WebhookQueueAccess.Dead dead : access.dead()) {
+                if (selection.matches(dead.view().endpoint(), dead.diedAt())) {
+                    results.put(dead.key(), redeliverDead(dead.key()));
+                }
+            }
+            return results;
+        });
+    }
+
+    private Object replayDeliveries(Request request, Response response) throws Exception {
+        if (access.delivered().isEmpty()) {
+            return notRecorded(response);
+        }
+        return redeliverMany(request, response, selection -> {
+            Map<String, Optional<String>> results = new LinkedHashMap<>();
+            for (DeliveredRecord record : access.delivered().get().list()) {
+                if (selection.matches(Optional.of(record.endpoint()), record.deliveredAt())) {
+                    results.put(record.key(), replay(record));
+                }
+            }
+            return results;
+        });
+    }
+
+    /** Redeliveries of what a selection picks: key → empty when done, else why it was skipped. */
+    private interface Redeliveries {
+        Map<String, Optional<String>> run(DeliverySelection selection) throws Exception;
+    }
+
+    private Object redeliverMany(Request request, Response response, Redeliveries redeliveries) throws Exception {
+        DeliverySelection selection;
         try {
-            from = instant(request.queryParams("from"));
-            to = instant(request.queryParams("to"));
-        } catch (DateTimeParseException e) {
-            return JsonResponses.error(response, 400, "from/to must be ISO-8601 instants like 2026-11-29T06:00:00Z");
+            selection = selection(request);
+        } catch (IllegalArgumentException e) {
+            return JsonResponses.error(response, 400, e.getMessage());
         }
-        if (endpoint.isEmpty() && from.isEmpty() && to.isEmpty() && !"true".equals(request.queryParams("all"))) {
-            return JsonResponses.error(response, 400, "give endpoint, from and/or to (or all=true to redeliver every dead letter)");
+        if (selection.isEverything() && !"true".equals(request.queryParams("all"))) {
+            return JsonResponses.error(response, 400, "give endpoint, from and/or to (or all=true to redeliver every one)");
         }
+        return JsonResponses.ok(response, results(redeliveries.run(selection)));
+    }
+
+    private static Object answerOne(Response response, String what, String key, Optional<String> skipped) {
+        if (skipped.isPresent()) {
+            return JsonResponses.error(response, 409, what + " not redelivered: " + skipped.get());
+        }
+        return JsonResponses.ok(response, results(Map.of(key, Optional.empty())));
+    }
+
+    /** {"redelivered":N,"keys":[…],"skipped":[{"key","reason"}]} */
+    private static ObjectNode results(Map<String, Optional<String>> results) {
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode keys = body.putArray("keys");
         ArrayNode skipped = body.putArray("skipped");
-        for (WebhookQueueAccess.Dead dead : access.dead()) {
-            // "when it died": the last attempt's time, else when it was stored
-            long diedAt = dead.view().lastAttempt().map(a -> a.path("at").asText(""))
-                .filter(s -> !s.isEmpty()).map(s -> Instant.parse(s).toEpochMilli()).orElse(dead.lastUpdatedMillis());
-            boolean selected = (endpoint.isEmpty() || endpoint.equals(dead.view().endpoint()))
-                && (from.isEmpty() || diedAt >= from.get().toEpochMilli())
-                && (to.isEmpty() || diedAt < to.get().toEpochMilli());
-            if (!selected) {
-                continue;
-            }
-            Mail mail = access.deadLetters().retrieve(new MailKey(dead.key()));
-            if (mail == null) {
-                continue;
-            }
-            try {
-                if (DeliveryState.redeliverable(mail)) {
-                    redeliver(dead.key(), mail);
-                    keys.add(dead.key());
-                } else {
-                    skipped.add(dead.key());
-                }
-            } finally {
-                LifecycleUtil.dispose(mail);
-            }
-        }
+        results.forEach((key, reason) -> reason.ifPresentOrElse(
+            why -> skipped.addObject().put("key", key).put("reason", why), () -> keys.add(key)));
         body.put("redelivered", keys.size());
-        return JsonResponses.ok(response, body);
+        return body;
     }
 
-    private void redeliver(String key, Mail mail) throws Exception {
-        DeliveryState.resetForRedelivery(mail, clock.millis());
-        access.queue().enQueue(mail);
-        access.deadLetters().remove(new MailKey(key));
-        metrics.generate(WebhookMetrics.REDELIVERIES).increment();
+    private static DeliverySelection selection(Request request) {
+        return DeliverySelection.parse(request.queryParams("endpoint"), request.queryParams("from"), request.queryParams("to"));
+    }
+
+    private static Object notRecorded(Response response) {
+        return JsonResponses.error(response, 409, "delivered webhooks are not recorded here (webhook.deliveredRepository is empty"
+            + " in mailhook.properties, as deliveredRepository should be in WebhookDelivery)");
+    }
+
+    private Object dropDelivered(Request request, Response response) throws Exception {
+        if (access.delivered().isEmpty()) {
+            return notRecorded(response);
+        }
+        if (!access.delivered().get().remove(request.params("key"))) {
+            return JsonResponses.error(response, 404, "no delivered record " + request.params("key"));
+        }
+        response.status(204);
+        return "";
     }
 
     private Object dropDead(Request request, Response response) throws Exception {
-        MailKey key = new MailKey(request.params("key"));
-        Mail mail = access.deadLetters().retrieve(key);
-        if (mail == null) {
-            return JsonResponses.error(response, 404, "no dead letter " + key.asString());
+        if (!RecordMails.remove(access.deadLetters(), request.params("key"))) {
+            return JsonResponses.error(response, 404, "no dead letter " + request.params("key"));
         }
-        LifecycleUtil.dispose(mail);
-        access.deadLetters().remove(key);
         response.status(204);
         return "";
     }
@@ -217,9 +322,5 @@ public class DeliveriesRoutes implements Routes {
         }
         response.status(204);
         return "";
-    }
-
-    private static Optional<Instant> instant(String text) {
-        return text == null || text.isBlank() ? Optional.empty() : Optional.of(Instant.parse(text.trim()));
     }
 }

@@ -1,17 +1,22 @@
 package org.mailhook.mailets;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryPath;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.mailrepository.api.Protocol;
+import org.apache.james.mailrepository.file.FileMailRepository;
 import org.apache.james.mailrepository.memory.MemoryMailRepository;
+import org.apache.james.server.core.configuration.Configuration;
+import org.apache.james.server.core.filesystem.FileSystemImpl;
 
 /**
  * James mail repositories behind the store interface: MemoryMailRepository by default, whatever the
@@ -27,6 +32,25 @@ final class InMemoryMailRepositoryStore implements MailRepositoryStore {
 
     InMemoryMailRepositoryStore(Function<MailRepositoryUrl, MailRepository> factory) {
         this.factory = factory;
+    }
+
+    /** James' FileMailRepository (the shipped default) for every URL, under {@code jamesHome}. */
+    static InMemoryMailRepositoryStore files(Path jamesHome) throws Exception {
+        FileSystemImpl fileSystem = new FileSystemImpl(Configuration.builder().workingDirectory(jamesHome.toFile())
+            .configurationFromClasspath().build().directories());
+        return new InMemoryMailRepositoryStore(url -> {
+            try {
+                FileMailRepository repository = new FileMailRepository();
+                repository.setFileSystem(fileSystem);
+                BaseHierarchicalConfiguration configuration = new BaseHierarchicalConfiguration();
+                configuration.addProperty("[@destinationURL]", url.asString());
+                repository.configure(configuration);
+                repository.init();
+                return repository;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Override

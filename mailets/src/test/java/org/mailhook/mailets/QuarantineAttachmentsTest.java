@@ -18,9 +18,7 @@ import javax.mail.Multipart;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.mailrepository.api.MailKey;
-import org.apache.james.mailrepository.file.FileMailRepository;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryPath;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
@@ -29,8 +27,6 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.apache.james.queue.memory.MemoryMailQueueFactory;
 import org.apache.james.server.core.MailImpl;
-import org.apache.james.server.core.configuration.Configuration;
-import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.apache.james.util.streams.Limit;
 import org.apache.james.webadmin.service.MailRepositoryStoreService;
 import org.apache.james.webadmin.service.ReprocessingService;
@@ -124,21 +120,7 @@ class QuarantineAttachmentsTest {
     @Test
     void originalSurvivesJamesFileMailRepository(@TempDir Path jamesHome) throws Exception {
         // The default repository type: James' FileMailRepository serializes the mail and its attributes to disk.
-        FileSystemImpl fileSystem = new FileSystemImpl(Configuration.builder().workingDirectory(jamesHome.toFile())
-            .configurationFromClasspath().build().directories());
-        InMemoryMailRepositoryStore files = new InMemoryMailRepositoryStore(url -> {
-            try {
-                FileMailRepository repository = new FileMailRepository();
-                repository.setFileSystem(fileSystem);
-                BaseHierarchicalConfiguration configuration = new BaseHierarchicalConfiguration();
-                configuration.addProperty("[@destinationURL]", url.asString());
-                repository.configure(configuration);
-                repository.init();
-                return repository;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        InMemoryMailRepositoryStore files = InMemoryMailRepositoryStore.files(jamesHome);
         QuarantineAttachments mailet = new QuarantineAttachments(files);
         mailet.init(FakeMailetConfig.builder().mailetName("QuarantineAttachments").mailetContext(FakeMailContext.defaultContext()).build());
         byte[] original = dangerousMail();

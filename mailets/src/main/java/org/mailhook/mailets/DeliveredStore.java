@@ -18,6 +18,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.DeliveredRecord;
+import org.mailhook.webhook.DeliverySelection;
 
 /**
  * Acknowledged webhook deliveries ({@link DeliveredRecord}) in a James mail repository, one small
@@ -44,11 +45,27 @@ public final class DeliveredStore {
             DeliveryAttributes.history(queued), DeliveryAttributes.route(queued), MailAttributes.string(queued, Archive.ARCHIVE_ID));
     }
 
-    /** Stores the record under its key, replacing an earlier record of the same delivery. */
-    public void write(DeliveredRecord record) throws MessagingException {
+    /** The key of the record a replayed queue item was made from (it is replaced once the replay is acknowledged). */
+    static Optional<String> replayedRecord(Mail queued) {
+        return MailAttributes.string(queued, DeliveryAttributes.REPLAY_OF);
+    }
+
+    /** One page of records: the selected ones, newest accepted first, and whether more were selected. */
+    public record Page(List<DeliveredRecord> records, boolean more) {
+    }
+
+    /**
+     * Stores the record under its key, replacing an earlier record of the same queued delivery; then
+     * removes the record a replay was made from ({@code replaced}), so a delivery keeps one record. A
+     * crash in between leaves both, never none.
+     */
+    public void write(DeliveredRecord record, Optional<String> replaced) throws MessagingException {
         RecordMails.store(repository, record.key(), record.recipients(), "Mailhook delivered " + record.webhookId(),
             "Webhook delivery acknowledged at " + record.deliveredAt() + ". Managed by /mailhook/deliveries.\r\n",
             List.of(new Attribute(RECORD, AttributeValue.of(record.toJson()))));
+        if (replaced.isPresent() && !replaced.get().equals(record.key())) {
+            RecordMails.remove(repository, replaced.get());
+        }
     }
 
     public Optional<DeliveredRecord> find(String key) throws MessagingException {
@@ -63,14 +80,32 @@ public final class DeliveredStore {
         }
     }
 
-    /** Every record, newest delivery first. Reads each one: repositories can only list keys. */
-    public List<DeliveredRecord> list() throws MessagingException {
-        List<DeliveredRecord> records = new ArrayList<>();
+    /**
+     * The records the selection picks, newest accepted first, at most {@code limit}. Only keys are listed
+     * in full (repositories can do nothing else); records are read in key order until {@code limit} match,
+     * skipping without reading those accepted after the selection's end (delivered after it too).
+     */
+    public Page select(DeliverySelection selection, int limit) throws MessagingException {
+        List<String> keys = new ArrayList<>();
         for (Iterator<MailKey> it = repository.list(); it.hasNext(); ) {
-            find(it.next().asString()).ifPresent(records::add);
+            String key = it.next().asString();
+            Optional<Instant> acceptedAt = DeliveredRecord.acceptedAtOfKey(key);
+            if (acceptedAt.isPresent() && (selection.to().isEmpty() || acceptedAt.get().isBefore(selection.to().get()))) {
+                keys.add(key);
+            }
         }
-        records.sort(Comparator.comparing(DeliveredRecord::deliveredAt).reversed().thenComparing(DeliveredRecord::key));
-        return records;
+        keys.sort(Comparator.reverseOrder());
+        List<DeliveredRecord> records = new ArrayList<>();
+        for (String key : keys) {
+            Optional<DeliveredRecord> record = find(key);
+            if (record.isPresent() && selection.matches(Optional.of(record.get().endpoint()), record.get().deliveredAt())) {
+                if (records.size() == limit) {
+                    return new Page(records, true);
+                }
+                records.add(record.get());
+            }
+        }
+        return new Page(records, false);
     }
 
     /** @return whether there was a record under this key */
@@ -79,26 +114,22 @@ public final class DeliveredStore {
     }
 
     /**
-     * Removes records delivered more than {@code retention} before {@code now} (and unreadable ones last
-     * stored that long ago); returns how many.
+     * Removes records delivered more than {@code retention} before {@code now}, and unreadable ones accepted
+     * that long ago; returns how many. Reads only records accepted before the cutoff (delivery comes after
+     * acceptance), which are nearly all expired.
      */
     public int prune(Instant now, Duration retention) throws MessagingException {
+        Instant cutoff = now.minus(retention);
         List<MailKey> expired = new ArrayList<>();
         for (Iterator<MailKey> it = repository.list(); it.hasNext(); ) {
             MailKey key = it.next();
-            Mail mail = repository.retrieve(key);
-            if (mail == null) {
+            Optional<Instant> acceptedAt = DeliveredRecord.acceptedAtOfKey(key.asString());
+            if (acceptedAt.isEmpty() || !acceptedAt.get().isBefore(cutoff)) {
                 continue;
             }
-            try {
-                Optional<DeliveredRecord> record = MailAttributes.string(mail, RECORD).flatMap(DeliveredRecord::fromJson);
-                boolean old = record.isPresent() ? record.get().expired(now, retention)
-                    : mail.getLastUpdated() != null && mail.getLastUpdated().toInstant().isBefore(now.minus(retention));
-                if (old) {
-                    expired.add(key);
-                }
-            } finally {
-                LifecycleUtil.dispose(mail);
+            Optional<DeliveredRecord> record = find(key.asString());
+            if (record.isEmpty() || record.get().expired(now, retention)) {
+                expired.add(key);
             }
         }
         repository.remove(expired);

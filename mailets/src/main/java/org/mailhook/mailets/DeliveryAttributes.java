@@ -16,6 +16,8 @@ final class DeliveryAttributes {
     static final AttributeName DEAD_REASON = AttributeName.of("mailhook.webhook.deadReason");
     /** JSON {endpoint, recipients[{address, tag}]}: added to the payload as "route". */
     static final AttributeName ROUTE = AttributeName.of("mailhook.webhook.route");
+    /** On a replay: the key of the delivered record it was made from ({@link DeliveredStore}). */
+    static final AttributeName REPLAY_OF = AttributeName.of("mailhook.webhook.replayOf");
 
     private DeliveryAttributes() {
     }

@@ -76,7 +76,7 @@ public final class DeliveryState {
     /**
      * Makes the archived copy of a delivered mail the webhook queue item it was: the same recipients,
      * endpoint, route, webhook-id and attempt history (so the payload and its webhook-id are the same as
-     * the first time), under a new queue name. {@link #resetForRedelivery} follows, as for a dead letter.
+     * the first time), under a new queue name; its acknowledgement replaces the record. {@link #resetForRedelivery} follows, as for a dead letter.
      */
     public static void restoreDelivered(Mail archived, DeliveredRecord record) throws MessagingException {
         List<MailAddress> recipients = new ArrayList<>();
@@ -87,6 +87,7 @@ public final class DeliveryState {
         archived.setRecipients(recipients);
         DeliveryAttributes.start(archived, record.endpoint(), record.webhookId(), record.acceptedAt().toEpochMilli(), record.route());
         MailAttributes.set(archived, DeliveryAttributes.HISTORY, record.history());
+        MailAttributes.set(archived, DeliveryAttributes.REPLAY_OF, record.key());
         record.archiveKey().ifPresent(key -> MailAttributes.set(archived, Archive.ARCHIVE_ID, key));
     }
 

@@ -178,7 +178,7 @@ final class WebhookQueueConsumer {
             return;
         }
         try {
-            delivered.get().write(DeliveredStore.recordOf(mail, clock.instant(), result.status()));
+            delivered.get().write(DeliveredStore.recordOf(mail, clock.instant(), result.status()), DeliveredStore.replayedRecord(mail));
         } catch (Exception e) {
             // The receiver has the mail; sending it again only to retry the bookkeeping would duplicate it.
             LOGGER.error("webhook-id={} delivered but its record could not be stored: it will not be listed or replayable",

@@ -18,6 +18,7 @@ import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
 import org.apache.mailet.Mail;
+import org.mailhook.mailets.DeliveredStore;
 import org.mailhook.mailets.DeliveryState;
 import org.mailhook.mailets.RecordMails;
 import org.mailhook.mailets.WebhookMetrics;
@@ -123,14 +124,13 @@ public class DeliveriesRoutes implements Routes {
             }
         }
         if ((status.equals("all") || status.equals("delivered")) && access.delivered().isPresent()) {
-            List<DeliveredRecord> selected = access.delivered().get().list().stream()
-                .filter(record -> selection.matches(Optional.of(record.endpoint()), record.deliveredAt())).toList();
-            for (DeliveredRecord record : selected.subList(0, Math.min(limit, selected.size()))) {
+            DeliveredStore.Page page = access.delivered().get().select(selection, limit);
+            for (DeliveredRecord record : page.records()) {
                 describe(deliveries.addObject(), DeliveryState.view(record), "delivered").put("key", record.key())
                     .put("deliveredAt", record.deliveredAt().toString()).put("archiveKey", record.archiveKey().orElse(null))
                     .putNull("nextAttempt");
             }
-            body.put("moreDelivered", selected.size() > limit);
+            body.put("moreDelivered", page.more());
         }
         return JsonResponses.ok(response, body);
     }
@@ -242,10 +242,8 @@ public class DeliveriesRoutes implements Routes {
         }
         return redeliverMany(request, response, selection -> {
             Map<String, Optional<String>> results = new LinkedHashMap<>();
-            for (DeliveredRecord record : access.delivered().get().list()) {
-                if (selection.matches(Optional.of(record.endpoint()), record.deliveredAt())) {
-                    results.put(record.key(), replay(record));
-                }
+            for (DeliveredRecord record : access.delivered().get().select(selection, Integer.MAX_VALUE).records()) {
+                results.put(record.key(), replay(record));
             }
             return results;
         });

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * (the archived mail's key, the route that went into the payload, the webhook-id). Stored as JSON text
  * in one mail attribute, so any James repository keeps it.
  *
- * @param webhookId  the webhook-id of the delivery; also the record's {@link #key()}
+ * @param webhookId  the webhook-id of the delivery (one per mail and endpoint)
  * @param acceptedAt when the mail was queued for this endpoint (or redelivered)
  * @param attempts   attempts this delivery took since it was queued (or redelivered); the history has all
  * @param lastStatus the acknowledging HTTP status
@@ -28,18 +30,27 @@ public record DeliveredRecord(String webhookId, Optional<String> mailhookId, Str
                               Optional<String> subject, Instant acceptedAt, Instant deliveredAt, long attempts, int lastStatus,
                               String history, String route, Optional<String> archiveKey) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern KEY = Pattern.compile("d(\\d{13})-(.+)");
 
     public DeliveredRecord {
         recipients = List.copyOf(recipients);
     }
 
     /**
-     * The repository key: the webhook-id, which is one per (mail, endpoint). A crash after the record is
-     * written and before the queue item is acknowledged repeats the attempt, and the repeat overwrites this
-     * record instead of adding one; a replay overwrites it too.
+     * The repository key, {@code d<13-digit acceptedAt millis>-<webhook-id>}: both are fixed for a queued
+     * delivery, so a crash after the record is written and before the queue item is acknowledged repeats
+     * the attempt and the repeat overwrites this record instead of adding one. Keys sort by acceptance,
+     * so a listing reads records newest first and stops at its limit; the retention needs to read only
+     * records accepted before its cutoff.
      */
     public String key() {
-        return webhookId;
+        return String.format("d%013d-%s", Math.max(0, acceptedAt.toEpochMilli()), webhookId);
+    }
+
+    /** When the delivery of the record with this key was accepted, or empty when the key is not one of ours. */
+    public static Optional<Instant> acceptedAtOfKey(String key) {
+        Matcher m = KEY.matcher(key == null ? "" : key);
+        return m.matches() ? Optional.of(Instant.ofEpochMilli(Long.parseLong(m.group(1)))) : Optional.empty();
     }
 
     /** Whether the record is older than {@code retention} at {@code now} (by when it was delivered). */

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
 
 import org.apache.james.core.builder.MimeMessageBuilder;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mailhook.webhook.AttemptHistory;
 import org.mailhook.webhook.AttemptResult;
 import org.mailhook.webhook.DeliveredRecord;
+import org.mailhook.webhook.DeliverySelection;
 import org.mailhook.webhook.DeliveryOutcome;
 import org.mailhook.webhook.WebhookIds;
 
@@ -34,13 +34,17 @@ class DeliveredStoreTest {
 
     /** A webhook queue item as the consumer holds it when the receiver acknowledges its second attempt. */
     private static Mail acknowledged(String endpoint) throws Exception {
+        return acknowledged(endpoint, ACCEPTED);
+    }
+
+    private static Mail acknowledged(String endpoint, Instant accepted) throws Exception {
         Mail mail = FakeMail.builder().name("Mail1764396000000-1")
             .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("Order 7").setText("body"))
             .recipient("orders+7@shop.example").build();
         MailAttributes.set(mail, MailAttributes.ID, MAILHOOK_ID);
         MailAttributes.set(mail, Archive.ARCHIVE_ID, "m1764396000000-000000-3fa2c19e-" + MAILHOOK_ID);
         String webhookId = WebhookIds.forDelivery(MAILHOOK_ID, endpoint);
-        DeliveryAttributes.start(mail, endpoint, webhookId, ACCEPTED.toEpochMilli(),
+        DeliveryAttributes.start(mail, endpoint, webhookId, accepted.toEpochMilli(),
             "{\"endpoint\":\"" + endpoint + "\",\"recipients\":[{\"address\":\"orders+7@shop.example\",\"tag\":\"7\"}]}");
         String history = DeliveryAttributes.history(mail);
         for (int attempt = 1; attempt <= 2; attempt++) {
@@ -57,7 +61,8 @@ class DeliveredStoreTest {
     @Test
     void theRecordOfAnAcknowledgedQueueItemHoldsWhatListingAndReplayNeed() throws Exception {
         DeliveredRecord record = DeliveredStore.recordOf(acknowledged("orders"), ACCEPTED.plusSeconds(3), 204);
-        assertThat(record.key()).isEqualTo(WebhookIds.forDelivery(MAILHOOK_ID, "orders")).isEqualTo(record.webhookId());
+        assertThat(record.webhookId()).isEqualTo(WebhookIds.forDelivery(MAILHOOK_ID, "orders"));
+        assertThat(record.key()).isEqualTo("d" + ACCEPTED.toEpochMilli() + "-" + record.webhookId());
         assertThat(record.mailhookId()).contains(MAILHOOK_ID);
         assertThat(record.endpoint()).isEqualTo("orders");
         assertThat(record.recipients()).containsExactly("orders+7@shop.example");
@@ -72,25 +77,47 @@ class DeliveredStoreTest {
     }
 
     @Test
-    void aRepeatedRecordReplacesTheFirstAndRecordsSurviveJamesFileRepository() throws Exception {
+    void aRepeatedOrReplayedDeliveryKeepsOneRecordAndSelectionReadsNewestAcceptedFirstOnJamesFileRepository() throws Exception {
         MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(DeliveredStore.DEFAULT_REPOSITORY));
         DeliveredStore store = new DeliveredStore(files);
-        Mail mail = acknowledged("orders");
+        Mail orders = acknowledged("orders");
         // the consumer crashed after writing, the queue gave the item again, a later attempt was acknowledged
-        store.write(DeliveredStore.recordOf(mail, ACCEPTED.plusSeconds(3), 204));
-        store.write(DeliveredStore.recordOf(mail, ACCEPTED.plusSeconds(9), 200));
-        store.write(DeliveredStore.recordOf(acknowledged("billing"), ACCEPTED.plusSeconds(5), 202));
-
+        store.write(DeliveredStore.recordOf(orders, ACCEPTED.plusSeconds(3), 204), DeliveredStore.replayedRecord(orders));
+        store.write(DeliveredStore.recordOf(orders, ACCEPTED.plusSeconds(9), 200), DeliveredStore.replayedRecord(orders));
+        Mail billing = acknowledged("billing", ACCEPTED.plusSeconds(1));
+        store.write(DeliveredStore.recordOf(billing, ACCEPTED.plusSeconds(5), 202), Optional.empty());
         assertThat(files.size()).isEqualTo(2);
-        List<DeliveredRecord> listed = store.list();
-        assertThat(listed).extracting(DeliveredRecord::endpoint).containsExactly("orders", "billing");
-        assertThat(listed.get(0).deliveredAt()).isEqualTo(ACCEPTED.plusSeconds(9));
-        assertThat(listed.get(0).lastStatus()).isEqualTo(200);
-        String key = listed.get(1).key();
-        assertThat(store.find(key)).contains(listed.get(1));
-        assertThat(store.remove(key)).isTrue();
-        assertThat(store.remove(key)).isFalse();
-        assertThat(store.find(key)).isEmpty();
+
+        DeliveredStore.Page all = store.select(DeliverySelection.ALL, 10);
+        assertThat(all.records()).extracting(DeliveredRecord::endpoint).containsExactly("billing", "orders");
+        assertThat(all.more()).isFalse();
+        assertThat(all.records().get(1).deliveredAt()).isEqualTo(ACCEPTED.plusSeconds(9));
+        assertThat(all.records().get(1).lastStatus()).isEqualTo(200);
+        DeliveredStore.Page first = store.select(DeliverySelection.ALL, 1);
+        assertThat(first.records()).extracting(DeliveredRecord::endpoint).containsExactly("billing");
+        assertThat(first.more()).isTrue();
+        assertThat(store.select(DeliverySelection.parse("orders", null, null), 10).records()).extracting(DeliveredRecord::endpoint)
+            .containsExactly("orders");
+        // by delivery time: billing was delivered at +5 s, orders at +9 s
+        assertThat(store.select(DeliverySelection.parse(null, ACCEPTED.plusSeconds(6).toString(), null), 10).records())
+            .extracting(DeliveredRecord::endpoint).containsExactly("orders");
+        assertThat(store.select(DeliverySelection.parse(null, ACCEPTED.plusSeconds(4).toString(), ACCEPTED.plusSeconds(6).toString()), 10)
+            .records()).extracting(DeliveredRecord::endpoint).containsExactly("billing");
+
+        // a replay of the orders delivery, acknowledged: its record replaces the one it was made from
+        DeliveredRecord before = store.find(all.records().get(1).key()).orElseThrow();
+        Mail replay = acknowledged("orders", ACCEPTED.plusSeconds(60));
+        MailAttributes.set(replay, DeliveryAttributes.REPLAY_OF, before.key());
+        store.write(DeliveredStore.recordOf(replay, ACCEPTED.plusSeconds(61), 204), DeliveredStore.replayedRecord(replay));
+        assertThat(files.size()).isEqualTo(2);
+        assertThat(store.find(before.key())).isEmpty();
+        DeliveredRecord now = store.select(DeliverySelection.parse("orders", null, null), 10).records().get(0);
+        assertThat(now.webhookId()).isEqualTo(before.webhookId());
+        assertThat(now.deliveredAt()).isEqualTo(ACCEPTED.plusSeconds(61));
+
+        assertThat(store.remove(now.key())).isTrue();
+        assertThat(store.remove(now.key())).isFalse();
+        assertThat(store.find(now.key())).isEmpty();
     }
 
     @Test
@@ -99,22 +126,27 @@ class DeliveredStoreTest {
         DeliveredStore store = new DeliveredStore(repository);
         Clock clock = Clock.fixed(ACCEPTED, ZoneOffset.UTC);
         for (int day = 0; day < 10; day++) {
-            Instant at = clock.instant().plus(Duration.ofDays(day));
-            DeliveredRecord record = DeliveredStore.recordOf(acknowledged("endpoint-" + day), at, 204);
-            store.write(record);
+            Instant accepted = clock.instant().plus(Duration.ofDays(day));
+            store.write(DeliveredStore.recordOf(acknowledged("endpoint-" + day, accepted), accepted.plus(Duration.ofHours(1)), 204),
+                Optional.empty());
         }
-        // nine days later, with a 7-day retention: the records of day 0 and day 1 go
-        Clock later = Clock.offset(clock, Duration.ofDays(9));
-        assertThat(store.prune(later.instant(), Duration.ofDays(7))).isEqualTo(2);
-        assertThat(store.list()).extracting(DeliveredRecord::endpoint).hasSize(8).doesNotContain("endpoint-0", "endpoint-1");
-        assertThat(store.prune(later.instant(), Duration.ofDays(7))).isZero();
+        // accepted on day 0, delivered on day 3 after long retries: kept as long as the day-3 deliveries
+        store.write(DeliveredStore.recordOf(acknowledged("slow", clock.instant()), clock.instant().plus(Duration.ofDays(3)), 204),
+            Optional.empty());
+        // an unreadable record accepted on day 0, and a mail that is not a record at all
+        repository.store(FakeMail.builder().name("d" + ACCEPTED.toEpochMilli() + "-msg_unreadable")
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setText("x")).build());
+        repository.store(FakeMail.builder().name("not-a-record").mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setText("x")).build());
 
-        // a record no one can read is kept until its own storage time is past the retention
-        repository.store(FakeMail.builder().name("garbage").mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setText("x"))
-            .lastUpdated(java.util.Date.from(ACCEPTED)).build());
-        assertThat(store.prune(Clock.offset(clock, Duration.ofDays(6)).instant(), Duration.ofDays(7))).isZero();
-        assertThat(repository.retrieve(new MailKey("garbage"))).isNotNull();
-        assertThat(store.prune(later.instant(), Duration.ofDays(7))).isEqualTo(1);
-        assertThat(repository.retrieve(new MailKey("garbage"))).isNull();
+        // nine days later with a 7-day retention (cutoff: day 2): day 0 and day 1 go, and the unreadable one
+        Clock later = Clock.offset(clock, Duration.ofDays(9));
+        assertThat(store.prune(later.instant(), Duration.ofDays(7))).isEqualTo(3);
+        assertThat(store.select(DeliverySelection.ALL, 100).records()).extracting(DeliveredRecord::endpoint)
+            .hasSize(9).contains("slow").doesNotContain("endpoint-0", "endpoint-1");
+        assertThat(repository.retrieve(new MailKey("not-a-record"))).isNotNull();
+        assertThat(store.prune(later.instant(), Duration.ofDays(7))).isZero();
+        // two days on, the slow one's delivery is past the retention too
+        assertThat(store.prune(Clock.offset(later, Duration.ofDays(2)).instant(), Duration.ofDays(7))).isEqualTo(3);
+        assertThat(store.select(DeliverySelection.ALL, 100).records()).extracting(DeliveredRecord::endpoint).doesNotContain("slow");
     }
 }

@@ -313,6 +313,122 @@ class OperationsJamesTest {
         assertThat(health(server, "mailhook-dead-letters")).isEqualTo("healthy");
     }
 
+    @Test
+    @Order(7)
+    void deliveredMailIsListedWithItsAttemptsAndItsReplayArrivesWithTheSameWebhookIdAndBody(GuiceJamesServer server) throws Exception {
+        long redeliveriesBefore = metric(server, "mailhook_webhook_redeliveries_total");
+        String subject = "delivered-" + UUID.randomUUID();
+        // first attempt 503, the retry 204
+        RECEIVER.replyWith(d -> d.body().contains("\"" + subject + "\"") && deliveriesOf(RECEIVER, subject).size() == 1
+            ? RecordingReceiver.Reply.of(503) : RecordingReceiver.Reply.of(204));
+        send("to@inbound.localhost", subject);
+        JsonNode delivered = await().atMost(Duration.ofSeconds(20)).until(() -> delivered(server, subject, ""), d -> d != null);
+        List<RecordingReceiver.Delivery> received = deliveriesOf(RECEIVER, subject);
+        assertThat(received).hasSize(2);
+        assertThat(delivered.path("status").asText()).isEqualTo("delivered");
+        assertThat(delivered.path("attempts").asInt()).isEqualTo(2);
+        assertThat(delivered.path("lastStatus").asInt()).isEqualTo(204);
+        assertThat(delivered.path("lastError").isNull()).isTrue();
+        assertThat(delivered.path("endpoint").asText()).isEqualTo("default");
+        assertThat(delivered.path("recipients").get(0).asText()).isEqualTo("to@inbound.localhost");
+        assertThat(delivered.path("webhookId").asText()).isEqualTo(received.get(1).webhookId());
+        assertThat(delivered.path("key").asText()).endsWith("-" + received.get(1).webhookId());
+        assertThat(java.time.Instant.parse(delivered.path("deliveredAt").asText()))
+            .isAfterOrEqualTo(java.time.Instant.parse(delivered.path("lastAttemptAt").asText()));
+        assertThat(delivered.path("archiveKey").asText()).endsWith("-" + delivered.path("mailhookId").asText());
+        assertThat(delivered.path("nextAttempt").isNull()).isTrue();
+        assertThat(delivered(server, subject, "&endpoint=other")).isNull();
+
+        // the receiver lost it: replay this one delivery
+        RECEIVER.respondWith(n -> 204);
+        String key = delivered.path("key").asText();
+        assertThat(post(server, "/mailhook/deliveries/delivered/d0000000000000-msg_unknown/redeliver").statusCode()).isEqualTo(404);
+        HttpResponse<String> replay = post(server, "/mailhook/deliveries/delivered/" + key + "/redeliver");
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+        assertThat(JSON.readTree(replay.body()).path("keys").get(0).asText()).isEqualTo(key);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveriesOf(RECEIVER, subject).size() == 3);
+        RecordingReceiver.Delivery replayed = deliveriesOf(RECEIVER, subject).get(2);
+        assertThat(replayed.webhookId()).isEqualTo(received.get(1).webhookId());
+        assertThat(replayed.body()).isEqualTo(received.get(1).body());
+        assertThat(replayed.signatureValid()).as(replayed.verifyError()).isTrue();
+        assertThat(metric(server, "mailhook_webhook_redeliveries_total")).isEqualTo(redeliveriesBefore + 1);
+        // still one record of the delivery, now the replay's, whose history holds all three attempts
+        JsonNode after = await().atMost(Duration.ofSeconds(10))
+            .until(() -> delivered(server, subject, ""), d -> d != null && !d.path("deliveredAt").equals(delivered.path("deliveredAt")));
+        assertThat(after.path("attempts").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(get(server, "/mailhook/deliveries?status=delivered&limit=50").body()).path("deliveries").findValuesAsText("subject"))
+            .containsOnlyOnce(subject);
+        System.out.println("delivered: listed with 2 attempts (503, 204); replay arrived with the same webhook-id and body");
+    }
+
+    @Test
+    @Order(8)
+    void timeRangeReplayPutsBackOnlyTheMailsDeliveredInThatRange(GuiceJamesServer server) throws Exception {
+        String before = "range-before-" + UUID.randomUUID();
+        String inside = "range-inside-" + UUID.randomUUID();
+        send("to@inbound.localhost", before);
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered(server, before, "") != null);
+        String from = java.time.Instant.now().toString();
+        send("to@inbound.localhost", inside);
+        JsonNode record = await().atMost(Duration.ofSeconds(20)).until(() -> delivered(server, inside, ""), d -> d != null);
+        String to = java.time.Instant.now().plusMillis(1).toString();
+
+        assertThat(delivered(server, inside, "&from=" + from)).isNotNull();
+        assertThat(delivered(server, before, "&from=" + from)).isNull();
+        JsonNode one = JSON.readTree(get(server, "/mailhook/deliveries?status=delivered&limit=1").body());
+        assertThat(one.path("deliveries")).hasSize(1);
+        assertThat(one.path("deliveries").get(0).path("subject").asText()).isEqualTo(inside);
+        assertThat(one.path("moreDelivered").asBoolean()).isTrue();
+
+        assertThat(post(server, "/mailhook/deliveries/delivered/redeliver").statusCode()).isEqualTo(400);
+        assertThat(post(server, "/mailhook/deliveries/delivered/redeliver?from=yesterday").statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(post(server, "/mailhook/deliveries/delivered/redeliver?endpoint=other&from=" + from).body())
+            .path("redelivered").asInt()).isZero();
+        HttpResponse<String> replay = post(server, "/mailhook/deliveries/delivered/redeliver?endpoint=default&from=" + from + "&to=" + to);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(replay.body());
+        assertThat(answer.path("redelivered").asInt()).isEqualTo(1);
+        assertThat(answer.path("keys").get(0).asText()).isEqualTo(record.path("key").asText());
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveriesOf(RECEIVER, inside).size() == 2);
+        List<RecordingReceiver.Delivery> twice = deliveriesOf(RECEIVER, inside);
+        assertThat(twice.get(1).webhookId()).isEqualTo(twice.get(0).webhookId());
+        assertThat(twice.get(1).body()).isEqualTo(twice.get(0).body());
+        assertThat(deliveriesOf(RECEIVER, before)).hasSize(1);
+    }
+
+    @Test
+    @Order(9)
+    void replayOfAMailNoLongerArchivedIsRefusedNamingWhyAndARecordCanBeDropped(GuiceJamesServer server) throws Exception {
+        String subject = "purged-" + UUID.randomUUID();
+        String from = java.time.Instant.now().toString();
+        send("to@inbound.localhost", subject);
+        JsonNode record = await().atMost(Duration.ofSeconds(20)).until(() -> delivered(server, subject, ""), d -> d != null);
+        // the archive's retention removed the mail (here through James' own mail repository route)
+        String archivePath = null;
+        for (JsonNode repository : JSON.readTree(get(server, "/mailRepositories").body())) {
+            if (repository.path("repository").asText().contains("archive")) {
+                archivePath = repository.path("path").asText();
+            }
+        }
+        assertThat(archivePath).isNotNull();
+        HttpResponse<String> removed = send(server, "DELETE", "/mailRepositories/" + archivePath + "/mails/" + record.path("archiveKey").asText(), null);
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
+
+        String key = record.path("key").asText();
+        HttpResponse<String> refused = post(server, "/mailhook/deliveries/delivered/" + key + "/redeliver");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(refused.body()).path("message").asText()).contains("is gone (archive retention)");
+        JsonNode many = JSON.readTree(post(server, "/mailhook/deliveries/delivered/redeliver?from=" + from).body());
+        assertThat(many.path("redelivered").asInt()).isZero();
+        assertThat(many.path("skipped").get(0).path("key").asText()).isEqualTo(key);
+        assertThat(many.path("skipped").get(0).path("reason").asText()).contains("is gone (archive retention)");
+
+        assertThat(send(server, "DELETE", "/mailhook/deliveries/delivered/" + key, null).statusCode()).isEqualTo(204);
+        assertThat(delivered(server, subject, "")).isNull();
+        assertThat(send(server, "DELETE", "/mailhook/deliveries/delivered/" + key, null).statusCode()).isEqualTo(404);
+        assertThat(deliveriesOf(RECEIVER, subject)).hasSize(1);
+    }
+
     // --- helpers
 
     private static void send(String to, String subject) {
@@ -354,6 +470,18 @@ class OperationsJamesTest {
     private static JsonNode deadLetter(GuiceJamesServer server, String subject) throws Exception {
         JsonNode list = JSON.readTree(get(server, "/mailhook/deliveries?status=dead").body());
         for (JsonNode delivery : list.path("deliveries")) {
+            if (subject.equals(delivery.path("subject").asText())) {
+                return delivery;
+            }
+        }
+        return null;
+    }
+
+    /** The newest delivered entry with this subject; {@code filters} are more query parameters ("&endpoint=…"). */
+    private static JsonNode delivered(GuiceJamesServer server, String subject, String filters) throws Exception {
+        HttpResponse<String> response = get(server, "/mailhook/deliveries?status=delivered&limit=50" + filters);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        for (JsonNode delivery : JSON.readTree(response.body()).path("deliveries")) {
             if (subject.equals(delivery.path("subject").asText())) {
                 return delivery;
             }

@@ -22,12 +22,14 @@ class DeliveredRecordTest {
     }
 
     @Test
-    void jsonRoundTripKeepsEveryFieldAndTheKeyIsTheWebhookId() {
+    void jsonRoundTripKeepsEveryFieldAndTheKeyIsAcceptanceTimeAndWebhookId() {
         String webhookId = WebhookIds.forDelivery("mh1_0123456789abcdef0123456789abcdef", "orders");
         DeliveredRecord record = record(webhookId, "orders", Instant.parse("2026-11-29T06:00:03.250Z"));
         DeliveredRecord read = DeliveredRecord.fromJson(record.toJson()).orElseThrow();
         assertThat(read).isEqualTo(record);
-        assertThat(read.key()).isEqualTo(webhookId);
+        assertThat(read.key()).isEqualTo("d1795932000000-" + webhookId);
+        assertThat(DeliveredRecord.acceptedAtOfKey(read.key())).contains(Instant.parse("2026-11-29T06:00:00Z"));
+        assertThat(DeliveredRecord.acceptedAtOfKey("m1795932000000-000000-3fa2c19e")).isEmpty();
         assertThat(read.lastAttempt().orElseThrow().path("status").asInt()).isEqualTo(204);
 
         DeliveredRecord bare = new DeliveredRecord(webhookId, Optional.empty(), "orders", List.of(), Optional.empty(),

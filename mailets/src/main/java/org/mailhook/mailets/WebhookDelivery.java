@@ -168,14 +168,21 @@ public class WebhookDelivery extends GenericMailet {
      * empty value records none), pruned of records older than the retention.
      */
     private Optional<DeliveredStore> deliveredStore(Duration retention, Duration purgeInterval) throws MessagingException {
-        String path = getInitParameter("deliveredRepository", DeliveredStore.DEFAULT_REPOSITORY);
-        if (path.isBlank()) {
+        String configured = getInitParameter("deliveredRepository");
+        String path = configured == null ? DeliveredStore.DEFAULT_REPOSITORY : configured.trim();
+        if (path.isEmpty()) {
             return Optional.empty();
         }
         DeliveredStore store;
         try {
-            store = new DeliveredStore(repositoryStore.select(MailRepositoryUrl.from(path.trim())));
+            store = new DeliveredStore(repositoryStore.select(MailRepositoryUrl.from(path)));
         } catch (Exception e) {
+            if (configured == null) {
+                // A James without file:// repositories (the distributed one) keeps working as before this parameter existed.
+                LOGGER.warn("{}: acknowledged deliveries are not recorded: the default <deliveredRepository> {} is not available here ({});"
+                    + " set it, e.g. to cassandra://var/mail/mailhook-delivered/", getMailetName(), path, e.getMessage());
+                return Optional.empty();
+            }
             throw new MessagingException(getMailetName() + ": <deliveredRepository>: " + e.getMessage(), e);
         }
         deliveredPurge = PeriodicTask.start("mailhook-delivered-purge", purgeInterval, () -> {

@@ -2,6 +2,8 @@ package org.mailhook.webadmin;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,7 +244,10 @@ public class DeliveriesRoutes implements Routes {
         }
         return redeliverMany(request, response, selection -> {
             Map<String, Optional<String>> results = new LinkedHashMap<>();
-            for (DeliveredRecord record : access.delivered().get().select(selection, Integer.MAX_VALUE).records()) {
+            List<DeliveredRecord> records = new ArrayList<>(access.delivered().get().select(selection, Integer.MAX_VALUE).records());
+            // oldest first: the receiver gets them again in the order it got them
+            Collections.reverse(records);
+            for (DeliveredRecord record : records) {
                 results.put(record.key(), replay(record));
             }
             return results;

@@ -3,32 +3,21 @@ package org.mailhook.doctor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import com.google.common.net.InetAddresses;
-
+import org.mailhook.auth.spf.SpfRecord;
 import org.mailhook.dns.DnsResolver;
 import org.mailhook.doctor.DoctorDns.DnsFailure;
 
 /**
  * The domain's SPF record (RFC 7208): one record, valid terms, at most 10 DNS-querying terms counted
  * through include and redirect (4.6.4), and a closing {@code all} that does not let everyone pass.
- * This is a structural check of the published records; jSPF evaluates a record against a client
- * address and neither exposes the terms nor the lookup count, so it cannot answer these questions.
+ * This is a structural check of the published records, on the verifier's own record parser
+ * ({@link SpfRecord#check}), which lists every bad term rather than stopping at the first.
  */
 final class SpfCheck {
     static final int MAX_LOOKUPS = 10;
     private static final int MAX_DEPTH = 10;
-    private static final Pattern MECHANISM = Pattern.compile(
-        "([+\\-~?]?)(all|include|a|mx|ptr|ip4|ip6|exists)(?::([^/]*))?(/\\d{1,3})?(//\\d{1,3})?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern MODIFIER = Pattern.compile("([A-Za-z][A-Za-z0-9_.\\-]*)=(.*)");
-    private static final Pattern DOMAIN = Pattern.compile(
-        "(?:[A-Za-z0-9_](?:[A-Za-z0-9_\\-]*[A-Za-z0-9_])?\\.)+[A-Za-z0-9\\-]*[A-Za-z][A-Za-z0-9\\-]*\\.?");
-    private static final Pattern MACRO = Pattern.compile("%(?:\\{[slodiphcrtvSLODIPHCRTV]\\d*[rR]?[.\\-+,/_=]*}|%|_|-)");
 
     /** One parsed record: its syntax problems, DNS-querying terms, include/redirect targets and all qualifier. */
     private record Parsed(List<String> problems, int lookups, List<String> includes, Optional<String> redirect, Optional<String> all) {
@@ -98,7 +87,7 @@ final class SpfCheck {
 
     private List<String> spfRecords(String domain) throws DnsFailure {
         return dns.txt(domain).stream()
-            .filter(t -> t.toLowerCase(Locale.ROOT).equals("v=spf1") || t.toLowerCase(Locale.ROOT).startsWith("v=spf1 "))
+            .filter(SpfRecord::isSpf1)
             .toList();
     }
 
@@ -149,98 +138,26 @@ final class SpfCheck {
         }
     }
 
-    private static Parsed parse(String record) {
-        List<String> problems = new ArrayList<>();
+    private static Parsed parse(String text) {
+        SpfRecord.Checked checked = SpfRecord.check(text);
+        SpfRecord record = checked.record();
         List<String> includes = new ArrayList<>();
-        Optional<String> redirect = Optional.empty();
         Optional<String> all = Optional.empty();
         int lookups = 0;
-        String[] terms = record.strip().split(" +");
-        for (int i = 1; i < terms.length; i++) {
-            String term = terms[i];
-            Matcher mechanism = MECHANISM.matcher(term);
-            Matcher modifier = MODIFIER.matcher(term);
-            if (mechanism.matches()) {
-                String name = mechanism.group(2).toLowerCase(Locale.ROOT);
-                String value = mechanism.group(3);
-                String problem = mechanismProblem(name, value, mechanism.group(4), mechanism.group(5));
-                if (problem != null) {
-                    problems.add("'" + term + "' " + problem);
-                    continue;
-                }
-                switch (name) {
-                    case "include" -> {
-                        lookups++;
-                        includes.add(value);
-                    }
-                    case "a", "mx", "ptr", "exists" -> lookups++;
-                    case "all" -> all = all.or(() -> Optional.of(mechanism.group(1).isEmpty() ? "+" : mechanism.group(1)));
-                    default -> {
-                    }
-                }
-            } else if (modifier.matches()) {
-                String name = modifier.group(1).toLowerCase(Locale.ROOT);
-                if ((name.equals("redirect") || name.equals("exp")) && !validDomainSpec(modifier.group(2))) {
-                    problems.add("'" + term + "' has an invalid domain");
-                } else if (name.equals("redirect")) {
-                    if (redirect.isPresent()) {
-                        problems.add("redirect= appears twice");
-                    }
-                    redirect = Optional.of(modifier.group(2));
-                }
-            } else {
-                problems.add("'" + term + "' is not an SPF mechanism or modifier");
+        for (SpfRecord.Directive directive : record.directives()) {
+            if (directive.mechanism().queriesDns()) {
+                lookups++;
+            }
+            if (directive.mechanism() == SpfRecord.Mechanism.INCLUDE) {
+                includes.add(directive.domainSpec());
+            } else if (directive.mechanism() == SpfRecord.Mechanism.ALL && all.isEmpty()) {
+                all = Optional.of(String.valueOf(directive.qualifier().symbol()));
             }
         }
+        Optional<String> redirect = Optional.ofNullable(record.redirect());
         if (redirect.isPresent() && all.isEmpty()) {
             lookups++; // redirect is ignored when the record has an all mechanism (RFC 7208 6.1)
         }
-        return new Parsed(problems, lookups, includes, redirect, all);
-    }
-
-    private static String mechanismProblem(String name, String value, String cidr, String cidr6) {
-        switch (name) {
-            case "all":
-                return value != null || cidr != null || cidr6 != null ? "takes no arguments" : null;
-            case "include", "exists":
-                return value == null || !validDomainSpec(value) || cidr != null || cidr6 != null ? "needs a domain" : null;
-            case "ptr":
-                return (value != null && !validDomainSpec(value)) || cidr != null || cidr6 != null ? "has an invalid domain" : null;
-            case "a", "mx":
-                if (value != null && !validDomainSpec(value)) {
-                    return "has an invalid domain";
-                }
-                return prefixProblem(cidr, 32) != null ? prefixProblem(cidr, 32) : prefixProblem(cidr6, 128);
-            case "ip4":
-                if (value == null || !InetAddresses.isInetAddress(value) || !(InetAddresses.forString(value) instanceof java.net.Inet4Address)) {
-                    return "needs an IPv4 address";
-                }
-                return cidr6 != null ? "has an IPv6 prefix" : prefixProblem(cidr, 32);
-            case "ip6":
-                if (value == null || !InetAddresses.isInetAddress(value) || !(InetAddresses.forString(value) instanceof java.net.Inet6Address)) {
-                    return "needs an IPv6 address";
-                }
-                return cidr6 != null ? "has a dual prefix" : prefixProblem(cidr, 128);
-            default:
-                return "is unknown";
-        }
-    }
-
-    private static String prefixProblem(String cidr, int max) {
-        if (cidr == null) {
-            return null;
-        }
-        int length = Integer.parseInt(cidr.replace("/", ""));
-        return length > max ? "has prefix length " + length + " above " + max : null;
-    }
-
-    private static boolean validDomainSpec(String spec) {
-        if (spec.isEmpty()) {
-            return false;
-        }
-        if (spec.contains("%")) {
-            return MACRO.matcher(spec).replaceAll("x").matches("[\\x21-\\x7e&&[^%]]+");
-        }
-        return DOMAIN.matcher(spec).matches();
+        return new Parsed(checked.problems(), lookups, includes, redirect, all);
     }
 }

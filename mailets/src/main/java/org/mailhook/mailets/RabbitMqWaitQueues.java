@@ -29,8 +29,11 @@ import reactor.rabbitmq.Sender;
  * RabbitMQ keeps the waiting mail and its due time (durable, survives a broker restart, shared by every
  * James node): no timer in James, no polling, nothing lost when a node dies. A queue's TTL is fixed, so
  * delays are rounded to a ladder of eight tiers per doubling ({@link #tier}, within ±4.5 %), one wait
- * queue per tier in use. The work queue James declares for the wait mail queue is unbound from its
- * exchange, so nothing reaches it. Exchange and queue names are James 3.8.1's ({@code MailQueueName}).
+ * queue per tier in use. The work queue James declares (and binds) for the wait mail queue is deleted
+ * right after: nothing consumes it, and when two nodes declare the same tier at once, the second
+ * declaration binds it again for a moment, so copies routed there meanwhile must go with it (each is a
+ * duplicate of a message in the delay queue). Exchange and queue names are James 3.8.1's
+ * ({@code MailQueueName}).
  */
 final class RabbitMqWaitQueues implements DelayedRequeue {
     private static final Logger LOGGER = LoggerFactory.getLogger(RabbitMqWaitQueues.class);
@@ -95,7 +98,7 @@ final class RabbitMqWaitQueues implements DelayedRequeue {
                 "x-overflow", "reject-publish")))
             .block();
         sender.bind(BindingSpecification.binding().exchange(waitExchange).queue(delayQueue).routingKey("")).block();
-        sender.unbind(BindingSpecification.binding().exchange(waitExchange).queue(JAMES_WORK_QUEUE_PREFIX + waitName).routingKey("")).block();
+        sender.delete(QueueSpecification.queue(JAMES_WORK_QUEUE_PREFIX + waitName)).block();
         LOGGER.info("mail queue {}: retries due in {} ms wait in RabbitMQ queue {}", target, tier.toMillis(), delayQueue);
         return waitQueue;
     }

@@ -33,13 +33,11 @@ import org.mailhook.webhook.Routes;
 import org.mailhook.webhook.RoutesFile;
 import org.mailhook.webhook.SsrfGuard;
 import org.mailhook.webhook.WebhookIds;
+import org.mailhook.webhook.WebhookPayload;
 import org.mailhook.webhook.WebhookSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.inject.Injector;
 
 import okhttp3.Dns;
@@ -60,7 +58,6 @@ import okhttp3.Dns;
  */
 public class WebhookDelivery extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookDelivery.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Queue names in use in this JVM: two mailets sharing a queue would take each other's mail. */
     private static final Set<String> QUEUES_IN_USE = ConcurrentHashMap.newKeySet();
     static final String VERSION = "0.1";
@@ -271,7 +268,7 @@ public class WebhookDelivery extends GenericMailet {
             try {
                 copy.setRecipients(recipients);
                 String endpoint = delivery.endpoint().name();
-                DeliveryAttributes.start(copy, endpoint, WebhookIds.forDelivery(mailhookId, endpoint), acceptedAt, routeJson(delivery));
+                DeliveryAttributes.start(copy, endpoint, WebhookIds.forDelivery(mailhookId, endpoint), acceptedAt, WebhookPayload.routeJson(delivery));
                 queue.enQueue(copy);
             } finally {
                 LifecycleUtil.dispose(copy);
@@ -306,19 +303,6 @@ public class WebhookDelivery extends GenericMailet {
             LifecycleUtil.dispose(copy);
         }
     }
-
-    /** What the payload says about this delivery: the endpoint and the recipients it matched, with tags. */
-    private static String routeJson(Routes.Delivery delivery) {
-        ObjectNode route = JSON.createObjectNode();
-        route.put("endpoint", delivery.endpoint().name());
-        ArrayNode recipients = route.putArray("recipients");
-        for (Routes.RoutedRecipient recipient : delivery.recipients()) {
-            ObjectNode node = recipients.addObject().put("address", recipient.address());
-            recipient.tag().filter(tag -> !tag.isEmpty()).ifPresentOrElse(tag -> node.put("tag", tag), () -> node.putNull("tag"));
-        }
-        return route.toString();
-    }
-
 
     @Override
     public void destroy() {

@@ -1,6 +1,5 @@
 package org.mailhook.mailets;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,13 +11,13 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.AttemptResult;
-import org.mailhook.json.ThinPayload;
 import org.mailhook.webhook.AttemptHistory;
 import org.mailhook.webhook.DeliveryDecision;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.EndpointLimiter;
 import org.mailhook.webhook.RetrySchedule;
 import org.mailhook.webhook.Routes;
+import org.mailhook.webhook.WebhookPayload;
 import org.mailhook.webhook.WebhookSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,7 +137,8 @@ final class WebhookQueueConsumer {
         AttemptResult result;
         try (EndpointLimiter.Permit held = permit.get()) {
             Runnable stopTimer = metrics.startHttpTimer();
-            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload(mail, thinPayloadAbove));
+            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), WebhookPayload.compose(MailAttributes.string(mail, MailAttributes.JSON).orElse("{}"),
+                DeliveryAttributes.route(mail), thinPayloadAbove));
             stopTimer.run();
         }
         metrics.attempted(result);
@@ -191,22 +191,5 @@ final class WebhookQueueConsumer {
         MailAttributes.set(mail, DeliveryAttributes.DEAD_REASON, reason);
         deadLetters.store(mail);
         metrics.deadLettered();
-    }
-
-    /**
-     * The message JSON with this delivery's "route" (endpoint, recipients, sub-address tags) added;
-     * above {@code thinAbove} bytes, in its thin form (attachment content replaced by references the
-     * pull API serves, {@code "thin": true}).
-     */
-    static byte[] payload(Mail mail, long thinAbove) {
-        byte[] document = MailAttributes.string(mail, MailAttributes.JSON).orElse("{}").getBytes(StandardCharsets.UTF_8);
-        if (document.length > thinAbove) {
-            document = ThinPayload.thin(document);
-        }
-        String json = new String(document, StandardCharsets.UTF_8).stripTrailing();
-        if (json.endsWith("}") && json.length() > 2) {
-            json = json.substring(0, json.length() - 1) + ",\"route\":" + DeliveryAttributes.route(mail) + "}";
-        }
-        return json.getBytes(StandardCharsets.UTF_8);
     }
 }

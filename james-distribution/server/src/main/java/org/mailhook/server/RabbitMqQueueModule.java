@@ -16,9 +16,6 @@ import org.apache.james.blob.api.BlobStoreDAO;
 import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.mailetcontainer.impl.JamesMailSpooler;
 import org.apache.james.metrics.api.MetricFactory;
-import org.apache.james.queue.api.MailQueue;
-import org.apache.james.queue.api.MailQueueFactory;
-import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.queue.rabbitmq.RabbitMQMailQueueFactory;
 import org.apache.james.queue.rabbitmq.view.RabbitMQMailQueueConfiguration;
 import org.apache.james.queue.rabbitmq.view.api.FakeMailQueueView;
@@ -61,6 +58,7 @@ public class RabbitMqQueueModule extends AbstractModule {
     protected void configure() {
         bind(SimpleConnectionPool.class).in(Scopes.SINGLETON);
         bind(RabbitMQMailQueueFactory.class).in(Scopes.SINGLETON);
+        install(new MailQueueFactoryBindings(RabbitMQMailQueueFactory.class));
         bind(MailQueueView.Factory.class).to(FakeMailQueueView.Factory.class);
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(RabbitMQHealthCheck.class);
         Multibinder.newSetBinder(binder(), SimpleConnectionPool.ReconnectionHandler.class).addBinding().to(SpoolerReconnectionHandler.class);
@@ -103,24 +101,6 @@ public class RabbitMqQueueModule extends AbstractModule {
     @Singleton
     ReceiverProvider receiverProvider(SimpleConnectionPool connectionPool) {
         return () -> RabbitFlux.createReceiver(new ReceiverOptions().connectionMono(connectionPool.getResilientConnection()));
-    }
-
-    @Provides
-    @Singleton
-    MailQueueFactory<? extends ManageableMailQueue> manageableMailQueueFactory(RabbitMQMailQueueFactory factory) {
-        return factory;
-    }
-
-    @Provides
-    @Singleton
-    MailQueueFactory<?> mailQueueFactory(RabbitMQMailQueueFactory factory) {
-        return factory;
-    }
-
-    @Provides
-    @Singleton
-    MailQueueFactory<? extends MailQueue> mailQueueFactoryGenerics(RabbitMQMailQueueFactory factory) {
-        return factory;
     }
 
     @Provides

@@ -10,20 +10,32 @@ import com.google.common.net.InetAddresses;
 
 /**
  * One parsed {@code v=spf1} record (RFC 7208 sections 4.6 and 12). The whole record is parsed before
- * anything is evaluated, because a syntax error anywhere makes the result permerror (4.6).
+ * anything is evaluated, because a syntax error anywhere makes the result permerror (4.6). The verifier
+ * stops at the first problem ({@link #parse}); {@code mailhook doctor} lists them all ({@link #check}).
  */
-record SpfRecord(List<Directive> directives, String redirect, String exp) {
+public record SpfRecord(List<Directive> directives, String redirect, String exp) {
 
-    enum Qualifier {
+    public enum Qualifier {
         PASS('+'), FAIL('-'), SOFTFAIL('~'), NEUTRAL('?');
         final char symbol;
 
         Qualifier(char symbol) {
             this.symbol = symbol;
         }
+
+        public char symbol() {
+            return symbol;
+        }
     }
 
-    enum Mechanism { ALL, INCLUDE, A, MX, PTR, IP4, IP6, EXISTS }
+    public enum Mechanism {
+        ALL, INCLUDE, A, MX, PTR, IP4, IP6, EXISTS;
+
+        /** Whether evaluating it costs a DNS query, i.e. counts towards the limit of 10 (4.6.4). */
+        public boolean queriesDns() {
+            return this == INCLUDE || this == A || this == MX || this == PTR || this == EXISTS;
+        }
+    }
 
     /**
      * @param domainSpec the unexpanded target, or null for "the current domain" / not applicable
@@ -31,7 +43,7 @@ record SpfRecord(List<Directive> directives, String redirect, String exp) {
      * @param cidr4 prefix length for IPv4 matches (32 when absent)
      * @param cidr6 prefix length for IPv6 matches (128 when absent)
      */
-    record Directive(Qualifier qualifier, Mechanism mechanism, String domainSpec, java.net.InetAddress network,
+    public record Directive(Qualifier qualifier, Mechanism mechanism, String domainSpec, java.net.InetAddress network,
                      int cidr4, int cidr6, String text) {
     }
 
@@ -41,16 +53,31 @@ record SpfRecord(List<Directive> directives, String redirect, String exp) {
     private static final Pattern IP4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
         + "(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
+    /** A record with every syntax problem found; the record holds the terms that parsed. */
+    public record Checked(SpfRecord record, List<String> problems) {
+    }
+
     /** True when a TXT string is an SPF version 1 record (4.5). */
-    static boolean isSpf1(String txt) {
+    public static boolean isSpf1(String txt) {
         return txt.regionMatches(true, 0, "v=spf1", 0, 6) && (txt.length() == 6 || txt.charAt(6) == ' ');
     }
 
     static SpfRecord parse(String text) throws SpfSyntaxException {
+        Checked checked = check(text);
+        if (!checked.problems().isEmpty()) {
+            throw new SpfSyntaxException(checked.problems().get(0));
+        }
+        return checked.record();
+    }
+
+    /** Parses every term of {@code text} (a {@code v=spf1} record), collecting the problems instead of stopping. */
+    public static Checked check(String text) {
+        List<String> problems = new ArrayList<>();
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c > 126 || (c < 32)) {
-                throw new SpfSyntaxException("non-ASCII or control character in record");
+                problems.add("non-ASCII or control character in record");
+                break;
             }
         }
         List<Directive> directives = new ArrayList<>();
@@ -60,12 +87,16 @@ record SpfRecord(List<Directive> directives, String redirect, String exp) {
             if (term.isEmpty()) {
                 continue;
             }
-            int equals = term.indexOf('=');
-            int colon = term.indexOf(':');
-            int slash = term.indexOf('/');
-            boolean modifier = equals > 0 && (colon < 0 || equals < colon) && (slash < 0 || equals < slash)
-                && MODIFIER_NAME.matcher(term.substring(0, equals)).matches();
-            if (modifier) {
+            try {
+                int equals = term.indexOf('=');
+                int colon = term.indexOf(':');
+                int slash = term.indexOf('/');
+                boolean modifier = equals > 0 && (colon < 0 || equals < colon) && (slash < 0 || equals < slash)
+                    && MODIFIER_NAME.matcher(term.substring(0, equals)).matches();
+                if (!modifier) {
+                    directives.add(directive(term));
+                    continue;
+                }
                 String name = term.substring(0, equals).toLowerCase(Locale.ROOT);
                 String value = term.substring(equals + 1);
                 if (name.equals("redirect") || name.equals("exp")) {
@@ -85,11 +116,11 @@ record SpfRecord(List<Directive> directives, String redirect, String exp) {
                     // Unknown modifiers are ignored (6), but their value must still be a macro-string.
                     SpfMacros.checkMacroString(value);
                 }
-                continue;
+            } catch (SpfSyntaxException e) {
+                problems.add(e.getMessage());
             }
-            directives.add(directive(term));
         }
-        return new SpfRecord(List.copyOf(directives), redirect, exp);
+        return new Checked(new SpfRecord(List.copyOf(directives), redirect, exp), List.copyOf(problems));
     }
 
     private static Directive directive(String term) throws SpfSyntaxException {

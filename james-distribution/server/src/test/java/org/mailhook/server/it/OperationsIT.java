@@ -27,7 +27,7 @@ class OperationsIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
-    void mintedAddressAndArchiveSurviveARestart(@TempDir Path data) throws Exception {
+    void mintedAddressArchiveAndDeliveredRecordsSurviveARestart(@TempDir Path data) throws Exception {
         try (RecordingReceiver main = new RecordingReceiver(SECRET); RecordingReceiver instant = new RecordingReceiver(SECRET)) {
             main.respondWith(n -> 204);
             instant.respondWith(n -> 204);
@@ -56,6 +56,22 @@ class OperationsIT {
                 // The archive kept the mail from before the restart.
                 JsonNode page = JSON.readTree(http(restarted, "GET", "/mailhook/messages?limit=10", null).body());
                 assertThat(page.path("messages").findValuesAsText("subject")).contains(before);
+                // The delivery acknowledged before the restart is listed as delivered and replays with its webhook-id.
+                JsonNode delivered = JSON.readTree(http(restarted, "GET", "/mailhook/deliveries?status=delivered", null).body());
+                JsonNode entry = java.util.stream.StreamSupport.stream(delivered.path("deliveries").spliterator(), false)
+                    .filter(d -> d.path("subject").asText().equals(before)).findFirst().orElseThrow();
+                assertThat(entry.path("status").asText()).isEqualTo("delivered");
+                assertThat(entry.path("lastStatus").asInt()).isEqualTo(204);
+                String webhookId = entry.path("webhookId").asText();
+                HttpResponse<String> replay = http(restarted, "POST",
+                    "/mailhook/deliveries/delivered/" + entry.path("key").asText() + "/redeliver", null);
+                assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(30)).until(() -> main.deliveries().stream().filter(d -> d.body().contains(before)).count() == 2);
+                assertThat(main.deliveries().stream().filter(d -> d.body().contains(before)))
+                    .allSatisfy(d -> {
+                        assertThat(d.webhookId()).isEqualTo(webhookId);
+                        assertThat(d.signatureValid()).as(d.verifyError()).isTrue();
+                    });
                 // The canary (extensions.properties startable) probes SMTP → archive; its mail never reaches the webhook.
                 await().atMost(Duration.ofSeconds(60)).until(() ->
                     http(restarted, "GET", "/metrics", null).body().lines().anyMatch(l -> l.matches("mailhook_canary_seen_total [1-9].*")));

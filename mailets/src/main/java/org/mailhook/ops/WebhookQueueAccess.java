@@ -90,9 +90,19 @@ public final class WebhookQueueAccess {
         return delivered.map(Supplier::get);
     }
 
-    public List<Queued> queued() throws Exception {
+    /**
+     * The queued deliveries, or empty when the queue cannot be browsed: James' RabbitMQ mail queue
+     * browses only through its Cassandra view, and without it ({@code cassandra.view.enabled=false},
+     * the {@code rabbitmq} flavour) throws {@code NotImplementedException}, an UnsupportedOperationException.
+     */
+    public Optional<List<Queued>> queued() throws Exception {
         List<Queued> items = new ArrayList<>();
-        ManageableMailQueue.MailQueueIterator it = queue().browse();
+        ManageableMailQueue.MailQueueIterator it;
+        try {
+            it = queue().browse();
+        } catch (UnsupportedOperationException e) {
+            return Optional.empty();
+        }
         try {
             while (it.hasNext()) {
                 ManageableMailQueue.MailQueueItemView item = it.next();
@@ -102,7 +112,7 @@ public final class WebhookQueueAccess {
         } finally {
             it.close();
         }
-        return items;
+        return Optional.of(items);
     }
 
     public List<Dead> dead() throws Exception {

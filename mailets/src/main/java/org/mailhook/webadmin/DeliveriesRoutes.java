@@ -59,6 +59,8 @@ import spark.Service;
 public class DeliveriesRoutes implements Routes {
     public static final String BASE = "/mailhook/deliveries";
     private static final List<String> STATUSES = List.of("all", "pending", "retrying", "dead", "delivered");
+    static final String NOT_BROWSABLE = "pending and retrying deliveries cannot be listed: this James' mail queue does not browse "
+        + "(James' RabbitMQ queue without its Cassandra view); see the RabbitMQ management UI for queue depths";
 
     private final WebhookQueueAccess access;
     private final MetricFactory metrics;
@@ -105,10 +107,17 @@ public class DeliveriesRoutes implements Routes {
         if (status.equals("delivered") && access.delivered().isEmpty()) {
             return notRecorded(response);
         }
+        Optional<List<WebhookQueueAccess.Queued>> queuedList = List.of("all", "pending", "retrying").contains(status)
+            ? access.queued() : Optional.of(List.of());
+        if (queuedList.isEmpty() && !status.equals("all")) {
+            return JsonResponses.error(response, 501, NOT_BROWSABLE);
+        }
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode deliveries = body.putArray("deliveries");
-        if (List.of("all", "pending", "retrying").contains(status)) {
-            for (WebhookQueueAccess.Queued queued : access.queued()) {
+        if (queuedList.isEmpty()) {
+            body.put("queuedNotListed", NOT_BROWSABLE);
+        } else {
+            for (WebhookQueueAccess.Queued queued : queuedList.get()) {
                 String state = queued.view().attempts() == 0 ? "pending" : "retrying";
                 // queued mail has no time to select by: only the endpoint narrows it
                 if ((status.equals("all") || status.equals(state)) && selection.matchesEndpoint(queued.view().endpoint())) {

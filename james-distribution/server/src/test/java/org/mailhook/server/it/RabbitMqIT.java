@@ -3,6 +3,10 @@ package org.mailhook.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,8 +138,24 @@ class RabbitMqIT {
                 assertThat(secondWaits).allSatisfy(wait -> assertThat(wait).isBetween(7_160L, 15_680L + 2_000L));
                 assertThat(receiver.deliveries()).allMatch(RecordingReceiver.Delivery::signatureValid);
                 awaitBrokerEmpty(broker, Duration.ofSeconds(30));
+
+                // Operations on a queue that does not browse: health stays green, listings say what they cannot show.
+                HttpResponse<String> health = webadmin(server, "/healthcheck");
+                assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+                assertThat(JSON.readTree(webadmin(server, "/healthcheck/checks/mailhook-webhook-queue").body()).path("status").asText())
+                    .isEqualTo("healthy");
+                JsonNode all = JSON.readTree(webadmin(server, "/mailhook/deliveries").body());
+                assertThat(all.path("queuedNotListed").asText()).contains("RabbitMQ");
+                assertThat(all.path("deliveries").findValuesAsText("status")).hasSize(10).containsOnly("delivered");
+                HttpResponse<String> pending = webadmin(server, "/mailhook/deliveries?status=pending");
+                assertThat(pending.statusCode()).as(pending.body()).isEqualTo(501);
             }
         }
+    }
+
+    private static HttpResponse<String> webadmin(ServerProcess server, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.webadminPort() + path))
+            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

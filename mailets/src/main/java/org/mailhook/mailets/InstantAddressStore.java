@@ -5,10 +5,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import javax.mail.MessagingException;
 
@@ -20,12 +18,11 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.Endpoint;
-import org.mailhook.webhook.WebhookSecret;
+import org.mailhook.webhook.InstantAddress;
 
 /**
- * Instant addresses: random addresses minted at run time, each routed to its own webhook URL. They
- * are kept in a James mail repository, one small mail per address whose attributes hold the address,
- * URL and optional secret, so they survive restarts and are shared by every server of a distributed
+ * The instant addresses ({@link InstantAddress}) kept in one James mail repository, one small mail per
+ * address whose attributes hold the address, URL and optional secret, so they survive restarts and are shared by every server of a distributed
  * James that uses the same repository. The WebAdmin routes write them; WebhookDelivery routes them.
  */
 public final class InstantAddressStore {
@@ -34,34 +31,6 @@ public final class InstantAddressStore {
     private static final AttributeName URL = AttributeName.of("mailhook.instant.url");
     private static final AttributeName SECRET = AttributeName.of("mailhook.instant.secret");
     private static final AttributeName CREATED_AT = AttributeName.of("mailhook.instant.createdAt");
-    private static final Pattern LOCAL = Pattern.compile("[a-z0-9]{4,64}");
-    private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
-
-    /** A minted address; the secret never leaves the server (toString hides it). */
-    public record InstantAddress(String address, String url, Optional<String> secret, long createdAtMillis) {
-        @Override
-        public String toString() {
-            return "InstantAddress[" + address + " -> " + url + (secret.isPresent() ? ", whsec_***" : "") + "]";
-        }
-
-        String local() {
-            return address.substring(0, address.indexOf('@'));
-        }
-
-        /** Its endpoint; without a secret of its own it signs with {@code fallback}'s secrets and key. */
-        public Endpoint endpoint(Optional<Endpoint> fallback) {
-            Endpoint.Builder builder = Endpoint.builder("instant-" + local(), url);
-            if (secret.isPresent()) {
-                builder.secret(WebhookSecret.parse(secret.get()));
-            } else {
-                fallback.ifPresent(f -> {
-                    f.secrets().forEach(builder::secret);
-                    f.signingKey().ifPresent(builder::signingKey);
-                });
-            }
-            return builder.build();
-        }
-    }
 
     private final MailRepository repository;
 
@@ -70,21 +39,13 @@ public final class InstantAddressStore {
     }
 
     /**
-     * Mints a fresh random address on {@code domain} for {@code url}.
+     * Mints a fresh random address on {@code domain} for {@code url} and stores it.
      *
      * @throws IllegalArgumentException when the URL or the secret is not valid (the secret is never shown)
      */
     public InstantAddress mint(String domain, String url, Optional<String> secret, SecureRandom random, long nowMillis)
         throws MessagingException {
-        if (domain == null || domain.isBlank()) {
-            throw new IllegalArgumentException("domain: no domain is configured for instant addresses");
-        }
-        String local = randomLocal(random);
-        InstantAddress address = new InstantAddress(local + "@" + domain.trim().toLowerCase(Locale.ROOT), url.trim(),
-            secret.map(String::trim).filter(s -> !s.isEmpty()), nowMillis);
-        // Validates the URL (http/https) and the secret the way delivery will read them.
-        Endpoint.builder("check", address.url());
-        address.secret().ifPresent(WebhookSecret::parse);
+        InstantAddress address = InstantAddress.mint(domain, url, secret, random, nowMillis);
         store(address);
         return address;
     }
@@ -122,12 +83,8 @@ public final class InstantAddressStore {
 
     /** @return whether the address existed */
     public boolean revoke(String address) throws MessagingException {
-        int at = address.indexOf('@');
-        String local = (at < 0 ? address : address.substring(0, at)).toLowerCase(Locale.ROOT);
-        if (!LOCAL.matcher(local).matches()) {
-            return false;
-        }
-        return RecordMails.remove(repository, local);
+        Optional<String> local = InstantAddress.localPartOf(address);
+        return local.isPresent() && RecordMails.remove(repository, local.get());
     }
 
     /** The routing table: address → endpoint, for {@code Routes.withAddresses}. */
@@ -137,14 +94,5 @@ public final class InstantAddressStore {
             byAddress.put(address.address(), address.endpoint(fallback));
         }
         return byAddress;
-    }
-
-    private static String randomLocal(SecureRandom random) {
-        // 20 characters of a 32-letter alphabet: 100 bits, unguessable; no look-alike letters.
-        StringBuilder local = new StringBuilder(20);
-        for (int i = 0; i < 20; i++) {
-            local.append(ALPHABET[random.nextInt(ALPHABET.length)]);
-        }
-        return local.toString();
     }
 }

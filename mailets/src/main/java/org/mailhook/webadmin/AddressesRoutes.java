@@ -12,6 +12,7 @@ import org.apache.james.webadmin.Routes;
 import org.mailhook.mailets.InstantAddressStore;
 import org.mailhook.ops.OpsSettings;
 import org.mailhook.ops.WebhookQueueAccess;
+import org.mailhook.webhook.InstantAddress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -74,7 +75,7 @@ public class AddressesRoutes implements Routes {
             return JsonResponses.error(response, 400, "url is required");
         }
         Optional<String> secret = body.path("secret").isTextual() ? Optional.of(body.path("secret").asText()) : Optional.empty();
-        InstantAddressStore.InstantAddress address;
+        InstantAddress address;
         try {
             address = store.get().mint(domain.get(), body.path("url").asText(), secret, random, System.currentTimeMillis());
         } catch (IllegalArgumentException e) {
@@ -87,7 +88,7 @@ public class AddressesRoutes implements Routes {
     private Object list(Request request, Response response) throws Exception {
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode addresses = body.putArray("addresses");
-        for (InstantAddressStore.InstantAddress address : store.get().list()) {
+        for (InstantAddress address : store.get().list()) {
             describe(addresses.addObject(), address);
         }
         return JsonResponses.ok(response, body);
@@ -111,7 +112,7 @@ public class AddressesRoutes implements Routes {
         return parsed.query() == null ? bare : bare + "?***";
     }
 
-    private static ObjectNode describe(ObjectNode node, InstantAddressStore.InstantAddress address) {
+    private static ObjectNode describe(ObjectNode node, InstantAddress address) {
         return node.put("address", address.address())
             .put("url", shown(address.url()))
             .put("createdAt", Instant.ofEpochMilli(address.createdAtMillis()).toString())

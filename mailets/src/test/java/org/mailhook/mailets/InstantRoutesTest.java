@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.james.mailrepository.memory.MemoryMailRepository;
 import org.junit.jupiter.api.Test;
+import org.mailhook.webhook.InstantAddress;
 import org.mailhook.webhook.Routes;
 
 class InstantRoutesTest {
@@ -37,7 +38,7 @@ class InstantRoutesTest {
         InstantRoutes routes = new InstantRoutes(() -> configured, store, clock, Duration.ofSeconds(2));
         assertThat(routes.get().resolve(List.of("x@inbound.example")).deliveries().get(0).endpoint().name()).isEqualTo("default");
 
-        InstantAddressStore.InstantAddress minted = store.mint("Inbound.Example", "https://signup.example/hook", Optional.empty(),
+        InstantAddress minted = store.mint("Inbound.Example", "https://signup.example/hook", Optional.empty(),
             new SecureRandom(), now.get().toEpochMilli());
         assertThat(minted.address()).matches("[a-z0-9]{20}@inbound\\.example");
         // not yet re-read
@@ -58,7 +59,7 @@ class InstantRoutesTest {
 
     @Test
     void anAddressKeepsItsOwnSecretAndBadInputIsRefusedWithoutShowingIt() throws Exception {
-        InstantAddressStore.InstantAddress minted = store.mint("inbound.example", "https://a.example/h?token=t", Optional.of(OWN_SECRET),
+        InstantAddress minted = store.mint("inbound.example", "https://a.example/h?token=t", Optional.of(OWN_SECRET),
             new SecureRandom(), 1L);
         assertThat(store.list()).singleElement().satisfies(a -> {
             assertThat(a.secret()).contains(OWN_SECRET);

@@ -12,7 +12,8 @@ import java.util.Map;
  * Turns declared charset labels into JDK charsets and bytes into text. Labels are mapped the way
  * mail clients treat them in practice: a legacy label means its Windows superset (ISO-8859-1 is read
  * as windows-1252, GB2312 as GBK, EUC-KR / ks_c_5601-1987 as windows-949, Shift_JIS as windows-31j),
- * because senders routinely use the superset's extra characters under the narrower name.
+ * because senders routinely use the superset's extra characters under the narrower name. UTF-7 comes
+ * from jutf7.
  */
 final class Charsets {
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
@@ -31,6 +32,15 @@ final class Charsets {
         Map.entry("iso-8859-8-i", "ISO-8859-8"), Map.entry("iso-8859-6-i", "ISO-8859-6"),
         Map.entry("tis-620", "x-windows-874"), Map.entry("windows-874", "x-windows-874"),
         Map.entry("utf8", "UTF-8"), Map.entry("big5-hkscs", "Big5-HKSCS"));
+
+    /**
+     * UTF-7 (RFC 2152), which the JDK lacks, from jutf7. Taken from its provider directly rather than
+     * through {@link Charset#forName}: the JDK only asks providers on the system class path, and James
+     * loads Mailhook through its own class loader.
+     */
+    static final Charset UTF_7 = new com.beetstra.jutf7.CharsetProvider().charsetForName("UTF-7");
+    private static final java.util.Set<String> UTF_7_LABELS = java.util.Set.of("utf-7", "utf7", "unicode-1-1-utf-7",
+        "unicode-2-0-utf-7", "x-unicode-1-1-utf-7", "x-unicode-2-0-utf-7", "csunicode11utf7");
 
     /** Header encoded words use the same supersets (mime4j resolves the label, then this map). */
     static final Map<Charset, Charset> OVERRIDES = Map.of(
@@ -54,6 +64,9 @@ final class Charsets {
         if (name.isEmpty() || name.equals("us-ascii") || name.equals("ascii") || name.equals("ansi_x3.4-1968")
             || name.equals("us_ascii") || name.equals("default")) {
             return null;
+        }
+        if (UTF_7_LABELS.contains(name)) {
+            return UTF_7;
         }
         name = ALIASES.getOrDefault(name, name);
         try {

@@ -103,6 +103,9 @@ final class DocumentWriter {
             writeAttachment(json, attachment);
         }
         json.writeEndArray();
+        if (message.partial != null) {
+            writePartial(json, message.partial);
+        }
         if (top) {
             json.writeArrayFieldStart("calendar");
             writeInvites(json, message);
@@ -146,6 +149,9 @@ final class DocumentWriter {
         } else {
             json.writeStringField("contentRef", "attachments/" + attachment.partId);
         }
+        if (attachment.partial != null) {
+            writePartial(json, attachment.partial);
+        }
         if (attachment.calendar != null) {
             json.writeFieldName("calendar");
             writeInvite(json, attachment.partId, attachment.calendar);
@@ -156,6 +162,22 @@ final class DocumentWriter {
             json.writeEndObject();
         }
         json.writeEndObject();
+    }
+
+    private static void writePartial(JsonGenerator json, MessageModel.Partial partial) throws IOException {
+        json.writeObjectFieldStart("partial");
+        json.writeStringField("id", partial.id());
+        writeNumberOrNull(json, "number", partial.number());
+        writeNumberOrNull(json, "total", partial.total());
+        json.writeEndObject();
+    }
+
+    private static void writeNumberOrNull(JsonGenerator json, String field, Integer value) throws IOException {
+        if (value == null) {
+            json.writeNullField(field);
+        } else {
+            json.writeNumberField(field, value);
+        }
     }
 
     private static void writeInvite(JsonGenerator json, String partId, CalendarInvite invite) throws IOException {
@@ -170,11 +192,7 @@ final class DocumentWriter {
         json.writeStringField("end", invite.end());
         json.writeStringField("timeZone", invite.timeZone());
         json.writeStringField("status", invite.status());
-        if (invite.sequence() == null) {
-            json.writeNullField("sequence");
-        } else {
-            json.writeNumberField("sequence", invite.sequence());
-        }
+        writeNumberOrNull(json, "sequence", invite.sequence());
         json.writeFieldName("organizer");
         writePerson(json, invite.organizer());
         json.writeArrayFieldStart("attendees");

@@ -29,6 +29,9 @@ final class HeaderValues {
     private static final Pattern FOLD_IN_WORD = Pattern.compile("(=\\?[^?\\s]{1,40}\\?[QqBb]\\?[^?\\s]*) (?=[^?\\s]*\\?=)");
     /** RFC 2231 section 5 language in an encoded word ({@code =?US-ASCII*EN?Q?...?=}), which mime4j does not know. */
     private static final Pattern WORD_LANGUAGE = Pattern.compile("(=\\?[^?*\\s]{1,40})\\*[A-Za-z0-9-]{1,20}\\?");
+    /** An RFC 2047 encoded word in UTF-7 (RFC 2231 language allowed), which mime4j cannot decode by itself. */
+    private static final Pattern UTF7_WORD = Pattern.compile(
+        "=\\?((?i:(?:x-)?unicode-[12]-[01]-utf-7|utf-?7|csunicode11utf7))(?:\\*[A-Za-z0-9-]{1,20})?\\?([QqBb])\\?([^?\\s]*)\\?=");
     private static final Pattern COMMENT = Pattern.compile("\\([^()]*\\)");
     private static final Pattern TRAILING_COMMENT = Pattern.compile("^\\s*<?([^<>()\\s,]+)>?\\s*\\((.*)\\)\\s*$");
     private static final Pattern OBSOLETE_ZONE = Pattern.compile("\\s(UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT)[0-9A-Z]*\\s*$");
@@ -87,22 +90,67 @@ final class HeaderValues {
             return unfolded;
         }
         try {
-            return DecoderUtil.decodeEncodedWords(withoutWordLanguage(unfolded), DecodeMonitor.SILENT, null,
+            return DecoderUtil.decodeEncodedWords(readableWords(unfolded), DecodeMonitor.SILENT, null,
                 Charsets.OVERRIDES);
         } catch (RuntimeException e) {
             return unfolded;
         }
     }
 
-    private static String withoutWordLanguage(String value) {
-        return value.contains("*") ? WORD_LANGUAGE.matcher(value).replaceAll("$1?") : value;
+    /** Encoded words as mime4j can read them: without RFC 2231 languages, UTF-7 words re-encoded as UTF-8. */
+    private static String readableWords(String value) {
+        String words = value.contains("*") ? WORD_LANGUAGE.matcher(value).replaceAll("$1?") : value;
+        return containsIgnoreCase(words, "utf-7") || containsIgnoreCase(words, "utf7")
+            ? UTF7_WORD.matcher(words).replaceAll(m -> utf7WordAsUtf8(m.group(2), m.group(3))) : words;
+    }
+
+    private static boolean containsIgnoreCase(String text, String part) {
+        for (int i = 0; i + part.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, part, 0, part.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The encoded word's text decoded from UTF-7 and encoded again as a UTF-8 B word (same adjacency rules). */
+    private static String utf7WordAsUtf8(String encoding, String encoded) {
+        byte[] bytes;
+        if (encoding.equalsIgnoreCase("B")) {
+            try {
+                bytes = java.util.Base64.getMimeDecoder().decode(encoded);
+            } catch (IllegalArgumentException e) {
+                return Matcher.quoteReplacement("=?UTF-7?" + encoding + "?" + encoded + "?=");
+            }
+        } else {
+            bytes = qDecoded(encoded);
+        }
+        String text = new String(bytes, Charsets.UTF_7);
+        return "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
+    }
+
+    /** RFC 2047 4.2 Q encoding: {@code _} is a space, {@code =XX} a byte. */
+    private static byte[] qDecoded(String encoded) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            int high = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+            int low = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 2), 16) : -1;
+            if (c == '=' && high >= 0 && low >= 0) {
+                out.write(high * 16 + low);
+                i += 2;
+            } else {
+                out.write(c == '_' ? ' ' : c);
+            }
+        }
+        return out.toByteArray();
     }
 
     static List<EmailAddress> addresses(String unfolded) {
         List<EmailAddress> result = new ArrayList<>();
         AddressList list;
         try {
-            list = LenientAddressParser.DEFAULT.parseAddressList(withoutWordLanguage(unfolded));
+            list = LenientAddressParser.DEFAULT.parseAddressList(readableWords(unfolded));
         } catch (RuntimeException e) {
             return result;
         }

@@ -7,6 +7,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns declared charset labels into JDK charsets and bytes into text. Labels are mapped the way
@@ -68,17 +70,48 @@ final class Charsets {
         if (UTF_7_LABELS.contains(name)) {
             return UTF_7;
         }
-        name = ALIASES.getOrDefault(name, name);
+        return cachedForName(ALIASES.getOrDefault(name, name));
+    }
+
+    /**
+     * Charsets by lower-case name, including the names the JDK does not know: each such look-up makes the
+     * JDK instantiate every charset provider again (building large tables), so answers are remembered.
+     * Hostile mail can name any number of charsets, so only the first {@link #REMEMBERED_NAMES} are.
+     */
+    private static final int REMEMBERED_NAMES = 1024;
+    private static final Map<String, Optional<Charset>> BY_NAME = new ConcurrentHashMap<>();
+
+    private static Charset cachedForName(String name) {
+        Optional<Charset> known = BY_NAME.get(name);
+        if (known == null) {
+            known = forName(name);
+            if (BY_NAME.size() < REMEMBERED_NAMES) {
+                BY_NAME.putIfAbsent(name, known);
+            }
+        }
+        return known.orElse(null);
+    }
+
+    private static Optional<Charset> forName(String name) {
         try {
-            return Charset.forName(name);
+            return Optional.of(Charset.forName(name));
         } catch (IllegalArgumentException e) {
-            return null;
+            return Optional.empty();
         }
     }
 
+    /** Whether a label (an RFC 2231 language after {@code *} allowed) names UTF-7. */
+    static boolean isUtf7(String label) {
+        int star = label.indexOf('*');
+        return UTF_7_LABELS.contains((star < 0 ? label : label.substring(0, star)).strip().toLowerCase(Locale.ROOT));
+    }
+
+    private static final java.util.Set<String> ASCII_LABELS = java.util.Set.of("us-ascii", "ascii", "ansi_x3.4-1968",
+        "us_ascii", "default", "");
+
     static boolean isKnownOrAscii(String label) {
-        return label == null || lookup(label) != null || label.trim().replace("\"", "").toLowerCase(Locale.ROOT)
-            .matches("us-ascii|ascii|ansi_x3\\.4-1968|us_ascii|default|");
+        return label == null || lookup(label) != null
+            || ASCII_LABELS.contains(label.trim().replace("\"", "").toLowerCase(Locale.ROOT));
     }
 
     /**

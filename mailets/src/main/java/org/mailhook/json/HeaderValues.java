@@ -78,7 +78,47 @@ final class HeaderValues {
      */
     static String unfold(String raw) {
         String unfolded = unfoldLines(raw).strip();
-        return unfolded.contains("=?") ? FOLD_IN_WORD.matcher(unfolded).replaceAll("$1") : unfolded;
+        return hasFoldInWord(unfolded) ? FOLD_IN_WORD.matcher(unfolded).replaceAll("$1") : unfolded;
+    }
+
+    /**
+     * Whether {@link #FOLD_IN_WORD} has anything to join: an encoded word whose text runs into a space and
+     * goes on to its {@code ?=}. Checked in one pass first, as the expression is slow on headers of
+     * thousands of encoded words.
+     */
+    private static boolean hasFoldInWord(String value) {
+        for (int start = value.indexOf("=?"); start >= 0; start = value.indexOf("=?", start + 1)) {
+            int i = start + 2;
+            int charsetEnd = i;
+            while (charsetEnd < value.length() && charsetEnd - i <= 40 && value.charAt(charsetEnd) != '?'
+                && !isRegexSpace(value.charAt(charsetEnd))) {
+                charsetEnd++;
+            }
+            int textStart = charsetEnd + 3;
+            if (charsetEnd == i || charsetEnd - i > 40 || textStart > value.length() || value.charAt(charsetEnd) != '?'
+                || "QqBb".indexOf(value.charAt(charsetEnd + 1)) < 0 || value.charAt(charsetEnd + 2) != '?') {
+                continue;
+            }
+            int textEnd = textStart;
+            while (textEnd < value.length() && value.charAt(textEnd) != '?' && !isRegexSpace(value.charAt(textEnd))) {
+                textEnd++;
+            }
+            if (textEnd < value.length() && value.charAt(textEnd) == ' ') {
+                int rest = textEnd + 1;
+                while (rest < value.length() && value.charAt(rest) != '?' && !isRegexSpace(value.charAt(rest))) {
+                    rest++;
+                }
+                if (value.startsWith("?=", rest)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code \s} of java.util.regex. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     /**

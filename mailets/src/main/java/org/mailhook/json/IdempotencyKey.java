@@ -94,31 +94,36 @@ final class IdempotencyKey {
                     lineLength++;
                 }
             }
-            // CRs are dropped, LFs held back until content follows (so trailing line breaks never count)
-            int run = i;
-            for (; i < end; i++) {
-                byte b = buffer[i];
-                if (b == '\n' || b == '\r') {
-                    append(buffer, run, i);
-                    if (b == '\n') {
-                        pendingBreaks++;
-                    }
-                    run = i + 1;
+            // CRs are dropped; the runs between them are content, except that a run's trailing LFs are held
+            // back until more content follows (so trailing line breaks never count)
+            while (i < end) {
+                int cr = i;
+                while (cr < end && buffer[cr] != '\r') {
+                    cr++;
                 }
+                int last = cr;
+                while (last > i && buffer[last - 1] == '\n') {
+                    last--;
+                }
+                if (last > i) {
+                    appendPendingBreaks();
+                    append(buffer, i, last);
+                }
+                pendingBreaks += cr - last;
+                i = cr + 1;
             }
-            append(buffer, run, end);
         }
 
-        private void append(byte[] buffer, int from, int to) {
-            if (from >= to) {
-                return;
-            }
+        private void appendPendingBreaks() {
             for (; pendingBreaks > 0; pendingBreaks--) {
                 if (bufferedLength == buffered.length) {
                     drainBuffer();
                 }
                 buffered[bufferedLength++] = '\n';
             }
+        }
+
+        private void append(byte[] buffer, int from, int to) {
             int length = to - from;
             if (length > buffered.length - bufferedLength) {
                 drainBuffer();

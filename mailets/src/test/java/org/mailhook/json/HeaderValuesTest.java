@@ -1,0 +1,49 @@
+package org.mailhook.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-pass header functions give exactly what the regular expressions they replaced gave (kept here
+ * as the reference), on random strings built from the characters that matter to them.
+ */
+class HeaderValuesTest {
+    private static final Pattern FOLD = Pattern.compile("[ \t]*\r?\n[ \t]+|\r|\n");
+    private static final Pattern FOLD_IN_WORD = Pattern.compile("(=\\?[^?\\s]{1,40}\\?[QqBb]\\?[^?\\s]*) (?=[^?\\s]*\\?=)");
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]+");
+    private static final Pattern BLANKS = Pattern.compile("[ \\t]+");
+    private static final String ALPHABET = "  \t\t\r\n\n==??QqBbx_a\u000B\f";
+
+    private static String referenceUnfold(String raw) {
+        String unfolded = FOLD.matcher(raw).replaceAll(m -> m.group().indexOf(' ') >= 0 || m.group().indexOf('\t') >= 0
+            ? " " : "").strip();
+        return unfolded.contains("=?") ? FOLD_IN_WORD.matcher(unfolded).replaceAll("$1") : unfolded;
+    }
+
+    private static String referenceKeyValue(String raw) {
+        return BLANKS.matcher(LINE_BREAKS.matcher(raw).replaceAll("")).replaceAll(" ").strip();
+    }
+
+    @Test
+    void unfoldAndKeyCanonicalisationMatchTheRegularExpressions() {
+        Random random = new Random(3676);
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder value = new StringBuilder();
+            int length = random.nextInt(40);
+            for (int i = 0; i < length; i++) {
+                value.append(random.nextInt(6) == 0 ? "=?utf-8?Q?" : String.valueOf(ALPHABET.charAt(random.nextInt(ALPHABET.length()))));
+            }
+            String raw = value.toString();
+            assertThat(HeaderValues.unfold(raw)).as("unfold %s", raw.replace("\r", "\\r").replace("\n", "\\n"))
+                .isEqualTo(referenceUnfold(raw));
+            assertThat(IdempotencyKey.collapsedBlanks(raw).strip()).isEqualTo(referenceKeyValue(raw));
+        }
+        // an encoded word folded in its middle is joined again; whole words are left alone
+        assertThat(HeaderValues.unfold("=?utf-8?Q?Gr=C3=BC\r\n =C3=9Fe?= x")).isEqualTo("=?utf-8?Q?Gr=C3=BC=C3=9Fe?= x");
+        assertThat(HeaderValues.unfold("=?utf-8?Q?a?=\r\n =?utf-8?Q?b?=")).isEqualTo("=?utf-8?Q?a?= =?utf-8?Q?b?=");
+    }
+}

@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.dom.address.Address;
-import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Group;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.DateTimeFieldLenientImpl;
@@ -231,9 +230,9 @@ final class HeaderValues {
 
     static List<EmailAddress> addresses(String unfolded) {
         List<EmailAddress> result = new ArrayList<>();
-        AddressList list;
+        List<Address> list;
         try {
-            list = LenientAddressParser.DEFAULT.parseAddressList(readableWords(unfolded));
+            list = parseAddressList(readableWords(unfolded), ADDRESS_CHUNK_CHARS);
         } catch (RuntimeException e) {
             return result;
         }
@@ -248,6 +247,165 @@ final class HeaderValues {
             }
         }
         return repaired(result, unfolded);
+    }
+
+    /**
+     * mime4j's address parser allocates a buffer as large as the rest of the header for every word it
+     * reads, which is quadratic on a long header (the corpus's 135 KB To header of encoded words allocates
+     * over 100 MB). Long lists are therefore given to it in pieces of about this many characters.
+     */
+    static final int ADDRESS_CHUNK_CHARS = 2048;
+
+    /**
+     * What mime4j's lenient parser makes of the list, read in pieces of about {@code chunkChars}: the list
+     * is cut at top-level commas ({@link #addressSegments}) and consecutive segments are parsed together; a
+     * long segment of plain words (a display name without an address, as in that header) is what mime4j
+     * makes of it, a name-less mailbox of the decoded words, without the quadratic parse.
+     */
+    static List<Address> parseAddressList(String value, int chunkChars) {
+        List<Address> addresses = new ArrayList<>();
+        if (value.length() <= chunkChars) {
+            addresses.addAll(LenientAddressParser.DEFAULT.parseAddressList(value));
+            return addresses;
+        }
+        List<String> pending = new ArrayList<>();
+        int pendingLength = 0;
+        for (String segment : addressSegments(value)) {
+            if (segment.length() > chunkChars && isPlainWords(segment)) {
+                parseTogether(pending, addresses);
+                pendingLength = 0;
+                String words = String.join(" ", segment.strip().split("[ \t\r\n]+"));
+                if (!words.isEmpty()) {
+                    addresses.add(new Mailbox(null, null, DecoderUtil.decodeEncodedWords(words, DecodeMonitor.SILENT), null));
+                }
+                continue;
+            }
+            pending.add(segment);
+            pendingLength += segment.length() + 1;
+            if (pendingLength >= chunkChars) {
+                parseTogether(pending, addresses);
+                pendingLength = 0;
+            }
+        }
+        parseTogether(pending, addresses);
+        return addresses;
+    }
+
+    private static void parseTogether(List<String> segments, List<Address> addresses) {
+        if (!segments.isEmpty()) {
+            addresses.addAll(LenientAddressParser.DEFAULT.parseAddressList(String.join(",", segments)));
+            segments.clear();
+        }
+    }
+
+    /** Printable ASCII words and blanks, none of the characters mime4j's address parser treats specially. */
+    private static boolean isPlainWords(String segment) {
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (!(c == ' ' || c == '\t' || (c > ' ' && c < 0x7F && "\"()<>@,;:\\".indexOf(c) < 0))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The address list cut at its top-level commas (the commas left out), such that each segment parses
+     * to the same addresses as it does inside the whole list. A comma is top-level outside quoted strings,
+     * comments, angle brackets and groups ({@code name: ... ;}), tracked with mime4j's escapes. Where mime4j
+     * reads differently from that structure the list is left whole: anything unbalanced (an unclosed
+     * quote, comment, bracket or group, a stray closing one, a second colon), brackets without a local part
+     * and an @ after it (a route, or none: mime4j then reads on past the {@code >}), a quote or colon after an @ (mime4j takes them literally in a
+     * domain, which only a comma ends), and non-ASCII text (mime4j measures the list in characters but
+     * reads it as UTF-8 bytes).
+     */
+    static List<String> addressSegments(String value) {
+        List<String> whole = List.of(value);
+        List<String> segments = new ArrayList<>();
+        boolean quoted = false;
+        boolean escaped = false;
+        boolean bracket = false;
+        boolean bracketHasAt = false;
+        boolean bracketLocal = false;
+        boolean group = false;
+        boolean afterAt = false;
+        int comment = 0;
+        int start = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80) {
+                return whole;
+            } else if (escaped) {
+                escaped = false;
+            } else if (quoted) {
+                if (c == '\\') {
+                    escaped = true;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (comment > 0) {
+                if (c == '\\') {
+                    escaped = true;
+                } else if (c == '(') {
+                    comment++;
+                } else if (c == ')') {
+                    comment--;
+                }
+            } else if (c == '"') {
+                if (afterAt) {
+                    return whole;
+                }
+                quoted = true;
+                bracketLocal |= bracket;
+            } else if (c == '(') {
+                comment = 1;
+            } else if (c == ')') {
+                return whole;
+            } else if (c == '@') {
+                if (bracket && !bracketLocal) {
+                    return whole; // a route (<@a,@b:x@y>) or no local part: mime4j may read past the '>'
+                }
+                afterAt = true;
+                bracketHasAt |= bracket;
+            } else if (c == '<') {
+                if (bracket) {
+                    return whole;
+                }
+                bracket = true;
+                bracketHasAt = false;
+                bracketLocal = false;
+            } else if (c == '>') {
+                if (!bracket || !bracketHasAt) {
+                    return whole;
+                }
+                bracket = false;
+            } else if (bracket) {
+                bracketLocal |= c != ' ' && c != '\t';
+                continue; // in brackets only '>' ends the address
+            } else if (c == ':') {
+                if (group || afterAt) {
+                    return whole;
+                }
+                group = true;
+            } else if (c == ';') {
+                if (group) {
+                    group = false;
+                    afterAt = false;
+                }
+            } else if (c == ',') {
+                // a domain ends at a comma (in a group at a semicolon too); after an @ anything else is its text
+                afterAt = false;
+                if (!group) {
+                    segments.add(value.substring(start, i));
+                    start = i + 1;
+                }
+            }
+        }
+        if (quoted || escaped || bracket || group || comment > 0) {
+            return whole;
+        }
+        segments.add(value.substring(start));
+        return segments;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -557,12 +558,12 @@ final class MimeWalker {
     private void readBody(InputStream decoded, String partId, String contentType, MimeParameters type, MessageModel message)
         throws IOException {
         String charset = type.get("charset");
-        MeasuredStream measured = new MeasuredStream(decoded, 0);
+        // body text has no hash in the document: read it without one
         int budget = remainingText();
-        byte[] bytes = readUpTo(measured, budget);
-        boolean truncated = measured.read() >= 0;
+        byte[] bytes = readUpTo(decoded, budget);
+        boolean truncated = decoded.read() >= 0;
         if (truncated) {
-            measured.drain();
+            decoded.transferTo(OutputStream.nullOutputStream());
             problems.warning("limit.text_bytes", "decoded text beyond " + options.maxTextBytes()
                 + " bytes is not kept", partId);
         }
@@ -614,15 +615,11 @@ final class MimeWalker {
             return;
         }
         Uuencode.File file = extracted.files().get(0);
-        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(file.bytes()),
-            options.attachmentInlineBytes()).drained();
         copyIfTarget(attachment.partId, file.bytes());
         if (attachment.filename == null) {
             attachment.filename = file.name();
         }
-        attachment.size = measured.size();
-        attachment.sha256 = measured.sha256Hex();
-        attachment.content = measured.kept();
+        measureHeld(attachment, file.bytes());
         if (!file.complete()) {
             problems.error("uuencode.truncated", "uuencoded file '" + file.name() + "' has no end line", attachment.partId);
         }
@@ -637,13 +634,16 @@ final class MimeWalker {
         attachment.filename = cleanFilename(name);
         attachment.contentType = "application/octet-stream";
         attachment.disposition = "attachment";
-        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(bytes),
-            options.attachmentInlineBytes()).drained();
         copyIfTarget(partId, bytes);
-        attachment.size = measured.size();
-        attachment.sha256 = measured.sha256Hex();
-        attachment.content = measured.kept();
+        measureHeld(attachment, bytes);
         return attachment;
+    }
+
+    /** Size, hash and (within the inline limit) content of an attachment whose bytes are already in memory. */
+    private void measureHeld(AttachmentModel attachment, byte[] bytes) {
+        attachment.size = bytes.length;
+        attachment.sha256 = HexFormat.of().formatHex(MeasuredStream.newSha256().digest(bytes));
+        attachment.content = bytes.length <= options.attachmentInlineBytes() ? bytes : null;
     }
 
     private void copyIfTarget(String partId, byte[] bytes) throws IOException {

@@ -304,9 +304,14 @@ final class DocumentWriter {
             for (MessageModel.BodyPart part : message.bodyParts) {
                 (part.contentType().equals("text/html") ? html : plain).add(part.content());
             }
-            String htmlText = html.isEmpty() ? null : String.join("\n", html);
-            String text = !plain.isEmpty() ? String.join("\n", plain) : htmlText == null ? null : HtmlText.of(htmlText);
+            String htmlText = joined(html);
+            String text = !plain.isEmpty() ? joined(plain) : htmlText == null ? null : HtmlText.of(htmlText);
             return new Bodies(text, htmlText);
+        }
+
+        /** The parts joined with line breaks; one part as it is (a body can be megabytes). */
+        private static String joined(List<String> parts) {
+            return parts.isEmpty() ? null : parts.size() == 1 ? parts.get(0) : String.join("\n", parts);
         }
     }
 }

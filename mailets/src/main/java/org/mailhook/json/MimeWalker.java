@@ -2,7 +2,6 @@ package org.mailhook.json;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -686,16 +685,7 @@ final class MimeWalker {
     }
 
     private static byte[] readUpTo(InputStream in, int limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        while (out.size() < limit) {
-            int n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()));
-            if (n < 0) {
-                break;
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
+        return in.readNBytes(limit);
     }
 
     private static String value(Field field) {

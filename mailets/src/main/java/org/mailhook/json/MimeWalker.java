@@ -32,6 +32,7 @@ import org.mailhook.json.HeaderValues.EmailAddress;
  */
 final class MimeWalker {
     private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
+    private static final java.util.regex.Pattern WIDE_CHARSET = java.util.regex.Pattern.compile("\"?(UTF-?(16|32)|UCS-?[24]).*");
 
     private final ParseOptions options;
     private final Problems problems;
@@ -515,7 +516,7 @@ final class MimeWalker {
     private static final int BINARY_SNIFF_BYTES = 8192;
 
     private static boolean isWideCharset(String charset) {
-        return charset != null && charset.strip().toUpperCase(Locale.ROOT).matches("\"?(UTF-?(16|32)|UCS-?[24]).*");
+        return charset != null && WIDE_CHARSET.matcher(charset.strip().toUpperCase(Locale.ROOT)).matches();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,8 +42,11 @@ final class Charsets {
      * loads Mailhook through its own class loader.
      */
     static final Charset UTF_7 = new com.beetstra.jutf7.CharsetProvider().charsetForName("UTF-7");
-    private static final java.util.Set<String> UTF_7_LABELS = java.util.Set.of("utf-7", "utf7", "unicode-1-1-utf-7",
+    private static final Set<String> UTF_7_LABELS = Set.of("utf-7", "utf7", "unicode-1-1-utf-7",
         "unicode-2-0-utf-7", "x-unicode-1-1-utf-7", "x-unicode-2-0-utf-7", "csunicode11utf7");
+
+    /** Labels that say ASCII (or nothing), which says nothing useful about 8-bit bytes. */
+    private static final Set<String> ASCII_LABELS = Set.of("us-ascii", "ascii", "ansi_x3.4-1968", "us_ascii", "default", "");
 
     /** Header encoded words use the same supersets (mime4j resolves the label, then this map). */
     static final Map<Charset, Charset> OVERRIDES = Map.of(
@@ -63,8 +67,7 @@ final class Charsets {
             return null;
         }
         String name = label.trim().replace("\"", "").replace("'", "").toLowerCase(Locale.ROOT);
-        if (name.isEmpty() || name.equals("us-ascii") || name.equals("ascii") || name.equals("ansi_x3.4-1968")
-            || name.equals("us_ascii") || name.equals("default")) {
+        if (ASCII_LABELS.contains(name)) {
             return null;
         }
         if (UTF_7_LABELS.contains(name)) {
@@ -105,9 +108,6 @@ final class Charsets {
         int star = label.indexOf('*');
         return UTF_7_LABELS.contains((star < 0 ? label : label.substring(0, star)).strip().toLowerCase(Locale.ROOT));
     }
-
-    private static final java.util.Set<String> ASCII_LABELS = java.util.Set.of("us-ascii", "ascii", "ansi_x3.4-1968",
-        "us_ascii", "default", "");
 
     static boolean isKnownOrAscii(String label) {
         return label == null || lookup(label) != null

@@ -115,7 +115,7 @@ public class ParseBenchmark {
         counters.messages++;
     }
 
-    private static ParsedMessage parse(MessageParser parser, byte[] mail) {
+    static ParsedMessage parse(MessageParser parser, byte[] mail) {
         return parser.parse(new ByteArrayInputStream(mail), Envelope.none(), RECEIVED, Map.of());
     }
 }

@@ -1,5 +1,6 @@
 package org.mailhook.cli;
 
+import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,8 @@ import org.mailhook.json.ThinPayload;
 /** {@code mailhook parse FILE…}: the same JSON the ToJson mailet stores, for files on disk. */
 public final class ParseCommand implements Command {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Enough of a file to tell an Outlook .msg (CFB signature) from a mail. */
+    private static final int SIGNATURE_BYTES = 8;
 
     private final Clock clock;
 
@@ -51,7 +54,8 @@ public final class ParseCommand implements Command {
         return """
             Usage: mailhook parse [OPTIONS] FILE...
 
-            Prints the mailhook.message.v1 document of each mail (RFC 5322 / MIME file; - reads standard input).
+            Prints the mailhook.message.v1 document of each mail (RFC 5322 / MIME file, or an Outlook .msg;
+            - reads standard input).
             One file: the document. Several files: JSON Lines, one document per line with a "file" field.
             Malformed mail still gives a document; its problems are in parse.errors / parse.warnings.
 
@@ -98,8 +102,12 @@ public final class ParseCommand implements Command {
         MessageParser parser = new MessageParser(ParseOptions.defaults().withAttachmentInlineBytes(inline));
         for (String file : files) {
             ParsedMessage parsed;
-            try (InputStream in = file.equals("-") ? standardInput() : Files.newInputStream(Path.of(file))) {
-                parsed = parser.parse(in, envelope, receivedAt, Map.of());
+            try (InputStream in = new BufferedInputStream(file.equals("-") ? standardInput() : Files.newInputStream(Path.of(file)))) {
+                in.mark(SIGNATURE_BYTES);
+                byte[] head = in.readNBytes(SIGNATURE_BYTES);
+                in.reset();
+                parsed = MessageParser.isOutlookMsg(head) ? parser.parseOutlook(in, envelope, receivedAt, Map.of())
+                    : parser.parse(in, envelope, receivedAt, Map.of());
             } catch (IOException e) {
                 throw new UsageException("cannot read " + file + ": " + e.getMessage(), e);
             }

@@ -1,10 +1,11 @@
 package org.mailhook.json;
 
-/** One attachment: a MIME leaf that is not body text, or a file unpacked from uuencode or TNEF. */
+/** One attachment: a MIME leaf that is not body text, or a file unpacked from uuencode, TNEF or an Outlook .msg. */
 final class AttachmentModel {
     static final String SOURCE_MIME = "mime";
     static final String SOURCE_UUENCODE = "uuencode";
     static final String SOURCE_TNEF = "tnef";
+    static final String SOURCE_MSG = "msg";
 
     String partId;
     String parentPartId;
@@ -21,4 +22,6 @@ final class AttachmentModel {
     byte[] content;
     MessageModel message;
     CalendarInvite calendar;
+    /** For message/partial: the fragment's id, number and total. */
+    MessageModel.Partial partial;
 }

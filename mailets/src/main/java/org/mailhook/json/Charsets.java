@@ -7,12 +7,16 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns declared charset labels into JDK charsets and bytes into text. Labels are mapped the way
  * mail clients treat them in practice: a legacy label means its Windows superset (ISO-8859-1 is read
  * as windows-1252, GB2312 as GBK, EUC-KR / ks_c_5601-1987 as windows-949, Shift_JIS as windows-31j),
- * because senders routinely use the superset's extra characters under the narrower name.
+ * because senders routinely use the superset's extra characters under the narrower name. UTF-7 comes
+ * from jutf7.
  */
 final class Charsets {
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
@@ -31,6 +35,18 @@ final class Charsets {
         Map.entry("iso-8859-8-i", "ISO-8859-8"), Map.entry("iso-8859-6-i", "ISO-8859-6"),
         Map.entry("tis-620", "x-windows-874"), Map.entry("windows-874", "x-windows-874"),
         Map.entry("utf8", "UTF-8"), Map.entry("big5-hkscs", "Big5-HKSCS"));
+
+    /**
+     * UTF-7 (RFC 2152), which the JDK lacks, from jutf7. Taken from its provider directly rather than
+     * through {@link Charset#forName}: the JDK only asks providers on the system class path, and James
+     * loads Mailhook through its own class loader.
+     */
+    static final Charset UTF_7 = new com.beetstra.jutf7.CharsetProvider().charsetForName("UTF-7");
+    private static final Set<String> UTF_7_LABELS = Set.of("utf-7", "utf7", "unicode-1-1-utf-7",
+        "unicode-2-0-utf-7", "x-unicode-1-1-utf-7", "x-unicode-2-0-utf-7", "csunicode11utf7");
+
+    /** Labels that say ASCII (or nothing), which says nothing useful about 8-bit bytes. */
+    private static final Set<String> ASCII_LABELS = Set.of("us-ascii", "ascii", "ansi_x3.4-1968", "us_ascii", "default", "");
 
     /** Header encoded words use the same supersets (mime4j resolves the label, then this map). */
     static final Map<Charset, Charset> OVERRIDES = Map.of(
@@ -51,21 +67,51 @@ final class Charsets {
             return null;
         }
         String name = label.trim().replace("\"", "").replace("'", "").toLowerCase(Locale.ROOT);
-        if (name.isEmpty() || name.equals("us-ascii") || name.equals("ascii") || name.equals("ansi_x3.4-1968")
-            || name.equals("us_ascii") || name.equals("default")) {
+        if (ASCII_LABELS.contains(name)) {
             return null;
         }
-        name = ALIASES.getOrDefault(name, name);
+        if (UTF_7_LABELS.contains(name)) {
+            return UTF_7;
+        }
+        return cachedForName(ALIASES.getOrDefault(name, name));
+    }
+
+    /**
+     * Charsets by lower-case name, including the names the JDK does not know: each such look-up makes the
+     * JDK instantiate every charset provider again (building large tables), so answers are remembered.
+     * Hostile mail can name any number of charsets, so only the first {@link #REMEMBERED_NAMES} are.
+     */
+    private static final int REMEMBERED_NAMES = 1024;
+    private static final Map<String, Optional<Charset>> BY_NAME = new ConcurrentHashMap<>();
+
+    private static Charset cachedForName(String name) {
+        Optional<Charset> known = BY_NAME.get(name);
+        if (known == null) {
+            known = forName(name);
+            if (BY_NAME.size() < REMEMBERED_NAMES) {
+                BY_NAME.putIfAbsent(name, known);
+            }
+        }
+        return known.orElse(null);
+    }
+
+    private static Optional<Charset> forName(String name) {
         try {
-            return Charset.forName(name);
+            return Optional.of(Charset.forName(name));
         } catch (IllegalArgumentException e) {
-            return null;
+            return Optional.empty();
         }
     }
 
+    /** Whether a label (an RFC 2231 language after {@code *} allowed) names UTF-7. */
+    static boolean isUtf7(String label) {
+        int star = label.indexOf('*');
+        return UTF_7_LABELS.contains((star < 0 ? label : label.substring(0, star)).strip().toLowerCase(Locale.ROOT));
+    }
+
     static boolean isKnownOrAscii(String label) {
-        return label == null || lookup(label) != null || label.trim().replace("\"", "").toLowerCase(Locale.ROOT)
-            .matches("us-ascii|ascii|ansi_x3\\.4-1968|us_ascii|default|");
+        return label == null || lookup(label) != null
+            || ASCII_LABELS.contains(label.trim().replace("\"", "").toLowerCase(Locale.ROOT));
     }
 
     /**

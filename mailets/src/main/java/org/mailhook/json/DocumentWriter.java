@@ -6,12 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.mailhook.json.HeaderValues.EmailAddress;
 
 /** Writes the {@code mailhook.message.v1} document with Jackson's streaming generator. */
 final class DocumentWriter {
+    /** Escapes strings exactly as the document's generator does (same factory defaults as ObjectMapper's). */
+    private static final JsonFactory ESCAPER = new JsonFactory();
+
     private DocumentWriter() {
     }
 
@@ -85,9 +89,15 @@ final class DocumentWriter {
         }
         json.writeEndArray();
         Bodies bodies = Bodies.of(message);
-        json.writeStringField("text", bodies.text());
+        String stripped = bodies.text() == null ? null : ReplyText.strip(bodies.text());
+        byte[] strippedEscaped = writeText(json, bodies.text(), stripped);
         json.writeStringField("html", bodies.html());
-        json.writeStringField("strippedText", bodies.text() == null ? null : ReplyText.strip(bodies.text()));
+        if (strippedEscaped != null) {
+            json.writeFieldName("strippedText");
+            json.writeRawUTF8String(strippedEscaped, 0, strippedEscaped.length);
+        } else {
+            json.writeStringField("strippedText", stripped);
+        }
         json.writeArrayFieldStart("bodyParts");
         for (MessageModel.BodyPart part : message.bodyParts) {
             json.writeStartObject();
@@ -103,11 +113,56 @@ final class DocumentWriter {
             writeAttachment(json, attachment);
         }
         json.writeEndArray();
+        if (message.partial != null) {
+            writePartial(json, message.partial);
+        }
         if (top) {
             json.writeArrayFieldStart("calendar");
             writeInvites(json, message);
             json.writeEndArray();
         }
+    }
+
+    /**
+     * Writes {@code text}. The stripped text is almost always a slice of it (the reply without the quote
+     * and signature, trimmed); escaping is a large part of writing a document, so the slice is escaped once
+     * and its bytes are returned for {@code strippedText}. The pieces are escaped by a generator of the same
+     * kind, so the bytes are exactly what writing the strings would give. Null when the stripped text is
+     * not a slice.
+     */
+    private static byte[] writeText(JsonGenerator json, String text, String stripped) throws IOException {
+        int start = 0;
+        while (text != null && start < text.length() && Character.isWhitespace(text.charAt(start))) {
+            start++;
+        }
+        if (text == null || stripped == null || !text.startsWith(stripped, start)) {
+            json.writeStringField("text", text);
+            return null;
+        }
+        int end = start + stripped.length();
+        byte[] middle = escaped(text, start, end);
+        byte[] head = escaped(text, 0, start);
+        byte[] tail = escaped(text, end, text.length());
+        byte[] all = new byte[head.length + middle.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(middle, 0, all, head.length, middle.length);
+        System.arraycopy(tail, 0, all, head.length + middle.length, tail.length);
+        json.writeFieldName("text");
+        json.writeRawUTF8String(all, 0, all.length);
+        return middle;
+    }
+
+    /** The JSON string escape of {@code text[from, to)}, UTF-8, without the quotes. */
+    private static byte[] escaped(String text, int from, int to) throws IOException {
+        if (from == to) {
+            return new byte[0];
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((to - from) + 16);
+        try (JsonGenerator generator = ESCAPER.createGenerator(out)) {
+            generator.writeString(text.substring(from, to));
+        }
+        byte[] quoted = out.toByteArray();
+        return java.util.Arrays.copyOfRange(quoted, 1, quoted.length - 1);
     }
 
     private static void writeInvites(JsonGenerator json, MessageModel message) throws IOException {
@@ -146,6 +201,9 @@ final class DocumentWriter {
         } else {
             json.writeStringField("contentRef", "attachments/" + attachment.partId);
         }
+        if (attachment.partial != null) {
+            writePartial(json, attachment.partial);
+        }
         if (attachment.calendar != null) {
             json.writeFieldName("calendar");
             writeInvite(json, attachment.partId, attachment.calendar);
@@ -156,6 +214,22 @@ final class DocumentWriter {
             json.writeEndObject();
         }
         json.writeEndObject();
+    }
+
+    private static void writePartial(JsonGenerator json, MessageModel.Partial partial) throws IOException {
+        json.writeObjectFieldStart("partial");
+        json.writeStringField("id", partial.id());
+        writeNumberOrNull(json, "number", partial.number());
+        writeNumberOrNull(json, "total", partial.total());
+        json.writeEndObject();
+    }
+
+    private static void writeNumberOrNull(JsonGenerator json, String field, Integer value) throws IOException {
+        if (value == null) {
+            json.writeNullField(field);
+        } else {
+            json.writeNumberField(field, value);
+        }
     }
 
     private static void writeInvite(JsonGenerator json, String partId, CalendarInvite invite) throws IOException {
@@ -170,11 +244,7 @@ final class DocumentWriter {
         json.writeStringField("end", invite.end());
         json.writeStringField("timeZone", invite.timeZone());
         json.writeStringField("status", invite.status());
-        if (invite.sequence() == null) {
-            json.writeNullField("sequence");
-        } else {
-            json.writeNumberField("sequence", invite.sequence());
-        }
+        writeNumberOrNull(json, "sequence", invite.sequence());
         json.writeFieldName("organizer");
         writePerson(json, invite.organizer());
         json.writeArrayFieldStart("attendees");
@@ -234,9 +304,14 @@ final class DocumentWriter {
             for (MessageModel.BodyPart part : message.bodyParts) {
                 (part.contentType().equals("text/html") ? html : plain).add(part.content());
             }
-            String htmlText = html.isEmpty() ? null : String.join("\n", html);
-            String text = !plain.isEmpty() ? String.join("\n", plain) : htmlText == null ? null : HtmlText.of(htmlText);
+            String htmlText = joined(html);
+            String text = !plain.isEmpty() ? joined(plain) : htmlText == null ? null : HtmlText.of(htmlText);
             return new Bodies(text, htmlText);
+        }
+
+        /** The parts joined with line breaks; one part as it is (a body can be megabytes). */
+        private static String joined(List<String> parts) {
+            return parts.isEmpty() ? null : parts.size() == 1 ? parts.get(0) : String.join("\n", parts);
         }
     }
 }

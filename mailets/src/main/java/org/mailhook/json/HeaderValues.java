@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.dom.address.Address;
-import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Group;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.DateTimeFieldLenientImpl;
@@ -23,12 +22,13 @@ import org.apache.james.mime4j.util.ByteSequence;
 
 /** Header field values: raw text, unfolding, RFC 2047 decoding, addresses, message ids and dates. */
 final class HeaderValues {
-    /** A fold with the blanks around it (read as one space), or a stray line break (dropped). */
-    private static final Pattern FOLD = Pattern.compile("[ \t]*\r?\n[ \t]+|\r|\n");
     /** A fold inside an encoded word (broken folding by the sender): the word is joined again. */
     private static final Pattern FOLD_IN_WORD = Pattern.compile("(=\\?[^?\\s]{1,40}\\?[QqBb]\\?[^?\\s]*) (?=[^?\\s]*\\?=)");
     /** RFC 2231 section 5 language in an encoded word ({@code =?US-ASCII*EN?Q?...?=}), which mime4j does not know. */
     private static final Pattern WORD_LANGUAGE = Pattern.compile("(=\\?[^?*\\s]{1,40})\\*[A-Za-z0-9-]{1,20}\\?");
+    /** An RFC 2047 encoded word in UTF-7 (RFC 2231 language allowed), which mime4j cannot decode by itself. */
+    private static final Pattern UTF7_WORD = Pattern.compile(
+        "=\\?((?i:(?:x-)?unicode-[12]-[01]-utf-7|utf-?7|csunicode11utf7))(?:\\*[A-Za-z0-9-]{1,20})?\\?([QqBb])\\?([^?\\s]*)\\?=");
     private static final Pattern COMMENT = Pattern.compile("\\([^()]*\\)");
     private static final Pattern TRAILING_COMMENT = Pattern.compile("^\\s*<?([^<>()\\s,]+)>?\\s*\\((.*)\\)\\s*$");
     private static final Pattern OBSOLETE_ZONE = Pattern.compile("\\s(UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT)[0-9A-Z]*\\s*$");
@@ -76,9 +76,93 @@ final class HeaderValues {
      * middle are joined again.
      */
     static String unfold(String raw) {
-        String unfolded = FOLD.matcher(raw).replaceAll(m -> m.group().indexOf(' ') >= 0 || m.group().indexOf('\t') >= 0
-            ? " " : "").strip();
-        return unfolded.contains("=?") ? FOLD_IN_WORD.matcher(unfolded).replaceAll("$1") : unfolded;
+        String unfolded = unfoldLines(raw).strip();
+        return hasFoldInWord(unfolded) ? FOLD_IN_WORD.matcher(unfolded).replaceAll("$1") : unfolded;
+    }
+
+    /**
+     * Whether {@link #FOLD_IN_WORD} has anything to join: an encoded word whose text runs into a space and
+     * goes on to its {@code ?=}. Checked in one pass first, as the expression is slow on headers of
+     * thousands of encoded words.
+     */
+    private static boolean hasFoldInWord(String value) {
+        for (int start = value.indexOf("=?"); start >= 0; start = value.indexOf("=?", start + 1)) {
+            int i = start + 2;
+            int charsetEnd = i;
+            while (charsetEnd < value.length() && charsetEnd - i <= 40 && value.charAt(charsetEnd) != '?'
+                && !isRegexSpace(value.charAt(charsetEnd))) {
+                charsetEnd++;
+            }
+            int textStart = charsetEnd + 3;
+            if (charsetEnd == i || charsetEnd - i > 40 || textStart > value.length() || value.charAt(charsetEnd) != '?'
+                || "QqBb".indexOf(value.charAt(charsetEnd + 1)) < 0 || value.charAt(charsetEnd + 2) != '?') {
+                continue;
+            }
+            int textEnd = textStart;
+            while (textEnd < value.length() && value.charAt(textEnd) != '?' && !isRegexSpace(value.charAt(textEnd))) {
+                textEnd++;
+            }
+            if (textEnd < value.length() && value.charAt(textEnd) == ' ') {
+                int rest = textEnd + 1;
+                while (rest < value.length() && value.charAt(rest) != '?' && !isRegexSpace(value.charAt(rest))) {
+                    rest++;
+                }
+                if (value.startsWith("?=", rest)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code \s} of java.util.regex. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    /**
+     * Replaces each fold (blanks, a line break, and at least one blank) by one space and drops other line
+     * break characters: what {@code [ \t]*\r?\n[ \t]+ → " ", \r|\n → ""} does, in one pass (a regular
+     * expression is slow on headers of thousands of folds).
+     */
+    private static String unfoldLines(String raw) {
+        if (raw.indexOf('\n') < 0 && raw.indexOf('\r') < 0) {
+            return raw;
+        }
+        StringBuilder out = new StringBuilder(raw.length());
+        int length = raw.length();
+        int i = 0;
+        while (i < length) {
+            char c = raw.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                int blanksEnd = i;
+                while (blanksEnd < length && isBlank(raw.charAt(blanksEnd))) {
+                    blanksEnd++;
+                }
+                int lineFeed = blanksEnd < length && raw.charAt(blanksEnd) == '\r' ? blanksEnd + 1 : blanksEnd;
+                if (lineFeed < length && raw.charAt(lineFeed) == '\n' && lineFeed + 1 < length && isBlank(raw.charAt(lineFeed + 1))) {
+                    int next = lineFeed + 1;
+                    while (next < length && isBlank(raw.charAt(next))) {
+                        next++;
+                    }
+                    out.append(' ');
+                    i = next;
+                } else if (blanksEnd > i) {
+                    out.append(raw, i, blanksEnd);
+                    i = blanksEnd;
+                } else {
+                    i++; // a CR or LF that is not part of a fold
+                }
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
     }
 
     /** RFC 2047 encoded words decoded; unknown charsets leave the word as it is. */
@@ -87,22 +171,68 @@ final class HeaderValues {
             return unfolded;
         }
         try {
-            return DecoderUtil.decodeEncodedWords(withoutWordLanguage(unfolded), DecodeMonitor.SILENT, null,
+            return DecoderUtil.decodeEncodedWords(readableWords(unfolded), DecodeMonitor.SILENT, null,
                 Charsets.OVERRIDES);
         } catch (RuntimeException e) {
             return unfolded;
         }
     }
 
-    private static String withoutWordLanguage(String value) {
-        return value.contains("*") ? WORD_LANGUAGE.matcher(value).replaceAll("$1?") : value;
+    /** Encoded words as mime4j can read them: without RFC 2231 languages, UTF-7 words re-encoded as UTF-8. */
+    private static String readableWords(String value) {
+        String words = value.contains("*") ? WORD_LANGUAGE.matcher(value).replaceAll("$1?") : value;
+        return hasUtf7Word(words) ? UTF7_WORD.matcher(words).replaceAll(m -> utf7WordAsUtf8(m.group(2), m.group(3))) : words;
+    }
+
+    /** Whether an encoded word names a UTF-7 charset; looks only after each "=?" (headers can be long). */
+    private static boolean hasUtf7Word(String value) {
+        for (int start = value.indexOf("=?"); start >= 0; start = value.indexOf("=?", start + 2)) {
+            int end = value.indexOf('?', start + 2);
+            if (end > 0 && end - start <= 42 && Charsets.isUtf7(value.substring(start + 2, end))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The encoded word's text decoded from UTF-7 and encoded again as a UTF-8 B word (same adjacency rules). */
+    private static String utf7WordAsUtf8(String encoding, String encoded) {
+        byte[] bytes;
+        if (encoding.equalsIgnoreCase("B")) {
+            try {
+                bytes = java.util.Base64.getMimeDecoder().decode(encoded);
+            } catch (IllegalArgumentException e) {
+                return Matcher.quoteReplacement("=?UTF-7?" + encoding + "?" + encoded + "?=");
+            }
+        } else {
+            bytes = qDecoded(encoded);
+        }
+        String text = new String(bytes, Charsets.UTF_7);
+        return "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
+    }
+
+    /** RFC 2047 4.2 Q encoding: {@code _} is a space, {@code =XX} a byte. */
+    private static byte[] qDecoded(String encoded) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            int high = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+            int low = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 2), 16) : -1;
+            if (c == '=' && high >= 0 && low >= 0) {
+                out.write(high * 16 + low);
+                i += 2;
+            } else {
+                out.write(c == '_' ? ' ' : c);
+            }
+        }
+        return out.toByteArray();
     }
 
     static List<EmailAddress> addresses(String unfolded) {
         List<EmailAddress> result = new ArrayList<>();
-        AddressList list;
+        List<Address> list;
         try {
-            list = LenientAddressParser.DEFAULT.parseAddressList(withoutWordLanguage(unfolded));
+            list = parseAddressList(readableWords(unfolded), ADDRESS_CHUNK_CHARS);
         } catch (RuntimeException e) {
             return result;
         }
@@ -117,6 +247,165 @@ final class HeaderValues {
             }
         }
         return repaired(result, unfolded);
+    }
+
+    /**
+     * mime4j's address parser allocates a buffer as large as the rest of the header for every word it
+     * reads, which is quadratic on a long header (the corpus's 135 KB To header of encoded words allocates
+     * over 100 MB). Long lists are therefore given to it in pieces of about this many characters.
+     */
+    static final int ADDRESS_CHUNK_CHARS = 2048;
+
+    /**
+     * What mime4j's lenient parser makes of the list, read in pieces of about {@code chunkChars}: the list
+     * is cut at top-level commas ({@link #addressSegments}) and consecutive segments are parsed together; a
+     * long segment of plain words (a display name without an address, as in that header) is what mime4j
+     * makes of it, a name-less mailbox of the decoded words, without the quadratic parse.
+     */
+    static List<Address> parseAddressList(String value, int chunkChars) {
+        List<Address> addresses = new ArrayList<>();
+        if (value.length() <= chunkChars) {
+            addresses.addAll(LenientAddressParser.DEFAULT.parseAddressList(value));
+            return addresses;
+        }
+        List<String> pending = new ArrayList<>();
+        int pendingLength = 0;
+        for (String segment : addressSegments(value)) {
+            if (segment.length() > chunkChars && isPlainWords(segment)) {
+                parseTogether(pending, addresses);
+                pendingLength = 0;
+                String words = String.join(" ", segment.strip().split("[ \t\r\n]+"));
+                if (!words.isEmpty()) {
+                    addresses.add(new Mailbox(null, null, DecoderUtil.decodeEncodedWords(words, DecodeMonitor.SILENT), null));
+                }
+                continue;
+            }
+            pending.add(segment);
+            pendingLength += segment.length() + 1;
+            if (pendingLength >= chunkChars) {
+                parseTogether(pending, addresses);
+                pendingLength = 0;
+            }
+        }
+        parseTogether(pending, addresses);
+        return addresses;
+    }
+
+    private static void parseTogether(List<String> segments, List<Address> addresses) {
+        if (!segments.isEmpty()) {
+            addresses.addAll(LenientAddressParser.DEFAULT.parseAddressList(String.join(",", segments)));
+            segments.clear();
+        }
+    }
+
+    /** Printable ASCII words and blanks, none of the characters mime4j's address parser treats specially. */
+    private static boolean isPlainWords(String segment) {
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (!(c == ' ' || c == '\t' || (c > ' ' && c < 0x7F && "\"()<>@,;:\\".indexOf(c) < 0))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The address list cut at its top-level commas (the commas left out), such that each segment parses
+     * to the same addresses as it does inside the whole list. A comma is top-level outside quoted strings,
+     * comments, angle brackets and groups ({@code name: ... ;}), tracked with mime4j's escapes. Where mime4j
+     * reads differently from that structure the list is left whole: anything unbalanced (an unclosed
+     * quote, comment, bracket or group, a stray closing one, a second colon), brackets without a local part
+     * and an @ after it (a route, or none: mime4j then reads on past the {@code >}), a quote or colon after an @ (mime4j takes them literally in a
+     * domain, which only a comma ends), and non-ASCII text (mime4j measures the list in characters but
+     * reads it as UTF-8 bytes).
+     */
+    static List<String> addressSegments(String value) {
+        List<String> whole = List.of(value);
+        List<String> segments = new ArrayList<>();
+        boolean quoted = false;
+        boolean escaped = false;
+        boolean bracket = false;
+        boolean bracketHasAt = false;
+        boolean bracketLocal = false;
+        boolean group = false;
+        boolean afterAt = false;
+        int comment = 0;
+        int start = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80) {
+                return whole;
+            } else if (escaped) {
+                escaped = false;
+            } else if (quoted) {
+                if (c == '\\') {
+                    escaped = true;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (comment > 0) {
+                if (c == '\\') {
+                    escaped = true;
+                } else if (c == '(') {
+                    comment++;
+                } else if (c == ')') {
+                    comment--;
+                }
+            } else if (c == '"') {
+                if (afterAt) {
+                    return whole;
+                }
+                quoted = true;
+                bracketLocal |= bracket;
+            } else if (c == '(') {
+                comment = 1;
+            } else if (c == ')') {
+                return whole;
+            } else if (c == '@') {
+                if (bracket && !bracketLocal) {
+                    return whole; // a route (<@a,@b:x@y>) or no local part: mime4j may read past the '>'
+                }
+                afterAt = true;
+                bracketHasAt |= bracket;
+            } else if (c == '<') {
+                if (bracket) {
+                    return whole;
+                }
+                bracket = true;
+                bracketHasAt = false;
+                bracketLocal = false;
+            } else if (c == '>') {
+                if (!bracket || !bracketHasAt) {
+                    return whole;
+                }
+                bracket = false;
+            } else if (bracket) {
+                bracketLocal |= c != ' ' && c != '\t';
+                continue; // in brackets only '>' ends the address
+            } else if (c == ':') {
+                if (group || afterAt) {
+                    return whole;
+                }
+                group = true;
+            } else if (c == ';') {
+                if (group) {
+                    group = false;
+                    afterAt = false;
+                }
+            } else if (c == ',') {
+                // a domain ends at a comma (in a group at a semicolon too); after an @ anything else is its text
+                afterAt = false;
+                if (!group) {
+                    segments.add(value.substring(start, i));
+                    start = i + 1;
+                }
+            }
+        }
+        if (quoted || escaped || bracket || group || comment > 0) {
+            return whole;
+        }
+        segments.add(value.substring(start));
+        return segments;
     }
 
     /**

@@ -6,7 +6,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The idempotency key ({@code id}) of a mail, recipe {@code mh1}:
@@ -29,8 +28,6 @@ final class IdempotencyKey {
         "message-id", "in-reply-to", "references", "mime-version", "content-type", "content-transfer-encoding",
         "content-disposition");
 
-    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]+");
-    private static final Pattern BLANKS = Pattern.compile("[ \\t]+");
 
     private IdempotencyKey() {
     }
@@ -41,13 +38,35 @@ final class IdempotencyKey {
         for (MessageModel.Header header : headers) {
             String name = header.name().strip().toLowerCase(Locale.ROOT);
             if (KEY_HEADERS.contains(name)) {
-                String value = BLANKS.matcher(LINE_BREAKS.matcher(header.raw()).replaceAll("")).replaceAll(" ").strip();
+                String value = collapsedBlanks(header.raw()).strip();
                 digest.update((name + ":" + value + "\n").getBytes(StandardCharsets.UTF_8));
             }
         }
         digest.update((byte) '\n');
         digest.update(bodyDigest);
         return "mh1_" + HexFormat.of().formatHex(digest.digest(), 0, 16);
+    }
+
+    /** The value with line breaks removed and each run of blanks made one space, in one pass. */
+    static String collapsedBlanks(String raw) {
+        StringBuilder out = new StringBuilder(raw.length());
+        boolean blank = false;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == ' ' || c == '\t') {
+                blank = true;
+            } else if (c != '\r' && c != '\n') {
+                if (blank) {
+                    out.append(' ');
+                    blank = false;
+                }
+                out.append(c);
+            }
+        }
+        if (blank) {
+            out.append(' ');
+        }
+        return out.toString();
     }
 
     /**
@@ -75,31 +94,36 @@ final class IdempotencyKey {
                     lineLength++;
                 }
             }
-            // CRs are dropped, LFs held back until content follows (so trailing line breaks never count)
-            int run = i;
-            for (; i < end; i++) {
-                byte b = buffer[i];
-                if (b == '\n' || b == '\r') {
-                    append(buffer, run, i);
-                    if (b == '\n') {
-                        pendingBreaks++;
-                    }
-                    run = i + 1;
+            // CRs are dropped; the runs between them are content, except that a run's trailing LFs are held
+            // back until more content follows (so trailing line breaks never count)
+            while (i < end) {
+                int cr = i;
+                while (cr < end && buffer[cr] != '\r') {
+                    cr++;
                 }
+                int last = cr;
+                while (last > i && buffer[last - 1] == '\n') {
+                    last--;
+                }
+                if (last > i) {
+                    appendPendingBreaks();
+                    append(buffer, i, last);
+                }
+                pendingBreaks += cr - last;
+                i = cr + 1;
             }
-            append(buffer, run, end);
         }
 
-        private void append(byte[] buffer, int from, int to) {
-            if (from >= to) {
-                return;
-            }
+        private void appendPendingBreaks() {
             for (; pendingBreaks > 0; pendingBreaks--) {
                 if (bufferedLength == buffered.length) {
                     drainBuffer();
                 }
                 buffered[bufferedLength++] = '\n';
             }
+        }
+
+        private void append(byte[] buffer, int from, int to) {
             int length = to - from;
             if (length > buffered.length - bufferedLength) {
                 drainBuffer();

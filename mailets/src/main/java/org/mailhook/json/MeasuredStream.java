@@ -1,7 +1,6 @@
 package org.mailhook.json;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,12 +40,6 @@ final class MeasuredStream extends ObservedInputStream {
                 kept = null;
             }
         }
-    }
-
-    /** Reads to the end of the part. */
-    MeasuredStream drained() throws IOException {
-        drain();
-        return this;
     }
 
     @Override

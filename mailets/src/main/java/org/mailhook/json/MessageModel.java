@@ -21,6 +21,14 @@ final class MessageModel {
     record BodyPart(String partId, String contentType, String charset, String content, boolean truncated) {
     }
 
+    /** A message/partial fragment's parameters (RFC 2046 5.2.2); number and total null when absent or not numbers. */
+    record Partial(String id, Integer number, Integer total) {
+        /** Fragment 1 of 1: the enclosed message is complete. */
+        boolean whole() {
+            return Integer.valueOf(1).equals(number) && Integer.valueOf(1).equals(total);
+        }
+    }
+
     final List<Header> headers = new ArrayList<>();
     String messageId;
     String inReplyTo;
@@ -30,6 +38,8 @@ final class MessageModel {
     final Map<String, List<EmailAddress>> addresses = new LinkedHashMap<>();
     final List<BodyPart> bodyParts = new ArrayList<>();
     final List<AttachmentModel> attachments = new ArrayList<>();
+    /** Set when this message itself is a message/partial fragment. */
+    Partial partial;
 
     List<EmailAddress> addresses(String jsonName) {
         return addresses.getOrDefault(jsonName, List.of());

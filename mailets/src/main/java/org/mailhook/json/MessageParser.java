@@ -28,7 +28,7 @@ public final class MessageParser {
     /** Top-level names that extra sections may not take. */
     private static final Set<String> RESERVED = Set.of("schema", "id", "receivedAt", "envelope", "messageId",
         "inReplyTo", "references", "date", "subject", "from", "sender", "replyTo", "to", "cc", "bcc", "headers",
-        "text", "html", "strippedText", "bodyParts", "attachments", "calendar", "raw", "parse");
+        "text", "html", "strippedText", "bodyParts", "attachments", "calendar", "partial", "raw", "parse");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -49,12 +49,40 @@ public final class MessageParser {
         Problems problems = new Problems();
         RawInput raw = new RawInput(rawMime);
         MessageModel message = new MimeWalker(options, problems).walk(raw, "", 0);
+        drain(raw, problems);
+        return document(message, IdempotencyKey.of(message.headers, raw.bodyDigest()), raw, envelope, receivedAt,
+            extraSections, problems);
+    }
+
+    /**
+     * Parses a bare Outlook {@code .msg} file (CFB/OLE2, not MIME) into the same document: message fields
+     * from its transport headers and MAPI properties, its files as attachments {@code 1.m1}, {@code 1.m2} ...
+     * The idempotency key takes the SHA-256 of the whole file where a mail has its body's.
+     */
+    public ParsedMessage parseOutlook(InputStream msg, Envelope envelope, Instant receivedAt, Map<String, String> extraSections) {
+        Problems problems = new Problems();
+        RawInput raw = new RawInput(msg);
+        MessageModel message = new MimeWalker(options, problems).walkOutlook(raw);
+        drain(raw, problems);
+        return document(message, IdempotencyKey.of(message.headers, raw.sha256()), raw, envelope, receivedAt,
+            extraSections, problems);
+    }
+
+    /** Whether a file starting with these bytes is an Outlook .msg (the Compound File Binary signature). */
+    public static boolean isOutlookMsg(byte[] head) {
+        return OutlookMessage.hasSignature(head);
+    }
+
+    private static void drain(RawInput raw, Problems problems) {
         try {
             raw.drain();
         } catch (IOException e) {
             problems.error("io", "reading the mail failed: " + e.getMessage(), null);
         }
-        String id = IdempotencyKey.of(message.headers, raw.bodyDigest());
+    }
+
+    private ParsedMessage document(MessageModel message, String id, RawInput raw, Envelope envelope, Instant receivedAt,
+                                   Map<String, String> extraSections, Problems problems) {
         Map<String, JsonNode> sections = sections(extraSections, problems);
         DocumentWriter.Document document = new DocumentWriter.Document(id, receivedAt.truncatedTo(ChronoUnit.MILLIS),
             envelope == null ? Envelope.none() : envelope, message, raw.size(), raw.sha256Hex(), sections, problems);

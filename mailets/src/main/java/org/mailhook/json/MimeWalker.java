@@ -2,7 +2,6 @@ package org.mailhook.json;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,6 +32,7 @@ import org.mailhook.json.HeaderValues.EmailAddress;
  */
 final class MimeWalker {
     private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
+    private static final java.util.regex.Pattern WIDE_CHARSET = java.util.regex.Pattern.compile("\"?(UTF-?(16|32)|UCS-?[24]).*");
 
     private final ParseOptions options;
     private final Problems problems;
@@ -298,7 +299,7 @@ final class MimeWalker {
             decoded = new CopyingStream(decoded, target.out());
         }
         if (body) {
-            readBody(decoded, partId, contentType, charset, message);
+            readBody(decoded, partId, contentType, type, message);
             return;
         }
 
@@ -325,16 +326,26 @@ final class MimeWalker {
         }
         MeasuredStream measured = new MeasuredStream(decoded, options.attachmentInlineBytes());
         List<AttachmentModel> derived = new ArrayList<>();
-        if (contentType.equals("message/rfc822") || contentType.equals("message/global")) {
-            if (entity.depth + 1 > options.maxDepth()) {
-                problems.warning("limit.depth", "attached message nested deeper than " + options.maxDepth()
-                    + " is not parsed", partId);
-            } else if (++entities > options.maxParts()) {
-                problems.warning("limit.parts", "more than " + options.maxParts()
-                    + " MIME parts; the attached message is not parsed", partId);
-            } else {
+        boolean wholePartial = false;
+        if (contentType.equals("message/partial")) {
+            attachment.partial = partial(type, partId);
+            wholePartial = attachment.partial.whole();
+            if (entity.root) {
+                message.partial = attachment.partial;
+            }
+        }
+        if (contentType.equals("message/rfc822") || contentType.equals("message/global") || wholePartial) {
+            if (mayNest(entity, partId)) {
                 attachment.message = walk(measured, partId, entity.depth + 1);
                 currentPartId = partId;
+            }
+        } else if (OutlookMessage.isOutlookType(contentType, filename)) {
+            BufferedInputStream peekable = new BufferedInputStream(measured, OutlookMessage.SIGNATURE_LENGTH);
+            peekable.mark(OutlookMessage.SIGNATURE_LENGTH);
+            byte[] head = peekable.readNBytes(OutlookMessage.SIGNATURE_LENGTH);
+            peekable.reset();
+            if (OutlookMessage.hasSignature(head) && mayNest(entity, partId)) {
+                attachment.message = outlook(peekable, partId, entity.depth + 1);
             }
         } else if (TnefUnpacker.isTnef(contentType, filename)) {
             try {
@@ -367,10 +378,145 @@ final class MimeWalker {
         message.attachments.addAll(derived);
     }
 
+    /** Whether an attached message may be parsed within the depth and part limits; says so when not. */
+    private boolean mayNest(Entity entity, String partId) {
+        if (entity.depth + 1 > options.maxDepth()) {
+            problems.warning("limit.depth", "attached message nested deeper than " + options.maxDepth()
+                + " is not parsed", partId);
+            return false;
+        }
+        if (++entities > options.maxParts()) {
+            problems.warning("limit.parts", "more than " + options.maxParts()
+                + " MIME parts; the attached message is not parsed", partId);
+            return false;
+        }
+        return true;
+    }
+
+    /** A bare Outlook .msg file (not MIME) as a message; its part id is "1". */
+    MessageModel walkOutlook(InputStream in) {
+        MessageModel message = outlook(in, "1", 0);
+        return message == null ? new MessageModel() : message;
+    }
+
+    /** An Outlook .msg as an attached message, or null (with an error) when it cannot be read. */
+    private MessageModel outlook(InputStream in, String partId, int depth) {
+        OutlookMessage.Summary summary;
+        try {
+            summary = OutlookMessage.read(in, options.maxDepth() - depth + 1);
+        } catch (IOException e) {
+            problems.error("msg.unreadable", "Outlook .msg could not be read: " + e.getMessage(), partId);
+            return null;
+        }
+        try {
+            return outlookModel(summary, partId, depth);
+        } catch (IOException e) {
+            problems.error("msg.unreadable", "Outlook .msg could not be read: " + e.getMessage(), partId);
+            return null;
+        }
+    }
+
+    /**
+     * The message fields of a .msg: from the header block it arrived with when it has one (read like a
+     * mail's header), else, and for what that lacks, from the MAPI properties. Its files are attachments
+     * {@code <part>.m1}, {@code .m2} ...; attached Outlook items are messages in turn.
+     */
+    private MessageModel outlookModel(OutlookMessage.Summary summary, String partId, int depth) throws IOException {
+        MessageModel message = new MessageModel();
+        if (summary.transportHeaders() != null) {
+            // the header block alone, through the same header reading as a mail (its own problems are not the mail's)
+            byte[] header = (summary.transportHeaders().strip() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+            message = new MimeWalker(options, new Problems()).walk(new ByteArrayInputStream(header), partId, depth);
+            message.bodyParts.clear();
+            message.attachments.clear();
+            message.partial = null;
+        }
+        if (message.subject == null && summary.subject() != null && !summary.subject().isBlank()) {
+            message.subject = summary.subject().strip();
+        }
+        if (message.messageId == null && summary.messageId() != null) {
+            List<String> ids = HeaderValues.messageIds(summary.messageId());
+            message.messageId = ids.isEmpty() ? null : ids.get(0);
+        }
+        if (message.date == null) {
+            message.date = summary.date();
+        }
+        if (message.addresses("from").isEmpty() && (summary.fromName() != null || summary.fromAddress() != null)) {
+            message.addresses.put("from", List.of(new EmailAddress(summary.fromName(), summary.fromAddress(), null)));
+        }
+        for (String kind : List.of("to", "cc", "bcc")) {
+            if (message.addresses(kind).isEmpty()) {
+                List<EmailAddress> list = summary.recipients().stream().filter(r -> r.kind().equals(kind))
+                    .map(r -> new EmailAddress(r.name(), r.address(), null)).toList();
+                if (!list.isEmpty()) {
+                    message.addresses.put(kind, list);
+                }
+            }
+        }
+        addOutlookBody(message, partId, "text/plain", summary.text());
+        addOutlookBody(message, partId, "text/html", summary.html());
+        for (String problem : summary.problems()) {
+            problems.error("msg.unreadable", "part of the Outlook .msg could not be read: " + problem, partId);
+        }
+        int index = 0;
+        for (OutlookMessage.File file : summary.files()) {
+            AttachmentModel attachment = derivedAttachment(partId, partId + ".m" + (++index), AttachmentModel.SOURCE_MSG,
+                file.name(), file.bytes());
+            if (file.contentType() != null) {
+                attachment.contentType = file.contentType().toLowerCase(Locale.ROOT);
+            }
+            attachment.contentId = file.contentId();
+            if (file.message() != null) {
+                attachment.message = outlookModel(file.message(), attachment.partId, depth + 1);
+            }
+            message.attachments.add(attachment);
+        }
+        return message;
+    }
+
+    private void addOutlookBody(MessageModel message, String partId, String contentType, String body) {
+        if (body == null || body.isBlank()) {
+            return;
+        }
+        String text = body.replace("\r\n", "\n");
+        boolean truncated = text.length() > remainingText();
+        if (truncated) {
+            text = text.substring(0, remainingText());
+            problems.warning("limit.text_bytes", "decoded text beyond " + options.maxTextBytes() + " bytes is not kept",
+                partId);
+        }
+        textBytes += text.length();
+        message.bodyParts.add(new MessageModel.BodyPart(partId, contentType, null, text, truncated));
+    }
+
+    /**
+     * A message/partial fragment (RFC 2046 5.2.2). One fragment alone cannot be reassembled, so it is
+     * reported; fragment 1 of 1 is the whole message and is parsed like message/rfc822.
+     */
+    private MessageModel.Partial partial(MimeParameters type, String partId) {
+        MessageModel.Partial partial = new MessageModel.Partial(type.get("id"), wholeNumber(type.get("number")),
+            wholeNumber(type.get("total")));
+        if (!partial.whole()) {
+            problems.warning("message.partial", "message/partial fragment " + partial.number() + " of "
+                + (partial.total() == null ? "?" : partial.total()) + " (id " + partial.id()
+                + "): the other fragments are not here, so the message is not reassembled", partId);
+        }
+        return partial;
+    }
+
+    private static Integer wholeNumber(String value) {
+        try {
+            int number = value == null ? -1 : Integer.parseInt(value.strip());
+            return number < 0 ? null : number;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     private static final int BINARY_SNIFF_BYTES = 8192;
 
     private static boolean isWideCharset(String charset) {
-        return charset != null && charset.strip().toUpperCase(Locale.ROOT).matches("\"?(UTF-?(16|32)|UCS-?[24]).*");
+        return charset != null && WIDE_CHARSET.matcher(charset.strip().toUpperCase(Locale.ROOT)).matches();
     }
 
     /**
@@ -409,14 +555,15 @@ final class MimeWalker {
         message.bodyParts.add(new MessageModel.BodyPart(entity.bodyId(), "text/plain", null, text, false));
     }
 
-    private void readBody(InputStream decoded, String partId, String contentType, String charset, MessageModel message)
+    private void readBody(InputStream decoded, String partId, String contentType, MimeParameters type, MessageModel message)
         throws IOException {
-        MeasuredStream measured = new MeasuredStream(decoded, 0);
+        String charset = type.get("charset");
+        // body text has no hash in the document: read it without one
         int budget = remainingText();
-        byte[] bytes = readUpTo(measured, budget);
-        boolean truncated = measured.read() >= 0;
+        byte[] bytes = readUpTo(decoded, budget);
+        boolean truncated = decoded.read() >= 0;
         if (truncated) {
-            measured.drain();
+            decoded.transferTo(OutputStream.nullOutputStream());
             problems.warning("limit.text_bytes", "decoded text beyond " + options.maxTextBytes()
                 + " bytes is not kept", partId);
         }
@@ -439,6 +586,9 @@ final class MimeWalker {
                 }
             }
             text = extracted.text();
+            if ("flowed".equalsIgnoreCase(type.get("format"))) {
+                text = FlowedText.unflow(text, "yes".equalsIgnoreCase(type.get("delsp")));
+            }
         }
         message.bodyParts.add(new MessageModel.BodyPart(partId, contentType, charset, text, truncated));
     }
@@ -465,15 +615,11 @@ final class MimeWalker {
             return;
         }
         Uuencode.File file = extracted.files().get(0);
-        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(file.bytes()),
-            options.attachmentInlineBytes()).drained();
         copyIfTarget(attachment.partId, file.bytes());
         if (attachment.filename == null) {
             attachment.filename = file.name();
         }
-        attachment.size = measured.size();
-        attachment.sha256 = measured.sha256Hex();
-        attachment.content = measured.kept();
+        measureHeld(attachment, file.bytes());
         if (!file.complete()) {
             problems.error("uuencode.truncated", "uuencoded file '" + file.name() + "' has no end line", attachment.partId);
         }
@@ -488,13 +634,16 @@ final class MimeWalker {
         attachment.filename = cleanFilename(name);
         attachment.contentType = "application/octet-stream";
         attachment.disposition = "attachment";
-        MeasuredStream measured = new MeasuredStream(new ByteArrayInputStream(bytes),
-            options.attachmentInlineBytes()).drained();
         copyIfTarget(partId, bytes);
-        attachment.size = measured.size();
-        attachment.sha256 = measured.sha256Hex();
-        attachment.content = measured.kept();
+        measureHeld(attachment, bytes);
         return attachment;
+    }
+
+    /** Size, hash and (within the inline limit) content of an attachment whose bytes are already in memory. */
+    private void measureHeld(AttachmentModel attachment, byte[] bytes) {
+        attachment.size = bytes.length;
+        attachment.sha256 = HexFormat.of().formatHex(MeasuredStream.newSha256().digest(bytes));
+        attachment.content = bytes.length <= options.attachmentInlineBytes() ? bytes : null;
     }
 
     private void copyIfTarget(String partId, byte[] bytes) throws IOException {
@@ -537,16 +686,7 @@ final class MimeWalker {
     }
 
     private static byte[] readUpTo(InputStream in, int limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        while (out.size() < limit) {
-            int n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()));
-            if (n < 0) {
-                break;
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
+        return in.readNBytes(limit);
     }
 
     private static String value(Field field) {

@@ -9,6 +9,7 @@ final class RawInput extends ObservedInputStream {
     private final MessageDigest sha256 = MeasuredStream.newSha256();
     private final IdempotencyKey.BodyDigest bodyDigest = new IdempotencyKey.BodyDigest();
     private long size;
+    private byte[] sha256Digest;
 
     RawInput(InputStream in) {
         super(in);
@@ -25,8 +26,16 @@ final class RawInput extends ObservedInputStream {
         return size;
     }
 
+    /** The SHA-256 of everything read; read no further after asking. */
+    byte[] sha256() {
+        if (sha256Digest == null) {
+            sha256Digest = sha256.digest();
+        }
+        return sha256Digest;
+    }
+
     String sha256Hex() {
-        return HexFormat.of().formatHex(sha256.digest());
+        return HexFormat.of().formatHex(sha256());
     }
 
     byte[] bodyDigest() {

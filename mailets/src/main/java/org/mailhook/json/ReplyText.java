@@ -23,12 +23,15 @@ final class ReplyText {
         if (text == null) {
             return null;
         }
-        String[] lines = text.replace("\r\n", "\n").split("\n", -1);
+        String[] lines = (text.indexOf('\r') < 0 ? text : text.replace("\r\n", "\n")).split("\n", -1);
         int end = lines.length;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
-            if (SEPARATOR.matcher(line).matches()
-                || (OUTLOOK_FROM.matcher(line).matches() && i + 1 < lines.length && OUTLOOK_NEXT.matcher(lines[i + 1]).matches())
+            // cheap tests first: each pattern needs "--" or "__", or a colon
+            boolean colon = line.indexOf(':') >= 0;
+            if (((line.contains("--") || line.contains("__")) && SEPARATOR.matcher(line).matches())
+                || (colon && OUTLOOK_FROM.matcher(line).matches() && i + 1 < lines.length
+                    && OUTLOOK_NEXT.matcher(lines[i + 1]).matches())
                 || isAttribution(lines, i)) {
                 end = i;
                 break;
@@ -59,7 +62,7 @@ final class ReplyText {
     private static boolean isAttribution(String[] lines, int i) {
         boolean colonSoon = false;
         for (int k = i; k < Math.min(lines.length, i + 3) && !colonSoon; k++) {
-            colonSoon = lines[k].stripTrailing().endsWith(":");
+            colonSoon = endsWithColon(lines[k]);
         }
         if (!colonSoon) {
             return false;
@@ -71,11 +74,20 @@ final class ReplyText {
                 break;
             }
             joined.append(k > i ? " " : "").append(lines[k]);
-            if (lines[k].stripTrailing().endsWith(":")) {
+            if (endsWithColon(lines[k])) {
                 return joined.length() < 400 && ATTRIBUTION.matcher(joined).matches();
             }
         }
         return false;
+    }
+
+    /** {@code line.stripTrailing().endsWith(":")} without making a string. */
+    private static boolean endsWithColon(String line) {
+        int end = line.length();
+        while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
+            end--;
+        }
+        return end > 0 && line.charAt(end - 1) == ':';
     }
 
     private static boolean hasQuote(String[] lines, int from, int to) {

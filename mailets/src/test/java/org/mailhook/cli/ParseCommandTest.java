@@ -67,6 +67,17 @@ class ParseCommandTest {
     }
 
     @Test
+    void bareOutlookMsgFileIsParsed() throws Exception {
+        assertThat(run("--received-at", "2026-11-29T07:00:00Z", mail("apache-poi/outlook-msg/quick.msg"))).isEqualTo(Command.OK);
+
+        JsonNode document = mapper.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(MessageSchema.errors(document)).isEmpty();
+        assertThat(document.get("subject").asText()).isEqualTo("Test the content transformer");
+        assertThat(document.get("text").asText()).contains("The quick brown fox jumps over the lazy dog");
+        assertThat(document.get("parse").get("errors")).isEmpty();
+    }
+
+    @Test
     void unreadableFileOrBadOptionIsExitTwo() {
         assertThat(run(Path.of("no", "such", "mail.eml").toString())).isEqualTo(Command.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read");

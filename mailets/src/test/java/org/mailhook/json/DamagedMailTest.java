@@ -51,6 +51,39 @@ class DamagedMailTest {
         assertThat(failures).isEmpty();
     }
 
+    /** Cut, flipped and spliced Outlook .msg files, bare and attached: documents with errors, never a throw. */
+    @Test
+    void damagedOutlookMsgNeverThrows() throws IOException {
+        MessageParser parser = new MessageParser(ParseOptions.defaults());
+        Random random = new Random(20261130);
+        List<String> failures = new ArrayList<>();
+        int variants = 0;
+        for (String relative : List.of("apache-poi/outlook-msg/attachment_msg_pdf.msg", "apache-poi/outlook-msg/cyrillic_message.msg",
+            "apache-poi/outlook-msg/quick.msg", "apache-poi/outlook-msg/simple_test_msg.msg", "spamscope/mail_outlook_1")) {
+            byte[] original = Files.readAllBytes(MimeCorpus.root().resolve(relative));
+            for (int n = 0; n < 40; n++) {
+                byte[] damaged = damage(original, n % 4, random);
+                variants++;
+                try {
+                    ParsedMessage bare = parser.parseOutlook(new ByteArrayInputStream(damaged), Envelope.none(),
+                        MessageParserTest.RECEIVED, Map.of());
+                    ParsedMessage attached = parser.parse(new ByteArrayInputStream(
+                        MimeCorpus.mailWithAttachment("application/vnd.ms-outlook", damaged)), Envelope.none(),
+                        MessageParserTest.RECEIVED, Map.of());
+                    List<String> errors = new ArrayList<>(MessageSchema.errors(bare.json()));
+                    errors.addAll(MessageSchema.errors(attached.json()));
+                    if (!errors.isEmpty() || MimeCorpus.json(bare).get("raw").get("size").asLong() != damaged.length) {
+                        failures.add(relative + " variant " + n + ": " + errors);
+                    }
+                } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                    failures.add(relative + " variant " + n + ": threw " + e);
+                }
+            }
+        }
+        System.out.printf("[damaged mail] %d damaged variants of 5 Outlook .msg files parsed, bare and attached%n", variants);
+        assertThat(failures).isEmpty();
+    }
+
     private static byte[] damage(byte[] mail, int kind, Random random) {
         if (mail.length < 2) {
             return mail;

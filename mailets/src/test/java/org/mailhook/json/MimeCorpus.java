@@ -55,6 +55,18 @@ final class MimeCorpus {
         }
     }
 
+    /** A mail with a short text part, then {@code bytes} as a base64 part of the given Content-Type (part "2"). */
+    static byte[] mailWithAttachment(String contentType, byte[] bytes) {
+        java.io.ByteArrayOutputStream mail = new java.io.ByteArrayOutputStream();
+        mail.writeBytes(("From: sender@example.com\r\nSubject: attached\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+            + "--b\r\nContent-Type: " + contentType + "\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        mail.writeBytes(java.util.Base64.getMimeEncoder().encode(bytes));
+        mail.writeBytes("\r\n--b--\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return mail.toByteArray();
+    }
+
     static String name(Path file) {
         return root().relativize(file).toString();
     }

@@ -3,14 +3,11 @@ package org.mailhook.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +27,8 @@ class TnefCorpusTest {
     private final MessageParser parser = new MessageParser(ParseOptions.defaults());
 
     static JsonNode parseAsAttachment(MessageParser parser, byte[] tnef) throws IOException {
-        ByteArrayOutputStream mail = new ByteArrayOutputStream();
-        mail.write(("From: sender@example.com\r\nSubject: tnef\r\nMIME-Version: 1.0\r\n"
-            + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
-            + "--b\r\nContent-Type: application/ms-tnef; name=winmail.dat\r\nContent-Transfer-Encoding: base64\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-        mail.write(Base64.getMimeEncoder().encode(tnef));
-        mail.write("\r\n--b--\r\n".getBytes(StandardCharsets.US_ASCII));
-        ParsedMessage parsed = parser.parse(new ByteArrayInputStream(mail.toByteArray()), Envelope.none(),
+        ParsedMessage parsed = parser.parse(new ByteArrayInputStream(
+            MimeCorpus.mailWithAttachment("application/ms-tnef; name=winmail.dat", tnef)), Envelope.none(),
             MessageParserTest.RECEIVED, Map.of());
         assertThat(MessageSchema.errors(parsed.json())).isEmpty();
         return MimeCorpus.json(parsed);

@@ -88,7 +88,7 @@ public class ToJson extends GenericMailet {
         MailAttributes.string(mail, MailAttributes.SECURITY).ifPresent(text -> sections.put("security", text));
         ParsedMessage parsed;
         try (InputStream raw = new MimeMessageInputStream(mail.getMessage())) {
-            parsed = parser.parse(raw, envelope(mail), clock.instant(), sections);
+            parsed = parser.parse(raw, envelope(mail), ReceivedTime.of(mail, clock), sections);
         } catch (IOException e) {
             throw new MessagingException("ToJson: reading mail " + mail.getName() + " failed", e);
         }

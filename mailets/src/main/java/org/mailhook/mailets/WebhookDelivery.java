@@ -258,7 +258,7 @@ public class WebhookDelivery extends GenericMailet {
             throw new MessagingException("WebhookDelivery needs the mailhook.json attribute: put ToJson before it");
         }
         Routes.Resolution resolution = routes.get().resolve(mail.getRecipients().stream().map(MailAddress::asString).toList());
-        long acceptedAt = clock.millis();
+        long acceptedAt = ReceivedTime.of(mail, clock).toEpochMilli();
         for (Routes.Delivery delivery : resolution.deliveries()) {
             List<MailAddress> recipients = new ArrayList<>();
             for (Routes.RoutedRecipient recipient : delivery.recipients()) {

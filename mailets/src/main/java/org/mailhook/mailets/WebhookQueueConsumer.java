@@ -39,6 +39,8 @@ import reactor.util.retry.Retry;
 final class WebhookQueueConsumer {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookQueueConsumer.class);
     /** How long a mail waits when its endpoint already has its maximum of deliveries in flight. */
+    /** How long a consumer waits for a busy endpoint before putting the mail back. */
+    private static final Duration BUSY_ENDPOINT_WAIT = Duration.ofMillis(250);
     private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofSeconds(1);
 
     private final MailQueue queue;
@@ -129,7 +131,7 @@ final class WebhookQueueConsumer {
             deadLetter(mail, "endpoint-removed");
             return;
         }
-        Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint.get());
+        Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint.get(), BUSY_ENDPOINT_WAIT);
         if (permit.isEmpty()) {
             requeue.enQueue(mail, BUSY_ENDPOINT_DELAY);
             return;

@@ -239,7 +239,7 @@ class WebhookSenderTest {
         });
         List<Thread> slowWorkers = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            EndpointLimiter.Permit permit = limiter.tryAcquire(slow).orElseThrow();
+            EndpointLimiter.Permit permit = limiter.tryAcquire(slow, Duration.ZERO).orElseThrow();
             Thread worker = new Thread(() -> {
                 try (permit) {
                     sender.send(slow, "msg_s", 1L, PAYLOAD);
@@ -249,9 +249,9 @@ class WebhookSenderTest {
             slowWorkers.add(worker);
         }
         assertThat(limiter.inFlight(slow)).isEqualTo(2);
-        assertThat(limiter.tryAcquire(slow)).isEmpty();
+        assertThat(limiter.tryAcquire(slow, Duration.ZERO)).isEmpty();
         long start = System.nanoTime();
-        try (EndpointLimiter.Permit permit = limiter.tryAcquire(fast).orElseThrow()) {
+        try (EndpointLimiter.Permit permit = limiter.tryAcquire(fast, Duration.ZERO).orElseThrow()) {
             assertThat(sender.send(fast, "msg_f", 1L, PAYLOAD).outcome()).isEqualTo(DeliveryOutcome.DELIVERED);
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
@@ -259,6 +259,31 @@ class WebhookSenderTest {
             worker.join(10_000);
         }
         assertThat(limiter.inFlight(slow)).isZero();
-        assertThat(limiter.tryAcquire(slow)).isPresent();
+        assertThat(limiter.tryAcquire(slow, Duration.ZERO)).isPresent();
+    }
+
+    @Test
+    void aWaitingConsumerGetsTheSlotFreedDuringItsWait() throws Exception {
+        EndpointLimiter limiter = new EndpointLimiter();
+        Endpoint one = endpoint("/one").maxConcurrent(1).build();
+        EndpointLimiter.Permit held = limiter.tryAcquire(one, Duration.ZERO).orElseThrow();
+        assertThat(limiter.tryAcquire(one, Duration.ZERO)).isEmpty();
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            held.close();
+        });
+        releaser.start();
+
+        Optional<EndpointLimiter.Permit> waited = limiter.tryAcquire(one, Duration.ofSeconds(30));
+
+        assertThat(waited).isPresent();
+        assertThat(limiter.inFlight(one)).isEqualTo(1);
+        waited.get().close();
+        assertThat(limiter.inFlight(one)).isZero();
+        releaser.join();
     }
 }

@@ -137,7 +137,7 @@ class RabbitMqIT {
                 assertThat(firstWaits).allSatisfy(wait -> assertThat(wait).isBetween(2_850L, 6_270L + 2_000L));
                 assertThat(secondWaits).allSatisfy(wait -> assertThat(wait).isBetween(7_160L, 15_680L + 2_000L));
                 assertThat(receiver.deliveries()).allMatch(RecordingReceiver.Delivery::signatureValid);
-                awaitBrokerEmpty(broker, Duration.ofSeconds(30));
+                awaitBrokerEmpty(broker, Duration.ofSeconds(60));
 
                 // Operations on a queue that does not browse: health stays green, listings say what they cannot show.
                 HttpResponse<String> health = webadmin(server, "/healthcheck");
@@ -206,7 +206,7 @@ class RabbitMqIT {
                     requests, failedOnce.size(), byA, byB);
                 assertThat(byA).isPositive();
                 assertThat(byB).isPositive();
-                awaitBrokerEmpty(broker, Duration.ofSeconds(30));
+                awaitBrokerEmpty(broker, Duration.ofSeconds(60));
             }
         }
     }
@@ -281,7 +281,7 @@ class RabbitMqIT {
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> acked.containsAll(accepted));
                 System.out.printf("RABBITMQ broker restarted with 100 retries pending: all %d mails delivered %d ms after the restart began%n",
                     accepted.size(), Duration.between(restart, Instant.now()).toMillis());
-                awaitBrokerEmpty(broker, Duration.ofSeconds(30));
+                awaitBrokerEmpty(broker, Duration.ofSeconds(60));
             }
         }
     }

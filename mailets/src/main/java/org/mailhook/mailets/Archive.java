@@ -77,7 +77,7 @@ public class Archive extends GenericMailet {
             throw new MessagingException("Archive: <" + e.getMessage().replaceFirst(":", ">:"));
         }
         keys = new ArchiveKeys(clock, new SecureRandom());
-        purger = PeriodicTask.start("mailhook-archive-purge", purgeInterval, this::purgeQuietly);
+        purger = PeriodicTask.start("mailhook-archive-purge", Duration.ZERO, purgeInterval, this::purgeQuietly);
     }
 
     @Override

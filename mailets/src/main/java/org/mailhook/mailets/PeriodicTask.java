@@ -5,8 +5,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** A task run at once and then every interval on a daemon thread of its own, until closed (retention purges). */
-final class PeriodicTask implements AutoCloseable {
+/** A task run after a first delay and then every interval on a daemon thread of its own, until closed (purges, the canary). */
+public final class PeriodicTask implements AutoCloseable {
     private final ScheduledExecutorService executor;
 
     private PeriodicTask(ScheduledExecutorService executor) {
@@ -14,13 +14,13 @@ final class PeriodicTask implements AutoCloseable {
     }
 
     /** @param task must not throw: an exception would end the schedule */
-    static PeriodicTask start(String threadName, Duration interval, Runnable task) {
+    public static PeriodicTask start(String threadName, Duration firstDelay, Duration interval, Runnable task) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);
             return thread;
         });
-        executor.scheduleWithFixedDelay(task, 0, Math.max(1000, interval.toMillis()), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(task, firstDelay.toMillis(), Math.max(1000, interval.toMillis()), TimeUnit.MILLISECONDS);
         return new PeriodicTask(executor);
     }
 

@@ -182,7 +182,7 @@ public class WebhookDelivery extends GenericMailet {
             }
             throw new MessagingException(getMailetName() + ": <deliveredRepository>: " + e.getMessage(), e);
         }
-        deliveredPurge = PeriodicTask.start("mailhook-delivered-purge", purgeInterval, () -> {
+        deliveredPurge = PeriodicTask.start("mailhook-delivered-purge", Duration.ZERO, purgeInterval, () -> {
             try {
                 int removed = store.prune(clock.instant(), retention);
                 if (removed > 0) {

@@ -38,9 +38,9 @@ import reactor.util.retry.Retry;
  */
 final class WebhookQueueConsumer {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookQueueConsumer.class);
-    /** How long a mail waits when its endpoint already has its maximum of deliveries in flight. */
     /** How long a consumer waits for a busy endpoint before putting the mail back. */
     private static final Duration BUSY_ENDPOINT_WAIT = Duration.ofMillis(250);
+    /** How long a mail put back waits when its endpoint already has its maximum of deliveries in flight. */
     private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofSeconds(1);
 
     private final MailQueue queue;
@@ -139,8 +139,9 @@ final class WebhookQueueConsumer {
         AttemptResult result;
         try (EndpointLimiter.Permit held = permit.get()) {
             Runnable stopTimer = metrics.startHttpTimer();
-            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), WebhookPayload.compose(MailAttributes.string(mail, MailAttributes.JSON).orElse("{}"),
-                DeliveryAttributes.route(mail), thinPayloadAbove));
+            byte[] payload = WebhookPayload.compose(MailAttributes.string(mail, MailAttributes.JSON).orElse("{}"),
+                DeliveryAttributes.route(mail), thinPayloadAbove);
+            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload);
             stopTimer.run();
         }
         metrics.attempted(result);

@@ -6,9 +6,6 @@ import java.util.Iterator;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import javax.inject.Inject;
@@ -30,6 +27,7 @@ import org.apache.james.utils.UserDefinedStartable;
 import org.apache.mailet.Mail;
 import org.mailhook.archive.ArchiveKeys;
 import org.mailhook.mailets.LatencyHistogram;
+import org.mailhook.mailets.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +67,7 @@ public class Canary implements UserDefinedStartable {
     private final GaugeRegistry gauges;
     private final Clock clock = Clock.systemUTC();
     private volatile long lastLatencyMs = -1;
-    private ScheduledExecutorService scheduler;
+    private PeriodicTask scheduler;
 
     @Inject
     public Canary(PropertiesProvider properties, MailRepositoryStore repositories, MetricFactory metrics, GaugeRegistry gauges) {
@@ -86,13 +84,7 @@ public class Canary implements UserDefinedStartable {
             return;
         }
         gauges.register(LAST_LATENCY_MS, () -> lastLatencyMs);
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "mailhook-canary");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(this::probeQuietly, settings.interval().toMillis(), settings.interval().toMillis(),
-            TimeUnit.MILLISECONDS);
+        scheduler = PeriodicTask.start("mailhook-canary", settings.interval(), settings.interval(), this::probeQuietly);
         LOGGER.info("canary: a probe to {} via {}:{} every {}", settings.to(), settings.smtpHost(), settings.smtpPort(), settings.interval());
     }
 

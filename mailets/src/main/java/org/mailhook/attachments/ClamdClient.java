@@ -124,14 +124,30 @@ public final class ClamdClient implements VirusScanner {
             try (SocketChannel channel = SocketChannel.open(address instanceof InetSocketAddress inet && inet.isUnresolved()
                 ? new InetSocketAddress(inet.getHostString(), inet.getPort()) : address)) {
                 open.set(channel);
-                writeAll(channel, ByteBuffer.wrap(command.getBytes(StandardCharsets.US_ASCII)));
-                if (stream != null) {
-                    for (int offset = 0; offset < stream.length; offset += CHUNK) {
-                        int length = Math.min(CHUNK, stream.length - offset);
-                        writeAll(channel, ByteBuffer.allocate(4).putInt(0, length));
-                        writeAll(channel, ByteBuffer.wrap(stream, offset, length));
+                try {
+                    writeAll(channel, ByteBuffer.wrap(command.getBytes(StandardCharsets.US_ASCII)));
+                    if (stream != null) {
+                        for (int offset = 0; offset < stream.length; offset += CHUNK) {
+                            int length = Math.min(CHUNK, stream.length - offset);
+                            writeAll(channel, ByteBuffer.allocate(4).putInt(0, length));
+                            writeAll(channel, ByteBuffer.wrap(stream, offset, length));
+                        }
+                        writeAll(channel, ByteBuffer.allocate(4).putInt(0, 0));
                     }
-                    writeAll(channel, ByteBuffer.allocate(4).putInt(0, 0));
+                } catch (IOException writeFailure) {
+                    // clamd answers and hangs up mid-stream (e.g. "INSTREAM size limit exceeded"):
+                    // its reason is already in our receive buffer and says more than "Broken pipe".
+                    String early;
+                    try {
+                        early = readReply(channel);
+                    } catch (IOException noAnswer) {
+                        writeFailure.addSuppressed(noAnswer);
+                        throw writeFailure;
+                    }
+                    if (early.isEmpty()) {
+                        throw writeFailure;
+                    }
+                    return early;
                 }
                 return readReply(channel);
             }
@@ -164,7 +180,16 @@ public final class ClamdClient implements VirusScanner {
         ByteBuffer buffer = ByteBuffer.allocate(512);
         while (reply.size() < MAX_REPLY) {
             buffer.clear();
-            int n = channel.read(buffer);
+            int n;
+            try {
+                n = channel.read(buffer);
+            } catch (IOException reset) {
+                // a reset after clamd's answer (it closes with our unread stream pending) keeps the answer
+                if (reply.size() == 0) {
+                    throw reset;
+                }
+                break;
+            }
             if (n < 0) {
                 break;
             }

@@ -45,6 +45,16 @@ public final class DeliveredStore {
             DeliveryAttributes.history(queued), DeliveryAttributes.route(queued), MailAttributes.string(queued, Archive.ARCHIVE_ID));
     }
 
+    /**
+     * Whether this queue item was acknowledged before: a repeated copy of an item (RabbitMQ redelivers an
+     * item whose acknowledgement it did not get, and dead-letters a retry at least once) finds the record
+     * its first acknowledgement wrote. A replay is never one: it is meant to be sent again.
+     */
+    boolean acknowledgedBefore(Mail queued) throws MessagingException {
+        return replayedRecord(queued).isEmpty()
+            && find(DeliveredRecord.keyOf(DeliveryAttributes.acceptedAt(queued), DeliveryAttributes.webhookId(queued))).isPresent();
+    }
+
     /** The key of the record a replayed queue item was made from (it is replaced once the replay is acknowledged). */
     static Optional<String> replayedRecord(Mail queued) {
         return MailAttributes.string(queued, DeliveryAttributes.REPLAY_OF);

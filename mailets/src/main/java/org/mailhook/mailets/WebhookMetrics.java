@@ -18,6 +18,8 @@ public final class WebhookMetrics {
     public static final String DEAD_LETTERS = "mailhook_webhook_dead_letters";
     /** Dead letters redelivered and delivered mails replayed through the deliveries API. */
     public static final String REDELIVERIES = "mailhook_webhook_redeliveries";
+    /** Repeated queue items of an acknowledged delivery that were not sent again ({@link DeliveredStore#acknowledgedBefore}). */
+    public static final String DUPLICATES_SUPPRESSED = "mailhook_webhook_duplicates_suppressed";
     /** Acknowledged deliveries whose record ({@link DeliveredStore}) could not be stored. */
     public static final String DELIVERED_RECORD_FAILURES = "mailhook_webhook_delivered_record_failures";
     /** Gauge, followed by the queue name ({@code mailhook_webhooks}). */
@@ -59,6 +61,10 @@ public final class WebhookMetrics {
         if (ackLatency != null) {
             ackLatency.record(latency);
         }
+    }
+
+    void duplicateSuppressed() {
+        increment(DUPLICATES_SUPPRESSED);
     }
 
     void deliveredRecordFailed() {

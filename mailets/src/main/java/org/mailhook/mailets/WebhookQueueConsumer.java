@@ -34,7 +34,10 @@ import reactor.util.retry.Retry;
  * done, re-enqueued with the next delay, or moved to dead letters. The item is acknowledged only
  * after that next state is stored, so a crash at any point repeats an attempt at worst (same
  * webhook-id) and never loses the mail. An acknowledged delivery is recorded ({@link DeliveredStore})
- * before its item is acknowledged.
+ * before its item is acknowledged, and a repeated copy of an item whose delivery has a record is not sent
+ * again (the queue engine may hand an item out twice: RabbitMQ after a lost acknowledgement, or the
+ * at-least-once dead-lettering of its wait queues). Two copies handled at the same moment on two nodes
+ * can still both be sent: receivers deduplicate by webhook-id.
  */
 final class WebhookQueueConsumer {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookQueueConsumer.class);
@@ -131,6 +134,12 @@ final class WebhookQueueConsumer {
             deadLetter(mail, "endpoint-removed");
             return;
         }
+        if (acknowledgedBefore(mail)) {
+            LOGGER.info("webhook id={} webhook-id={} endpoint={} was acknowledged before: this repeated queue item is not sent again",
+                mailhookId, webhookId, endpointName);
+            metrics.duplicateSuppressed();
+            return;
+        }
         Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint.get(), BUSY_ENDPOINT_WAIT);
         if (permit.isEmpty()) {
             requeue.enQueue(mail, BUSY_ENDPOINT_DELAY);
@@ -172,9 +181,22 @@ final class WebhookQueueConsumer {
         }
     }
 
+    /** A failing look-up sends the mail (a duplicate the receiver can drop by webhook-id beats a loss). */
+    private boolean acknowledgedBefore(Mail mail) {
+        if (delivered.isEmpty()) {
+            return false;
+        }
+        try {
+            return delivered.get().acknowledgedBefore(mail);
+        } catch (Exception e) {
+            LOGGER.warn("webhook-id={}: could not look for an earlier acknowledgement, sending", DeliveryAttributes.webhookId(mail), e);
+            return false;
+        }
+    }
+
     /**
-     * Keeps the acknowledged delivery for the deliveries API, before the queue item is acknowledged: a
-     * crash in between repeats the attempt and the record (same key), never loses the record.
+     * Keeps the acknowledged delivery for the deliveries API, before the queue item is acknowledged: after
+     * a crash in between, the repeated item finds the record and is not sent again; never is a record lost.
      */
     private void recordDelivered(Mail mail, AttemptResult result) {
         if (delivered.isEmpty()) {

@@ -44,7 +44,12 @@ public record DeliveredRecord(String webhookId, Optional<String> mailhookId, Str
      * records accepted before its cutoff.
      */
     public String key() {
-        return String.format("d%013d-%s", Math.max(0, acceptedAt.toEpochMilli()), webhookId);
+        return keyOf(acceptedAt.toEpochMilli(), webhookId);
+    }
+
+    /** The {@link #key()} of the record a queued delivery gets once acknowledged. */
+    public static String keyOf(long acceptedAtMillis, String webhookId) {
+        return String.format("d%013d-%s", Math.max(0, acceptedAtMillis), webhookId);
     }
 
     /** When the delivery of the record with this key was accepted, or empty when the key is not one of ours. */

@@ -44,6 +44,8 @@ class RabbitMqIT {
         Map<String, String> env = new HashMap<>(broker.serverEnv());
         env.put("MAILHOOK_BLOB_DIR", tmp.resolve("blobs").toString());
         env.put("MAILHOOK_WEBHOOK_DELAYS", delays);
+        // as in DeliveryGuaranteesIT: a resolver that never answers must not set the pace of these tests
+        env.put("MAILHOOK_DNS_TIMEOUT_MILLIS", "200");
         return env;
     }
 
@@ -193,6 +195,7 @@ class RabbitMqIT {
                 Map<String, Set<String>> ids = receiver.deliveries().stream().collect(Collectors.groupingBy(
                     DeliveryGuaranteesIT::subjectOf, Collectors.mapping(RecordingReceiver.Delivery::webhookId, Collectors.toSet())));
                 assertThat(ids.values()).allMatch(set -> set.size() == 1);
+                printTwiceAcknowledged(successes, receiver, a, b);
                 // No node died: each mail is acknowledged exactly once; only failed attempts were repeated.
                 assertThat(successes).allSatisfy((subject, count) -> assertThat(count).as(subject).isEqualTo(1));
                 long requests = receiver.deliveries().size();
@@ -207,6 +210,28 @@ class RabbitMqIT {
                 assertThat(byA).isPositive();
                 assertThat(byB).isPositive();
                 awaitBrokerEmpty(broker, Duration.ofSeconds(60));
+            }
+        }
+    }
+
+    /** For a mail acknowledged more than once, what each node logged about it (its attempts, suppressed repeats). */
+    private static void printTwiceAcknowledged(Map<String, Integer> successes, RecordingReceiver receiver, ServerProcess a,
+                                               ServerProcess b) throws Exception {
+        for (Map.Entry<String, Integer> twice : successes.entrySet()) {
+            if (twice.getValue() < 2) {
+                continue;
+            }
+            String id = receiver.deliveries().stream().filter(d -> DeliveryGuaranteesIT.subjectOf(d).equals(twice.getKey()))
+                .map(d -> {
+                    try {
+                        return JSON.readTree(d.body()).path("id").asText();
+                    } catch (Exception e) {
+                        return "?";
+                    }
+                }).findFirst().orElse("?");
+            System.out.printf("RABBITMQ %s acknowledged %d times (id %s)%n", twice.getKey(), twice.getValue(), id);
+            for (ServerProcess node : List.of(a, b)) {
+                node.output().lines().filter(line -> line.contains(id)).forEach(line -> System.out.println("  " + node.data().getFileName() + ": " + line));
             }
         }
     }

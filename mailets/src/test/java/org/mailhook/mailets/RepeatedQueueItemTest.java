@@ -1,0 +1,75 @@
+package org.mailhook.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
+import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
+import org.apache.james.queue.memory.MemoryMailQueueFactory;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mailhook.testing.RecordingReceiver;
+
+/**
+ * A queue item handed out again after its delivery was acknowledged (what RabbitMQ does after a lost
+ * acknowledgement, or a spool redelivery does to the whole pipeline) is not sent again; a new acceptance of
+ * the same message is.
+ */
+class RepeatedQueueItemTest {
+    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private final RecordingReceiver receiver = RecordingReceiver.startUnchecked(SECRET);
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
+    private final InMemoryMailRepositoryStore repositories = new InMemoryMailRepositoryStore();
+    private WebhookDelivery mailet;
+
+    @AfterEach
+    void stop() {
+        if (mailet != null) {
+            mailet.destroy();
+        }
+        receiver.close();
+    }
+
+    private static FakeMail mail(Date accepted) throws Exception {
+        FakeMail mail = FakeMail.builder().name("m-" + accepted.getTime()).recipient("orders@inbound.example")
+            .sender("customer@example.org").lastUpdated(accepted).build();
+        MailAttributes.set(mail, MailAttributes.ID, "<repeat@example.org>");
+        MailAttributes.set(mail, MailAttributes.JSON, "{\"id\":\"<repeat@example.org>\",\"subject\":\"repeat\"}");
+        return mail;
+    }
+
+    @Test
+    void aRepeatedItemOfAnAcknowledgedDeliveryIsNotSentAgain() throws Exception {
+        receiver.respondWith(n -> 204);
+        mailet = new WebhookDelivery(new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory()), repositories, metrics, null, null);
+        mailet.init(FakeMailetConfig.builder().mailetName("WebhookDelivery").mailetContext(FakeMailContext.defaultContext())
+            .setProperty("url", receiver.url()).setProperty("secret", SECRET).setProperty("allowLoopback", "true")
+            .setProperty("queue", "repeated-item-test").setProperty("deliveredRepository", "memory://var/mail/repeat-delivered/")
+            .build());
+        Date accepted = new Date(1_795_000_000_000L);
+
+        mailet.service(mail(accepted));
+        await().atMost(Duration.ofSeconds(20)).until(() -> metrics.countFor(WebhookMetrics.DELIVERED) == 1);
+        assertThat(repositories.select(MailRepositoryUrl.from("memory://var/mail/repeat-delivered/")).size()).isEqualTo(1);
+
+        // the same queue item again: same acceptance time, same webhook-id
+        mailet.service(mail(accepted));
+        await().atMost(Duration.ofSeconds(20)).until(() -> metrics.countFor(WebhookMetrics.DUPLICATES_SUPPRESSED) == 1);
+        assertThat(receiver.deliveries()).hasSize(1);
+
+        // the same message accepted again by SMTP is a new delivery (same webhook-id, for the receiver to judge)
+        mailet.service(mail(new Date(accepted.getTime() + 60_000)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.deliveries().size() == 2);
+        List<String> ids = receiver.deliveries().stream().map(RecordingReceiver.Delivery::webhookId).distinct().toList();
+        assertThat(ids).hasSize(1);
+        assertThat(metrics.countFor(WebhookMetrics.DUPLICATES_SUPPRESSED)).isEqualTo(1);
+    }
+}

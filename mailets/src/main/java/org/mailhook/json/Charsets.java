@@ -84,7 +84,7 @@ final class Charsets {
     private static final int REMEMBERED_NAMES = 1024;
     private static final Map<String, Optional<Charset>> BY_NAME = new ConcurrentHashMap<>();
 
-    private static Charset cachedForName(String name) {
+    static Charset cachedForName(String name) {
         Optional<Charset> known = BY_NAME.get(name);
         if (known == null) {
             known = forName(name);

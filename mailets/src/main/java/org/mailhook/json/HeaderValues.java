@@ -10,7 +10,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.dom.address.Address;
 import org.apache.james.mime4j.dom.address.Group;
 import org.apache.james.mime4j.dom.address.Mailbox;
@@ -171,8 +170,7 @@ final class HeaderValues {
             return unfolded;
         }
         try {
-            return DecoderUtil.decodeEncodedWords(readableWords(unfolded), DecodeMonitor.SILENT, null,
-                Charsets.OVERRIDES);
+            return EncodedWords.decode(readableWords(unfolded), Charsets.OVERRIDES);
         } catch (RuntimeException e) {
             return unfolded;
         }
@@ -211,6 +209,67 @@ final class HeaderValues {
         return "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
     }
 
+    /**
+     * Q-encoded words that carry address specials ({@code date=3E10:08:28} has colons) re-encoded as B
+     * words of the same charset and bytes. RFC 2047 forbids specials in a phrase's Q words, but senders
+     * write them, and mime4j's address parser then cuts the word at the colon or comma (a "group" named
+     * after half a word). Base64 has no specials, so the word stays one atom and decodes to the same text.
+     */
+    static String specialsOutOfWords(String value) {
+        if (value.indexOf("?Q?") < 0 && value.indexOf("?q?") < 0) {
+            return value;
+        }
+        StringBuilder out = null;
+        int copied = 0;
+        for (int start = value.indexOf("=?"); start >= 0; start = value.indexOf("=?", start + 2)) {
+            int charsetEnd = value.indexOf('?', start + 2);
+            if (charsetEnd < 0 || charsetEnd - start > 42 || charsetEnd + 2 >= value.length()
+                || (value.charAt(charsetEnd + 1) != 'Q' && value.charAt(charsetEnd + 1) != 'q')
+                || value.charAt(charsetEnd + 2) != '?') {
+                continue;
+            }
+            int textEnd = value.indexOf("?=", charsetEnd + 3);
+            if (textEnd < 0 || !isQWordWithSpecials(value, start + 2, charsetEnd, textEnd)) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(value.length() + value.length() / 3);
+            }
+            String charset = value.substring(start + 2, charsetEnd);
+            out.append(value, copied, start).append("=?").append(charset).append("?B?")
+                .append(java.util.Base64.getEncoder().encodeToString(qDecoded(value.substring(charsetEnd + 3, textEnd))))
+                .append("?=");
+            copied = textEnd + 2;
+            start = textEnd;
+        }
+        return out == null ? value : out.append(value, copied, value.length()).toString();
+    }
+
+    /** A well-formed Q word (no blanks or '?', every '=' followed by two hex digits) with an address special in its text. */
+    private static boolean isQWordWithSpecials(String value, int charsetStart, int charsetEnd, int textEnd) {
+        for (int i = charsetStart; i < charsetEnd; i++) {
+            if (value.charAt(i) <= ' ' || value.charAt(i) >= 0x7F) {
+                return false;
+            }
+        }
+        boolean special = false;
+        for (int i = charsetEnd + 3; i < textEnd; i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c >= 0x7F || c == '?') {
+                return false;
+            }
+            if (c == '=') {
+                if (i + 2 >= textEnd || Character.digit(value.charAt(i + 1), 16) < 0 || Character.digit(value.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            } else if ("\"()<>@,;:\\.[]".indexOf(c) >= 0) {
+                special = true;
+            }
+        }
+        return special;
+    }
+
     /** RFC 2047 4.2 Q encoding: {@code _} is a space, {@code =XX} a byte. */
     private static byte[] qDecoded(String encoded) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(encoded.length());
@@ -232,7 +291,7 @@ final class HeaderValues {
         List<EmailAddress> result = new ArrayList<>();
         List<Address> list;
         try {
-            list = parseAddressList(readableWords(unfolded), ADDRESS_CHUNK_CHARS);
+            list = parseAddressList(specialsOutOfWords(readableWords(unfolded)), ADDRESS_CHUNK_CHARS);
         } catch (RuntimeException e) {
             return result;
         }
@@ -276,7 +335,7 @@ final class HeaderValues {
                 pendingLength = 0;
                 String words = String.join(" ", segment.strip().split("[ \t\r\n]+"));
                 if (!words.isEmpty()) {
-                    addresses.add(new Mailbox(null, null, DecoderUtil.decodeEncodedWords(words, DecodeMonitor.SILENT), null));
+                    addresses.add(new Mailbox(null, null, EncodedWords.decode(words, Map.of()), null));
                 }
                 continue;
             }

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -285,22 +286,21 @@ final class MimeWalker {
         boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
         boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
             && (filename == null || "inline".equals(dispositionType));
-        if (body && !isWideCharset(charset)) {
-            BufferedInputStream peekable = new BufferedInputStream(decoded, BINARY_SNIFF_BYTES);
-            decoded = peekable;
-            if (looksBinary(peekable)) {
-                // binary data labelled as text (a headerless file, a broken gateway): keep it out of "text"
-                body = false;
-                problems.warning("text.binary", "text part is mostly control bytes; it is an attachment, not body text",
-                    partId);
-            }
-        }
-        if (target != null && target.partId().equals(partId) && !uuencoded && !body) {
-            decoded = new CopyingStream(decoded, target.out());
-        }
         if (body) {
-            readBody(decoded, partId, contentType, type, message);
-            return;
+            // body text is held anyway (up to the text budget): judge all of it, not only its start
+            byte[] bytes = readUpTo(decoded, remainingText());
+            if (isWideCharset(charset) || !looksBinary(bytes)) {
+                readBody(bytes, decoded, partId, contentType, type, message);
+                return;
+            }
+            // binary data labelled as text (a headerless file, a broken gateway): keep it out of "text"
+            body = false;
+            problems.warning("text.binary", "text part is mostly control bytes; it is an attachment, not body text",
+                partId);
+            decoded = new SequenceInputStream(new ByteArrayInputStream(bytes), decoded);
+        }
+        if (target != null && target.partId().equals(partId) && !uuencoded) {
+            decoded = new CopyingStream(decoded, target.out());
         }
 
         AttachmentModel attachment = new AttachmentModel();
@@ -513,27 +513,42 @@ final class MimeWalker {
         }
     }
 
-    private static final int BINARY_SNIFF_BYTES = 8192;
-
     private static boolean isWideCharset(String charset) {
         return charset != null && WIDE_CHARSET.matcher(charset.strip().toUpperCase(Locale.ROOT)).matches();
     }
 
+    /** How much of a text part's start is judged on its own (binary data often opens with its densest bytes). */
+    private static final int BINARY_HEAD_BYTES = 8192;
+
     /**
-     * Whether more than a tenth of the first {@link #BINARY_SNIFF_BYTES} bytes are control bytes other than
-     * tab, line ends and form feed (text has almost none; binary data has many); the stream is reset.
+     * Whether more than a tenth of the first {@link #BINARY_HEAD_BYTES} bytes, or of all of them, are
+     * control bytes other than tab, line ends and form feed (text has almost none; binary data has many).
      */
-    private static boolean looksBinary(BufferedInputStream in) throws IOException {
-        in.mark(BINARY_SNIFF_BYTES);
-        byte[] head = in.readNBytes(BINARY_SNIFF_BYTES);
-        in.reset();
-        int control = 0;
-        for (byte b : head) {
-            if ((b >= 0 && b < 0x09) || (b > 0x0D && b < 0x20) || b == 0x0B) {
-                control++;
-            }
+    private static boolean looksBinary(byte[] bytes) {
+        int head = Math.min(bytes.length, BINARY_HEAD_BYTES);
+        int control = controlBytes(bytes, 0, head);
+        if (head == BINARY_HEAD_BYTES && control * 10 > head) {
+            return true;
         }
-        return head.length > 0 && control * 10 > head.length;
+        control += controlBytes(bytes, head, bytes.length);
+        return bytes.length > 0 && control * 10 > bytes.length;
+    }
+
+    /** 1 for the control bytes {@link #looksBinary} counts, by unsigned byte value (a branch-free count). */
+    private static final int[] CONTROL_BYTE = new int[256];
+
+    static {
+        for (int b = 0; b < 0x20; b++) {
+            CONTROL_BYTE[b] = b == '\t' || b == '\n' || b == '\f' || b == '\r' ? 0 : 1;
+        }
+    }
+
+    private static int controlBytes(byte[] bytes, int from, int to) {
+        int control = 0;
+        for (int i = from; i < to; i++) {
+            control += CONTROL_BYTE[bytes[i] & 0xFF];
+        }
+        return control;
     }
 
     /** As declared; undeclared, unnamed text reads inline and everything else as an attachment. */
@@ -555,15 +570,14 @@ final class MimeWalker {
         message.bodyParts.add(new MessageModel.BodyPart(entity.bodyId(), "text/plain", null, text, false));
     }
 
-    private void readBody(InputStream decoded, String partId, String contentType, MimeParameters type, MessageModel message)
-        throws IOException {
+    /** A body part's text: {@code bytes} as read within the text budget, {@code rest} what the budget left unread. */
+    private void readBody(byte[] bytes, InputStream rest, String partId, String contentType, MimeParameters type,
+        MessageModel message) throws IOException {
         String charset = type.get("charset");
-        // body text has no hash in the document: read it without one
-        int budget = remainingText();
-        byte[] bytes = readUpTo(decoded, budget);
-        boolean truncated = decoded.read() >= 0;
+        // body text has no hash in the document: it is read without one
+        boolean truncated = rest.read() >= 0;
         if (truncated) {
-            decoded.transferTo(OutputStream.nullOutputStream());
+            rest.transferTo(OutputStream.nullOutputStream());
             problems.warning("limit.text_bytes", "decoded text beyond " + options.maxTextBytes()
                 + " bytes is not kept", partId);
         }

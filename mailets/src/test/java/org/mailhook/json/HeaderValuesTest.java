@@ -86,6 +86,30 @@ class HeaderValuesTest {
     }
 
     @Test
+    void qWordsWithSpecialsStayOneWordInAddresses() throws Exception {
+        // RFC 2047 forbids ':' and ',' in a phrase's Q words; mime4j would cut the word there (a "group")
+        assertThat(HeaderValues.addresses("=?utf-8?Q?Doe=2C_John:_Sales,_EU?= <j@x.org>, b@y.org")).containsExactly(
+            new HeaderValues.EmailAddress("Doe, John: Sales, EU", "j@x.org", null),
+            new HeaderValues.EmailAddress(null, "b@y.org", null));
+        // words without specials, malformed words and B words are left as they are
+        assertThat(HeaderValues.specialsOutOfWords("=?utf-8?Q?caf=C3=A9?= <a@b>")).isEqualTo("=?utf-8?Q?caf=C3=A9?= <a@b>");
+        assertThat(HeaderValues.specialsOutOfWords("=?utf-8?Q?a:=ZZ?= <a@b>")).isEqualTo("=?utf-8?Q?a:=ZZ?= <a@b>");
+        assertThat(HeaderValues.specialsOutOfWords("=?utf-8?B?YTpi?= x")).isEqualTo("=?utf-8?B?YTpi?= x");
+        assertThat(HeaderValues.specialsOutOfWords("x =?iso-8859-1?q?a:b?= y")).isEqualTo("x =?iso-8859-1?B?YTpi?= y");
+
+        // the corpus's 135 KB To header: the thousands of words with colons are one display name
+        String mail = java.nio.file.Files.readString(MimeCorpus.root().resolve("mimekit/messages/stack-overflow.txt"),
+            java.nio.charset.StandardCharsets.ISO_8859_1);
+        int to = mail.indexOf("\nTo:") + 4;
+        List<HeaderValues.EmailAddress> addresses = HeaderValues.addresses(HeaderValues.unfold(mail.substring(to, mail.indexOf("\nSubject:", to))));
+        assertThat(addresses).hasSize(2);
+        assertThat(addresses.get(0)).isEqualTo(new HeaderValues.EmailAddress("test", "test@test.com", null));
+        assertThat(addresses.get(1).name()).startsWith("date>2017-08-20T10:08:28.617</prdate>2017-08-20T10:08:28.617</pr");
+        assertThat(addresses.get(1).address()).isNull();
+        assertThat(addresses.get(1).group()).isNull();
+    }
+
+    @Test
     void addressListsParsedInPiecesGiveTheSameAddresses() throws Exception {
         Random random = new Random(5322);
         int cut = 0;

@@ -64,6 +64,12 @@ class ParserFeaturesTest {
         assertThat(document.get("raw").get("size").asLong()).isEqualTo(Files.size(file));
         // one stray NUL in real text does not make it binary (stalwart thirdparty/000)
         assertThat(parse("stalwart-mail-parser/eml/thirdparty/000.eml").get("text").asText()).contains("binary stuff in here");
+
+        // a bare TNEF file whose first 8 KB look like text: judged on all of it, it is binary too
+        JsonNode tnef = parse("mimekit/tnef/christmas.tnef");
+        assertThat(tnef.get("text").isNull()).isTrue();
+        assertThat(tnef.get("parse").get("warnings").toString()).contains("text.binary");
+        assertThat(tnef.get("attachments").get(0).get("size").asLong()).isGreaterThan(700_000);
     }
 
     @Test

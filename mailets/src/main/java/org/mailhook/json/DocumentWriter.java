@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.mailhook.json.HeaderValues.EmailAddress;
@@ -14,7 +13,6 @@ import org.mailhook.json.HeaderValues.EmailAddress;
 /** Writes the {@code mailhook.message.v1} document with Jackson's streaming generator. */
 final class DocumentWriter {
     /** Escapes strings exactly as the document's generator does (same factory defaults as ObjectMapper's). */
-    private static final JsonFactory ESCAPER = new JsonFactory();
 
     private DocumentWriter() {
     }
@@ -90,11 +88,19 @@ final class DocumentWriter {
         json.writeEndArray();
         Bodies bodies = Bodies.of(message);
         String stripped = bodies.text() == null ? null : ReplyText.strip(bodies.text());
-        byte[] strippedEscaped = writeText(json, bodies.text(), stripped);
-        json.writeStringField("html", bodies.html());
-        if (strippedEscaped != null) {
+        JsonText escaped = new JsonText();
+        int[] strippedSlice = writeText(json, escaped, bodies.text(), stripped);
+        if (bodies.html() == null) {
+            json.writeNullField("html");
+        } else {
+            int from = escaped.length();
+            int to = escaped.append(bodies.html(), 0, bodies.html().length());
+            json.writeFieldName("html");
+            escaped.write(json, from, to);
+        }
+        if (strippedSlice != null) {
             json.writeFieldName("strippedText");
-            json.writeRawUTF8String(strippedEscaped, 0, strippedEscaped.length);
+            escaped.write(json, strippedSlice[0], strippedSlice[1]);
         } else {
             json.writeStringField("strippedText", stripped);
         }
@@ -125,44 +131,28 @@ final class DocumentWriter {
 
     /**
      * Writes {@code text}. The stripped text is almost always a slice of it (the reply without the quote
-     * and signature, trimmed); escaping is a large part of writing a document, so the slice is escaped once
-     * and its bytes are returned for {@code strippedText}. The pieces are escaped by a generator of the same
-     * kind, so the bytes are exactly what writing the strings would give. Null when the stripped text is
-     * not a slice.
+     * and signature, trimmed); escaping is a large part of writing a document, so the text is escaped once
+     * into {@code escaped} and the slice's place there is returned for {@code strippedText}. Null when the
+     * stripped text is not a slice.
      */
-    private static byte[] writeText(JsonGenerator json, String text, String stripped) throws IOException {
-        int start = 0;
-        while (text != null && start < text.length() && Character.isWhitespace(text.charAt(start))) {
-            start++;
-        }
-        if (text == null || stripped == null || !text.startsWith(stripped, start)) {
-            json.writeStringField("text", text);
+    private static int[] writeText(JsonGenerator json, JsonText escaped, String text, String stripped) throws IOException {
+        if (text == null) {
+            json.writeNullField("text");
             return null;
         }
-        int end = start + stripped.length();
-        byte[] middle = escaped(text, start, end);
-        byte[] head = escaped(text, 0, start);
-        byte[] tail = escaped(text, end, text.length());
-        byte[] all = new byte[head.length + middle.length + tail.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(middle, 0, all, head.length, middle.length);
-        System.arraycopy(tail, 0, all, head.length + middle.length, tail.length);
+        int start = 0;
+        while (start < text.length() && Character.isWhitespace(text.charAt(start))) {
+            start++;
+        }
+        boolean slice = stripped != null && text.startsWith(stripped, start);
+        int end = slice ? start + stripped.length() : start;
+        int from = escaped.length();
+        int middleFrom = escaped.append(text, 0, start);
+        int middleTo = escaped.append(text, start, end);
+        int to = escaped.append(text, end, text.length());
         json.writeFieldName("text");
-        json.writeRawUTF8String(all, 0, all.length);
-        return middle;
-    }
-
-    /** The JSON string escape of {@code text[from, to)}, UTF-8, without the quotes. */
-    private static byte[] escaped(String text, int from, int to) throws IOException {
-        if (from == to) {
-            return new byte[0];
-        }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((to - from) + 16);
-        try (JsonGenerator generator = ESCAPER.createGenerator(out)) {
-            generator.writeString(text.substring(from, to));
-        }
-        byte[] quoted = out.toByteArray();
-        return java.util.Arrays.copyOfRange(quoted, 1, quoted.length - 1);
+        escaped.write(json, from, to);
+        return slice ? new int[] {middleFrom, middleTo} : null;
     }
 
     private static void writeInvites(JsonGenerator json, MessageModel message) throws IOException {

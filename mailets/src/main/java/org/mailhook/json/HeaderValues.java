@@ -36,6 +36,17 @@ final class HeaderValues {
     private static final Pattern MSG_ID = Pattern.compile("<([^<>]*)>");
     private static final Pattern ID_SEPARATORS = Pattern.compile("[\\s,]+");
 
+    /** ASCII characters mime4j's address parser treats specially, by code. */
+    private static final boolean[] ADDRESS_SPECIAL = asciiSet("\"()<>@,;:\\");
+    /** RFC 5322 specials, which RFC 2047 forbids in a phrase's Q-encoded words, by code. */
+    private static final boolean[] PHRASE_SPECIAL = asciiSet("\"()<>@,;:\\.[]");
+
+    private static boolean[] asciiSet(String members) {
+        boolean[] set = new boolean[128];
+        members.chars().forEach(c -> set[c] = true);
+        return set;
+    }
+
     /** One address; {@code group} names the RFC 5322 group it was listed in, or is null. */
     record EmailAddress(String name, String address, String group) {
     }
@@ -263,7 +274,7 @@ final class HeaderValues {
                     return false;
                 }
                 i += 2;
-            } else if ("\"()<>@,;:\\.[]".indexOf(c) >= 0) {
+            } else if (PHRASE_SPECIAL[c]) {
                 special = true;
             }
         }
@@ -333,7 +344,7 @@ final class HeaderValues {
             if (segment.length() > chunkChars && isPlainWords(segment)) {
                 parseTogether(pending, addresses);
                 pendingLength = 0;
-                String words = String.join(" ", segment.strip().split("[ \t\r\n]+"));
+                String words = singleSpaced(segment);
                 if (!words.isEmpty()) {
                     addresses.add(new Mailbox(null, null, EncodedWords.decode(words, Map.of()), null));
                 }
@@ -357,11 +368,30 @@ final class HeaderValues {
         }
     }
 
+    /** The words of a segment, one space between each (blanks and line ends collapsed, none at the ends). */
+    private static String singleSpaced(String segment) {
+        StringBuilder out = new StringBuilder(segment.length());
+        boolean gap = false;
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                gap = out.length() > 0;
+            } else {
+                if (gap) {
+                    out.append(' ');
+                    gap = false;
+                }
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     /** Printable ASCII words and blanks, none of the characters mime4j's address parser treats specially. */
     private static boolean isPlainWords(String segment) {
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
-            if (!(c == ' ' || c == '\t' || (c > ' ' && c < 0x7F && "\"()<>@,;:\\".indexOf(c) < 0))) {
+            if (!(c == ' ' || c == '\t' || (c > ' ' && c < 0x7F && !ADDRESS_SPECIAL[c]))) {
                 return false;
             }
         }

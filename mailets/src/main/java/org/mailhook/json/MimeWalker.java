@@ -168,6 +168,10 @@ final class MimeWalker {
         return new DecodeMonitor() {
             @Override
             public boolean warn(String text, String dummy) {
+                // mime4j's quoted-printable decoder says these once per line: answered before any other work
+                if (text.equals("Found LF without CR") || text.equals("ignored blanks")) {
+                    return false;
+                }
                 String lower = text.toLowerCase(Locale.ROOT);
                 if (lower.contains("lf without cr") || lower.equals("ignored blanks")) {
                     // bare LF line ends are how most stored mail looks, and quoted-printable drops trailing

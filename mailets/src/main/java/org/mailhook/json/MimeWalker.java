@@ -286,7 +286,8 @@ final class MimeWalker {
 
         boolean uuencoded = transferEncoding.equals("x-uuencode") || transferEncoding.equals("uuencode")
             || transferEncoding.equals("x-uue");
-        InputStream decoded = uuencoded ? tokens.getInputStream() : tokens.getDecodedInputStream();
+        InputStream decoded = uuencoded ? tokens.getInputStream()
+            : transferEncoding.equals("base64") ? new Base64Body(tokens.getInputStream(), monitor()) : tokens.getDecodedInputStream();
         boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
         boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
             && (filename == null || "inline".equals(dispositionType));

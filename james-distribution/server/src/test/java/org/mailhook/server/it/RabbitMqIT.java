@@ -135,9 +135,10 @@ class RabbitMqIT {
                 }
                 System.out.printf("RABBITMQ retry waits: after attempt 1 (schedule 6 s, jitter 3-6 s) %s ms; after attempt 2 (15 s, 7.5-15 s) %s ms%n",
                     firstWaits, secondWaits);
-                // Tier rounding is at most ±4.5 %; allow 2 s for dead-lettering, prefetch and the attempt itself.
-                assertThat(firstWaits).allSatisfy(wait -> assertThat(wait).isBetween(2_850L, 6_270L + 2_000L));
-                assertThat(secondWaits).allSatisfy(wait -> assertThat(wait).isBetween(7_160L, 15_680L + 2_000L));
+                // Tier rounding is at most ±4.5 %, so never earlier than that (no hot loop); allow 4 s on top
+                // for dead-lettering, prefetch and the attempt itself on a loaded 2-core CI machine.
+                assertThat(firstWaits).allSatisfy(wait -> assertThat(wait).isBetween(2_850L, 6_270L + 4_000L));
+                assertThat(secondWaits).allSatisfy(wait -> assertThat(wait).isBetween(7_160L, 15_680L + 4_000L));
                 assertThat(receiver.deliveries()).allMatch(RecordingReceiver.Delivery::signatureValid);
                 awaitBrokerEmpty(broker, Duration.ofSeconds(60));
 

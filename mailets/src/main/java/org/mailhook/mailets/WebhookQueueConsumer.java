@@ -3,6 +3,8 @@ package org.mailhook.mailets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
@@ -12,6 +14,7 @@ import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.AttemptResult;
 import org.mailhook.webhook.AttemptHistory;
+import org.mailhook.webhook.DeliveredRecord;
 import org.mailhook.webhook.DeliveryDecision;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.EndpointLimiter;
@@ -36,14 +39,18 @@ import reactor.util.retry.Retry;
  * webhook-id) and never loses the mail. An acknowledged delivery is recorded ({@link DeliveredStore})
  * before its item is acknowledged, and a repeated copy of an item whose delivery has a record is not sent
  * again (the queue engine may hand an item out twice: RabbitMQ after a lost acknowledgement, or the
- * at-least-once dead-lettering of its wait queues). Two copies handled at the same moment on two nodes
- * can still both be sent: receivers deduplicate by webhook-id.
+ * at-least-once dead-lettering of its wait queues); a copy that arrives while another copy is in flight
+ * on this node waits for it. Two copies handled at the same moment on two nodes can still both be sent:
+ * receivers deduplicate by webhook-id.
  */
 final class WebhookQueueConsumer {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookQueueConsumer.class);
     /** How long a consumer waits for a busy endpoint before putting the mail back. */
     private static final Duration BUSY_ENDPOINT_WAIT = Duration.ofMillis(250);
-    /** How long a mail put back waits when its endpoint already has its maximum of deliveries in flight. */
+    /**
+     * How long a mail put back waits when its endpoint already has its maximum of deliveries in flight, or
+     * another copy of the same queue item is being delivered on this node.
+     */
     private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofSeconds(1);
 
     private final MailQueue queue;
@@ -58,6 +65,8 @@ final class WebhookQueueConsumer {
     private final Clock clock;
     private final WebhookMetrics metrics;
     private final EndpointLimiter limiter = new EndpointLimiter();
+    /** Keys ({@link DeliveredRecord#keyOf}) of the queue items this node is delivering now. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private Scheduler scheduler;
     private Disposable subscription;
@@ -134,13 +143,28 @@ final class WebhookQueueConsumer {
             deadLetter(mail, "endpoint-removed");
             return;
         }
+        String itemKey = DeliveredRecord.keyOf(DeliveryAttributes.acceptedAt(mail), webhookId);
+        if (!inFlight.add(itemKey)) {
+            // Another copy of this very item is being delivered here: this one is decided after it (and is
+            // then a repeat of an acknowledged delivery, or a retry of a failed one).
+            requeue.enQueue(mail, BUSY_ENDPOINT_DELAY);
+            return;
+        }
+        try {
+            attempt(mail, mailhookId, webhookId, endpointName, endpoint.get());
+        } finally {
+            inFlight.remove(itemKey);
+        }
+    }
+
+    private void attempt(Mail mail, String mailhookId, String webhookId, String endpointName, Endpoint endpoint) throws Exception {
         if (acknowledgedBefore(mail)) {
             LOGGER.info("webhook id={} webhook-id={} endpoint={} was acknowledged before: this repeated queue item is not sent again",
                 mailhookId, webhookId, endpointName);
             metrics.duplicateSuppressed();
             return;
         }
-        Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint.get(), BUSY_ENDPOINT_WAIT);
+        Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint, BUSY_ENDPOINT_WAIT);
         if (permit.isEmpty()) {
             requeue.enQueue(mail, BUSY_ENDPOINT_DELAY);
             return;
@@ -150,7 +174,7 @@ final class WebhookQueueConsumer {
             Runnable stopTimer = metrics.startHttpTimer();
             byte[] payload = WebhookPayload.compose(MailAttributes.string(mail, MailAttributes.JSON).orElse("{}"),
                 DeliveryAttributes.route(mail), thinPayloadAbove);
-            result = sender.send(endpoint.get(), webhookId, clock.instant().getEpochSecond(), payload);
+            result = sender.send(endpoint, webhookId, clock.instant().getEpochSecond(), payload);
             stopTimer.run();
         }
         metrics.attempted(result);
@@ -160,7 +184,7 @@ final class WebhookQueueConsumer {
             AttemptHistory.append(Optional.of(DeliveryAttributes.history(mail)), attempt, endpointName, webhookId, result));
         Duration age = Duration.ofMillis(Math.max(0, clock.millis() - DeliveryAttributes.acceptedAt(mail)));
         DeliveryDecision decision = DeliveryDecision.after(result, attempt, age, schedule);
-        LOGGER.info("{} next={}", AttemptHistory.logLine(mailhookId, endpoint.get(), webhookId, attempt, result),
+        LOGGER.info("{} next={}", AttemptHistory.logLine(mailhookId, endpoint, webhookId, attempt, result),
             switch (decision.action()) {
                 case DONE -> "done";
                 case RETRY -> "retry-in-" + decision.retryIn().orElseThrow().toMillis() + "ms";

@@ -46,14 +46,18 @@ class RepeatedQueueItemTest {
         return mail;
     }
 
-    @Test
-    void aRepeatedItemOfAnAcknowledgedDeliveryIsNotSentAgain() throws Exception {
-        receiver.respondWith(n -> 204);
+    private void start(String queue) throws Exception {
         mailet = new WebhookDelivery(new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory()), repositories, metrics, null, null);
         mailet.init(FakeMailetConfig.builder().mailetName("WebhookDelivery").mailetContext(FakeMailContext.defaultContext())
             .setProperty("url", receiver.url()).setProperty("secret", SECRET).setProperty("allowLoopback", "true")
-            .setProperty("queue", "repeated-item-test").setProperty("deliveredRepository", "memory://var/mail/repeat-delivered/")
+            .setProperty("queue", queue).setProperty("deliveredRepository", "memory://var/mail/" + queue + "/")
             .build());
+    }
+
+    @Test
+    void aRepeatedItemOfAnAcknowledgedDeliveryIsNotSentAgain() throws Exception {
+        receiver.respondWith(n -> 204);
+        start("repeat-delivered");
         Date accepted = new Date(1_795_000_000_000L);
 
         mailet.service(mail(accepted));
@@ -71,5 +75,19 @@ class RepeatedQueueItemTest {
         List<String> ids = receiver.deliveries().stream().map(RecordingReceiver.Delivery::webhookId).distinct().toList();
         assertThat(ids).hasSize(1);
         assertThat(metrics.countFor(WebhookMetrics.DUPLICATES_SUPPRESSED)).isEqualTo(1);
+    }
+
+    @Test
+    void twoCopiesOfOneItemAtOnceAreSentOnce() throws Exception {
+        // the receiver takes 1.5 s: the second copy is taken off the queue while the first is in flight
+        receiver.replyWith(delivery -> new RecordingReceiver.Reply(204, java.util.Map.of(), Duration.ofMillis(1500)));
+        start("repeat-concurrent");
+        Date accepted = new Date(1_795_000_100_000L);
+
+        mailet.service(mail(accepted));
+        mailet.service(mail(accepted));
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.countFor(WebhookMetrics.DUPLICATES_SUPPRESSED) == 1);
+        assertThat(metrics.countFor(WebhookMetrics.DELIVERED)).isEqualTo(1);
+        assertThat(receiver.deliveries()).hasSize(1);
     }
 }

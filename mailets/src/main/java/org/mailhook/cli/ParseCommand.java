@@ -25,7 +25,7 @@ import org.mailhook.json.ThinPayload;
 /** {@code mailhook parse FILE…}: the same JSON the ToJson mailet stores, for files on disk. */
 public final class ParseCommand implements Command {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Enough of a file to tell an Outlook .msg (CFB signature) from a mail. */
+    /** Enough of a file to tell an Outlook .msg (CFB signature) or a TNEF file from a mail. */
     private static final int SIGNATURE_BYTES = 8;
 
     private final Clock clock;
@@ -54,8 +54,8 @@ public final class ParseCommand implements Command {
         return """
             Usage: mailhook parse [OPTIONS] FILE...
 
-            Prints the mailhook.message.v1 document of each mail (RFC 5322 / MIME file, or an Outlook .msg;
-            - reads standard input).
+            Prints the mailhook.message.v1 document of each mail (RFC 5322 / MIME file, an Outlook .msg or a
+            TNEF winmail.dat; - reads standard input).
             One file: the document. Several files: JSON Lines, one document per line with a "file" field.
             Malformed mail still gives a document; its problems are in parse.errors / parse.warnings.
 
@@ -107,6 +107,7 @@ public final class ParseCommand implements Command {
                 byte[] head = in.readNBytes(SIGNATURE_BYTES);
                 in.reset();
                 parsed = MessageParser.isOutlookMsg(head) ? parser.parseOutlook(in, envelope, receivedAt, Map.of())
+                    : MessageParser.isTnef(head) ? parser.parseTnef(in, envelope, receivedAt, Map.of())
                     : parser.parse(in, envelope, receivedAt, Map.of());
             } catch (IOException e) {
                 throw new UsageException("cannot read " + file + ": " + e.getMessage(), e);

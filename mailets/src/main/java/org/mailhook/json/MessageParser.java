@@ -68,6 +68,30 @@ public final class MessageParser {
             extraSections, problems);
     }
 
+    /**
+     * Parses a bare TNEF file (winmail.dat, not MIME) into the same document: no header fields, its files as
+     * attachments {@code 1.t1}, {@code 1.t2} ... The idempotency key takes the SHA-256 of the whole file.
+     */
+    public ParsedMessage parseTnef(InputStream tnef, Envelope envelope, Instant receivedAt, Map<String, String> extraSections) {
+        Problems problems = new Problems();
+        RawInput raw = new RawInput(tnef);
+        MessageModel message;
+        try {
+            message = new MimeWalker(options, problems).walkTnef(raw);
+        } catch (IOException e) {
+            problems.error("io", "reading the file failed: " + e.getMessage(), null);
+            message = new MessageModel();
+        }
+        drain(raw, problems);
+        return document(message, IdempotencyKey.of(message.headers, raw.sha256()), raw, envelope, receivedAt,
+            extraSections, problems);
+    }
+
+    /** Whether a file starting with these bytes is TNEF (winmail.dat). */
+    public static boolean isTnef(byte[] head) {
+        return TnefUnpacker.hasSignature(head);
+    }
+
     /** Whether a file starting with these bytes is an Outlook .msg (the Compound File Binary signature). */
     public static boolean isOutlookMsg(byte[] head) {
         return OutlookMessage.hasSignature(head);

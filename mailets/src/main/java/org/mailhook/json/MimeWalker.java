@@ -353,21 +353,7 @@ final class MimeWalker {
                 attachment.message = outlook(peekable, partId, entity.depth + 1);
             }
         } else if (TnefUnpacker.isTnef(contentType, filename)) {
-            try {
-                int index = 0;
-                for (TnefUnpacker.File file : TnefUnpacker.unpack(measured)) {
-                    index++;
-                    if (file.bytes() == null) {
-                        problems.error("tnef.unreadable", "TNEF attachment " + index + " ('" + file.name()
-                            + "') could not be read: " + file.failure(), partId);
-                    } else {
-                        derived.add(derivedAttachment(partId, partId + ".t" + index, AttachmentModel.SOURCE_TNEF,
-                            file.name(), file.bytes()));
-                    }
-                }
-            } catch (IOException e) {
-                problems.error("tnef.unreadable", "TNEF part could not be unpacked: " + e.getMessage(), partId);
-            }
+            derived.addAll(tnefFiles(measured, partId));
         } else if (contentType.equals("text/calendar") || contentType.equals("application/ics")) {
             byte[] bytes = readUpTo(measured, Math.min(remainingText(), 1024 * 1024));
             CalendarInvite invite = CalendarInvite.parse(Charsets.decode(bytes, bytes.length, charset));
@@ -396,6 +382,34 @@ final class MimeWalker {
             return false;
         }
         return true;
+    }
+
+    /** The files of a TNEF part as attachments {@code <part>.t1}, {@code .t2} ...; what cannot be read is an error. */
+    private List<AttachmentModel> tnefFiles(InputStream tnef, String partId) throws IOException {
+        List<AttachmentModel> files = new ArrayList<>();
+        try {
+            int index = 0;
+            for (TnefUnpacker.File file : TnefUnpacker.unpack(tnef)) {
+                index++;
+                if (file.bytes() == null) {
+                    problems.error("tnef.unreadable", "TNEF attachment " + index + " ('" + file.name()
+                        + "') could not be read: " + file.failure(), partId);
+                } else {
+                    files.add(derivedAttachment(partId, partId + ".t" + index, AttachmentModel.SOURCE_TNEF,
+                        file.name(), file.bytes()));
+                }
+            }
+        } catch (IOException e) {
+            problems.error("tnef.unreadable", "TNEF part could not be unpacked: " + e.getMessage(), partId);
+        }
+        return files;
+    }
+
+    /** A bare TNEF file (winmail.dat, not MIME): a message of its files, {@code 1.t1}, {@code 1.t2} ... */
+    MessageModel walkTnef(InputStream in) throws IOException {
+        MessageModel message = new MessageModel();
+        message.attachments.addAll(tnefFiles(in, "1"));
+        return message;
     }
 
     /** A bare Outlook .msg file (not MIME) as a message; its part id is "1". */

@@ -27,6 +27,11 @@ final class TnefUnpacker {
     private TnefUnpacker() {
     }
 
+    /** Whether data starting with these bytes is TNEF (its signature 0x223E9F78, little-endian). */
+    static boolean hasSignature(byte[] head) {
+        return head.length >= 4 && head[0] == 0x78 && head[1] == (byte) 0x9F && head[2] == 0x3E && head[3] == 0x22;
+    }
+
     static boolean isTnef(String contentType, String filename) {
         return contentType.equals("application/ms-tnef") || contentType.equals("application/vnd.ms-tnef")
             || (filename != null && filename.toLowerCase(Locale.ROOT).equals("winmail.dat"));

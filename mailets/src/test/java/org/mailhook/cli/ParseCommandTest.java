@@ -78,6 +78,24 @@ class ParseCommandTest {
     }
 
     @Test
+    void bareTnefFileGivesItsFiles() throws Exception {
+        // the same files as when the TNEF data arrives as a winmail.dat attachment (POI's quick-contents)
+        assertThat(run("--received-at", "2026-11-29T07:00:00Z", mail("apache-poi/tnef/quick-winmail.dat"))).isEqualTo(Command.OK);
+
+        JsonNode document = mapper.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(MessageSchema.errors(document)).isEmpty();
+        assertThat(document.get("parse").get("errors")).isEmpty();
+        List<String> names = new ArrayList<>();
+        document.get("attachments").forEach(a -> {
+            assertThat(a.get("source").asText()).isEqualTo("tnef");
+            assertThat(a.get("partId").asText()).startsWith("1.t");
+            names.add(a.get("filename").asText());
+        });
+        assertThat(names).containsExactlyInAnyOrder(java.nio.file.Files.list(Corpus.path("mime/apache-poi/tnef/quick-contents"))
+            .map(p -> p.getFileName().toString()).filter(n -> !n.matches("(message|body)\\.(rtf|html|txt|htm)")).toArray(String[]::new));
+    }
+
+    @Test
     void unreadableFileOrBadOptionIsExitTwo() {
         assertThat(run(Path.of("no", "such", "mail.eml").toString())).isEqualTo(Command.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read");

@@ -116,27 +116,41 @@ final class EncodedWords {
         return true;
     }
 
-    /** Q text of printable ASCII with every {@code =} followed by two hex digits; false leaves {@code out} as it was. */
     private static boolean decodeQ(String text, int from, int to, ByteArrayOutputStream out) {
+        byte[] bytes = wellFormedQ(text, from, to);
+        if (bytes == null) {
+            return false;
+        }
+        out.writeBytes(bytes);
+        return true;
+    }
+
+    /**
+     * The bytes of Q text {@code text[from, to)} ({@code _} a space, {@code =XX} a byte) when it is printable
+     * ASCII with every {@code =} followed by two hex digits; null otherwise (mime4j's lenient reading applies).
+     */
+    static byte[] wellFormedQ(String text, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c <= ' ' || c >= 0x7F) {
-                return false;
+                return null;
             }
             if (c == '=' && (i + 2 >= to || hex(text.charAt(i + 1)) < 0 || hex(text.charAt(i + 2)) < 0)) {
-                return false;
+                return null;
             }
         }
+        byte[] bytes = new byte[to - from];
+        int n = 0;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c == '=') {
-                out.write(hex(text.charAt(i + 1)) << 4 | hex(text.charAt(i + 2)));
+                bytes[n++] = (byte) (hex(text.charAt(i + 1)) << 4 | hex(text.charAt(i + 2)));
                 i += 2;
             } else {
-                out.write(c == '_' ? ' ' : c);
+                bytes[n++] = (byte) (c == '_' ? ' ' : c);
             }
         }
-        return true;
+        return java.util.Arrays.copyOf(bytes, n);
     }
 
     private static int hex(char c) {

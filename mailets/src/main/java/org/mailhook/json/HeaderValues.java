@@ -240,7 +240,11 @@ final class HeaderValues {
                 continue;
             }
             int textEnd = value.indexOf("?=", charsetEnd + 3);
-            if (textEnd < 0 || !isQWordWithSpecials(value, start + 2, charsetEnd, textEnd)) {
+            if (textEnd < 0 || !isPrintable(value, start + 2, charsetEnd) || !hasPhraseSpecial(value, charsetEnd + 3, textEnd)) {
+                continue;
+            }
+            byte[] bytes = EncodedWords.wellFormedQ(value, charsetEnd + 3, textEnd);
+            if (bytes == null) {
                 continue;
             }
             if (out == null) {
@@ -248,35 +252,32 @@ final class HeaderValues {
             }
             String charset = value.substring(start + 2, charsetEnd);
             out.append(value, copied, start).append("=?").append(charset).append("?B?")
-                .append(java.util.Base64.getEncoder().encodeToString(qDecoded(value.substring(charsetEnd + 3, textEnd))))
-                .append("?=");
+                .append(java.util.Base64.getEncoder().encodeToString(bytes)).append("?=");
             copied = textEnd + 2;
             start = textEnd;
         }
         return out == null ? value : out.append(value, copied, value.length()).toString();
     }
 
-    /** A well-formed Q word (no blanks or '?', every '=' followed by two hex digits) with an address special in its text. */
-    private static boolean isQWordWithSpecials(String value, int charsetStart, int charsetEnd, int textEnd) {
-        for (int i = charsetStart; i < charsetEnd; i++) {
+    /** Printable ASCII only (an encoded word's charset name). */
+    private static boolean isPrintable(String value, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (value.charAt(i) <= ' ' || value.charAt(i) >= 0x7F) {
                 return false;
             }
         }
+        return true;
+    }
+
+    /** Whether Q text without '?' holds an RFC 5322 special (which RFC 2047 forbids in a phrase). */
+    private static boolean hasPhraseSpecial(String value, int from, int to) {
         boolean special = false;
-        for (int i = charsetEnd + 3; i < textEnd; i++) {
+        for (int i = from; i < to; i++) {
             char c = value.charAt(i);
-            if (c <= ' ' || c >= 0x7F || c == '?') {
+            if (c == '?') {
                 return false;
             }
-            if (c == '=') {
-                if (i + 2 >= textEnd || Character.digit(value.charAt(i + 1), 16) < 0 || Character.digit(value.charAt(i + 2), 16) < 0) {
-                    return false;
-                }
-                i += 2;
-            } else if (PHRASE_SPECIAL[c]) {
-                special = true;
-            }
+            special |= c < 0x80 && PHRASE_SPECIAL[c];
         }
         return special;
     }

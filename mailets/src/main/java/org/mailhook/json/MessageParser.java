@@ -60,12 +60,7 @@ public final class MessageParser {
      * The idempotency key takes the SHA-256 of the whole file where a mail has its body's.
      */
     public ParsedMessage parseOutlook(InputStream msg, Envelope envelope, Instant receivedAt, Map<String, String> extraSections) {
-        Problems problems = new Problems();
-        RawInput raw = new RawInput(msg);
-        MessageModel message = new MimeWalker(options, problems).walkOutlook(raw);
-        drain(raw, problems);
-        return document(message, IdempotencyKey.of(message.headers, raw.sha256()), raw, envelope, receivedAt,
-            extraSections, problems);
+        return parseFile(msg, MimeWalker::walkOutlook, envelope, receivedAt, extraSections);
     }
 
     /**
@@ -73,15 +68,15 @@ public final class MessageParser {
      * attachments {@code 1.t1}, {@code 1.t2} ... The idempotency key takes the SHA-256 of the whole file.
      */
     public ParsedMessage parseTnef(InputStream tnef, Envelope envelope, Instant receivedAt, Map<String, String> extraSections) {
+        return parseFile(tnef, MimeWalker::walkTnef, envelope, receivedAt, extraSections);
+    }
+
+    /** A bare file that is not MIME, read by {@code walk}; the idempotency key takes the whole file's SHA-256. */
+    private ParsedMessage parseFile(InputStream file, java.util.function.BiFunction<MimeWalker, InputStream, MessageModel> walk,
+                                    Envelope envelope, Instant receivedAt, Map<String, String> extraSections) {
         Problems problems = new Problems();
-        RawInput raw = new RawInput(tnef);
-        MessageModel message;
-        try {
-            message = new MimeWalker(options, problems).walkTnef(raw);
-        } catch (IOException e) {
-            problems.error("io", "reading the file failed: " + e.getMessage(), null);
-            message = new MessageModel();
-        }
+        RawInput raw = new RawInput(file);
+        MessageModel message = walk.apply(new MimeWalker(options, problems), raw);
         drain(raw, problems);
         return document(message, IdempotencyKey.of(message.headers, raw.sha256()), raw, envelope, receivedAt,
             extraSections, problems);

@@ -47,6 +47,8 @@ final class MimeWalker {
     }
 
     private final Target target;
+    /** mime4j's warnings, as problems of the part being read. */
+    private final DecodeMonitor monitor = problemsMonitor();
 
     MimeWalker(ParseOptions options, Problems problems) {
         this(options, problems, null);
@@ -108,7 +110,7 @@ final class MimeWalker {
      */
     MessageModel walk(InputStream in, String prefix, int depth) {
         MessageModel message = new MessageModel();
-        MimeTokenStream tokens = new MimeTokenStream(config, monitor(), null);
+        MimeTokenStream tokens = new MimeTokenStream(config, monitor, null);
         tokens.setRecursionMode(RecursionMode.M_NO_RECURSE);
         tokens.parse(in);
         Deque<Entity> stack = new ArrayDeque<>();
@@ -164,7 +166,7 @@ final class MimeWalker {
         return message;
     }
 
-    private DecodeMonitor monitor() {
+    private DecodeMonitor problemsMonitor() {
         return new DecodeMonitor() {
             @Override
             public boolean warn(String text, String dummy) {
@@ -287,7 +289,7 @@ final class MimeWalker {
         boolean uuencoded = transferEncoding.equals("x-uuencode") || transferEncoding.equals("uuencode")
             || transferEncoding.equals("x-uue");
         InputStream decoded = uuencoded ? tokens.getInputStream()
-            : transferEncoding.equals("base64") ? new Base64Body(tokens.getInputStream(), monitor()) : tokens.getDecodedInputStream();
+            : transferEncoding.equals("base64") ? new Base64Body(tokens.getInputStream(), monitor) : tokens.getDecodedInputStream();
         boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
         boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
             && (filename == null || "inline".equals(dispositionType));
@@ -406,9 +408,13 @@ final class MimeWalker {
     }
 
     /** A bare TNEF file (winmail.dat, not MIME): a message of its files, {@code 1.t1}, {@code 1.t2} ... */
-    MessageModel walkTnef(InputStream in) throws IOException {
+    MessageModel walkTnef(InputStream in) {
         MessageModel message = new MessageModel();
-        message.attachments.addAll(tnefFiles(in, "1"));
+        try {
+            message.attachments.addAll(tnefFiles(in, "1"));
+        } catch (IOException e) {
+            problems.error("tnef.unreadable", "TNEF file could not be unpacked: " + e.getMessage(), "1");
+        }
         return message;
     }
 

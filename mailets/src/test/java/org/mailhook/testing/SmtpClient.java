@@ -76,6 +76,44 @@ public final class SmtpClient implements AutoCloseable {
         return reply();
     }
 
+    /**
+     * DATA with a message's bytes as a relaying MTA sends them: every line end (CRLF, bare LF or bare CR)
+     * made CRLF, lines dot-stuffed, a final line end added when missing; returns the final reply.
+     */
+    public String data(byte[] message) throws IOException {
+        String reply = command("DATA");
+        if (!reply.startsWith("354")) {
+            return reply;
+        }
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream(message.length + message.length / 20 + 16);
+        boolean lineStart = true;
+        for (int i = 0; i < message.length; i++) {
+            byte b = message[i];
+            if (b == '\r' || b == '\n') {
+                if (b == '\r' && i + 1 < message.length && message[i + 1] == '\n') {
+                    i++;
+                }
+                wire.write('\r');
+                wire.write('\n');
+                lineStart = true;
+                continue;
+            }
+            if (lineStart && b == '.') {
+                wire.write('.');
+            }
+            wire.write(b);
+            lineStart = false;
+        }
+        if (!lineStart) {
+            wire.write('\r');
+            wire.write('\n');
+        }
+        wire.writeBytes(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        wire.writeTo(out);
+        out.flush();
+        return reply();
+    }
+
     /** A whole transaction; returns the reply to the end of DATA (250 when accepted). */
     public static String send(int port, String from, String to, String message) throws IOException {
         try (SmtpClient smtp = new SmtpClient(port)) {

@@ -18,7 +18,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +27,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.mailhook.testing.NodePackages;
 
 /**
  * Runs the receiver examples of docs/receivers as real processes and sends them webhooks signed by our
@@ -35,7 +35,6 @@ import okhttp3.Response;
  * as a duplicate, a tampered body or a stale timestamp is refused.
  */
 class ReceiverExamplesTest {
-    private static final String NPM_PACKAGE = "standardwebhooks@1.1.1";
     private static final byte[] PAYLOAD = ("{\"id\":\"mh_1\", \"subject\": \"Grüße – 日本語\",\n"
         + "  \"to\": [\"orders+42@shop.example\"]}").getBytes(StandardCharsets.UTF_8);
 
@@ -56,7 +55,7 @@ class ReceiverExamplesTest {
     @Test
     void nodeReceiverWithTheStandardwebhooksPackage(@TempDir Path data) throws Exception {
         ProcessBuilder node = new ProcessBuilder("node", examples().resolve("node/receiver.js").toString());
-        node.environment().put("NODE_PATH", nodeModules(data.resolve("npm")).toString());
+        node.environment().put("NODE_PATH", NodePackages.modules().toString());
         exercise(node, data);
     }
 
@@ -147,30 +146,5 @@ class ReceiverExamplesTest {
         Path docs = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/receivers");
         assertThat(docs).isDirectory();
         return docs;
-    }
-
-    /**
-     * The node_modules with the standardwebhooks package: {@code -Dmailhook.receiver.nodeModules} (see
-     * .ci/setup/node-receiver.sh), else installed now with npm. Without npm access the test is aborted,
-     * unless {@code mailhook.services.required=true}, where it fails.
-     */
-    private static Path nodeModules(Path dir) throws Exception {
-        String prepared = System.getProperty("mailhook.receiver.nodeModules");
-        if (prepared != null && !prepared.isBlank()) {
-            return Path.of(prepared);
-        }
-        Files.createDirectories(dir);
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", NPM_PACKAGE)
-            .directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean done = npm.waitFor(180, TimeUnit.SECONDS);
-        if (!done || npm.exitValue() != 0 || !Files.isDirectory(dir.resolve("node_modules/standardwebhooks"))) {
-            String message = "npm install " + NPM_PACKAGE + " failed (is the npm registry reachable?): " + output;
-            if (Boolean.getBoolean("mailhook.services.required")) {
-                Assertions.fail(message);
-            }
-            Assumptions.abort(message);
-        }
-        return dir.resolve("node_modules");
     }
 }

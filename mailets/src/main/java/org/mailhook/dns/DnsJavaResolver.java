@@ -10,6 +10,8 @@ import java.util.function.Function;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Cache;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
@@ -23,14 +25,38 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * Live DNS through dnsjava, with a per-query timeout; the system's resolvers unless servers are given
+ * Live DNS through dnsjava, with a per-query timeout; the system's resolvers (those of
+ * {@code /etc/resolv.conf}, as James' {@code dnsservice.xml} autodiscovers them) unless servers are given
  * ({@code 192.0.2.53} or {@code 192.0.2.53:5353}). NXDOMAIN and "no records of that type" are not found;
- * SERVFAIL, REFUSED and timeouts are temporary failures.
+ * SERVFAIL, REFUSED and timeouts are temporary failures. TXT character-strings are joined as RFC 7208
+ * section 3.3 and RFC 6376 section 3.6.2.2 ask; CNAMEs are followed; MX preferences are kept.
+ *
+ * <p>Answers, including NXDOMAIN and "no data" (for the SOA minimum, RFC 2308), are kept in a bounded
+ * cache for their TTL, so a burst of mail from one sender costs one lookup per record; temporary
+ * failures are never cached.
  */
 public final class DnsJavaResolver implements DnsResolver {
-    private final Resolver resolver;
+    /** Entries kept when the caller does not say: a few thousand sender domains' SPF, DKIM and DMARC records. */
+    public static final int DEFAULT_CACHE_ENTRIES = 10_000;
 
+    private final Resolver resolver;
+    private final Cache cache;
+
+    /** A resolver without cache, for one-off queries (the CLI). */
     public DnsJavaResolver(Duration timeout, String... servers) throws UnknownHostException {
+        this(timeout, 0, servers);
+    }
+
+    /**
+     * @param cacheEntries how many answers to keep for their TTL; 0 keeps none
+     */
+    public DnsJavaResolver(Duration timeout, int cacheEntries, String... servers) throws UnknownHostException {
+        if (cacheEntries > 0) {
+            cache = new Cache(DClass.IN);
+            cache.setMaxEntries(cacheEntries);
+        } else {
+            cache = null;
+        }
         List<Resolver> chosen = new ArrayList<>();
         for (String server : servers) {
             chosen.add(simpleResolver(server));
@@ -101,7 +127,7 @@ public final class DnsJavaResolver implements DnsResolver {
             return DnsAnswer.notFound();
         }
         lookup.setResolver(resolver);
-        lookup.setCache(null);
+        lookup.setCache(cache);
         Record[] records = lookup.run();
         switch (lookup.getResult()) {
             case Lookup.SUCCESSFUL:

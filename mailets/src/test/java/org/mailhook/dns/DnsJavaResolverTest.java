@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -27,6 +28,7 @@ import com.google.common.net.InetAddresses;
 class DnsJavaResolverTest {
     private final DatagramSocket socket;
     private final Thread server;
+    private final java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
 
     DnsJavaResolverTest() throws Exception {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -48,6 +50,7 @@ class DnsJavaResolverTest {
                 socket.receive(packet);
                 Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
                 Record question = query.getQuestion();
+                queries.incrementAndGet();
                 String name = question.getName().toString();
                 if (name.startsWith("silent.")) {
                     continue;
@@ -70,8 +73,18 @@ class DnsJavaResolverTest {
                                 Section.ANSWER);
                         }
                     }
+                    case "alias.example.com." -> reply.addRecord(new CNAMERecord(owner, DClass.IN, 60,
+                        Name.fromString("example.com.")), Section.ANSWER);
+                    case "dkim._domainkey.example.com." -> reply.addRecord(new TXTRecord(owner, DClass.IN, 60,
+                        java.util.List.of("v=DKIM1; k=rsa; p=" + "A".repeat(230), "B".repeat(142))), Section.ANSWER);
                     case "broken.example.com." -> reply.getHeader().setRcode(Rcode.SERVFAIL);
-                    default -> reply.getHeader().setRcode(Rcode.NXDOMAIN);
+                    default -> {
+                        reply.getHeader().setRcode(Rcode.NXDOMAIN);
+                        // As a real server answers: the zone's SOA, whose minimum is the negative TTL (RFC 2308).
+                        reply.addRecord(new org.xbill.DNS.SOARecord(Name.fromString("example.com."), DClass.IN, 60,
+                            Name.fromString("ns.example.com."), Name.fromString("hostmaster.example.com."), 1, 3600, 600,
+                            86400, 60), Section.AUTHORITY);
+                    }
                 }
                 byte[] wire = reply.toWire();
                 socket.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
@@ -91,6 +104,34 @@ class DnsJavaResolverTest {
         assertThat(resolver.txt("example.com").records()).containsExactly("v=spf1 -all");
         assertThat(resolver.mx("example.com").records()).containsExactly(new MxRecord(10, "mx.example.com"));
         assertThat(resolver.a("example.com").records()).containsExactly(InetAddresses.forString("192.0.2.1"));
+    }
+
+    @Test
+    void characterStringsOfOneRecordAreJoinedAsIs() throws Exception {
+        // A 2048-bit DKIM key never fits one 255-octet string: RFC 6376 3.6.2.2 joins them without separator.
+        assertThat(resolver().txt("dkim._domainkey.example.com").records())
+            .containsExactly("v=DKIM1; k=rsa; p=" + "A".repeat(230) + "B".repeat(142));
+    }
+
+    @Test
+    void cnamesAreFollowed() throws Exception {
+        DnsJavaResolver resolver = resolver();
+        assertThat(resolver.txt("alias.example.com").records()).containsExactly("v=spf1 -all");
+        assertThat(resolver.cname("alias.example.com").records()).containsExactly("example.com");
+    }
+
+    @Test
+    void cachedAnswersAreServedForTheirTtlButFailuresAreNot() throws Exception {
+        DnsJavaResolver resolver = new DnsJavaResolver(Duration.ofMillis(500), 100, "127.0.0.1:" + socket.getLocalPort());
+        assertThat(resolver.txt("example.com").records()).containsExactly("v=spf1 -all");
+        assertThat(resolver.txt("absent.example.com").status()).isEqualTo(DnsAnswer.Status.NOT_FOUND);
+        assertThat(resolver.txt("broken.example.com").isTempFailure()).isTrue();
+        int asked = queries.get();
+        assertThat(resolver.txt("example.com").records()).containsExactly("v=spf1 -all");
+        assertThat(resolver.txt("absent.example.com").status()).isEqualTo(DnsAnswer.Status.NOT_FOUND);
+        assertThat(queries.get()).as("positive and negative answers come from the cache").isEqualTo(asked);
+        assertThat(resolver.txt("broken.example.com").isTempFailure()).isTrue();
+        assertThat(queries.get()).as("a server failure is asked again").isGreaterThan(asked);
     }
 
     @Test

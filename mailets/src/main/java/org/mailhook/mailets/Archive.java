@@ -83,7 +83,7 @@ public class Archive extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         String key = keys.next(MailAttributes.string(mail, MailAttributes.ID));
-        Mail copy = mail.duplicate();
+        Mail copy = MailBytes.copy(mail);
         try {
             copy.setName(key);
             archive.store(copy);

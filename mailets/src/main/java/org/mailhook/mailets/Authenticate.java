@@ -1,35 +1,26 @@
 package org.mailhook.mailets;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 
-import org.apache.james.dnsservice.api.DNSService;
 import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.auth.AuthenticationReport;
 import org.mailhook.auth.Authenticator;
-import org.mailhook.auth.results.ForgedResults;
+import org.mailhook.auth.results.ResultsHeaderInsertion;
 import org.mailhook.dns.DnsJavaResolver;
 import org.mailhook.dns.DnsResolver;
-import org.mailhook.dns.TimeoutResolver;
 
 import com.google.common.net.InetAddresses;
 
@@ -42,20 +33,26 @@ import com.google.common.net.InetAddresses;
  *   <trustedArcSealers>google.com, outlook.com</trustedArcSealers>
  *   <dnsTimeoutMillis>5000</dnsTimeoutMillis>
  *   <dnsServers></dnsServers>
+ *   <dnsCacheEntries>10000</dnsCacheEntries>
  * </mailet>
  * }</pre>
- * DNS goes through James' DNSService unless {@code dnsServers} names resolvers (host or host:port) for
- * dnsjava, which also tells timeouts from missing records for TXT lookups.
+ * DNS goes through dnsjava ({@link DnsJavaResolver}, the CLI's client too), to the resolvers in
+ * {@code dnsServers} (host or host:port) or else the system's, with a TTL-bounded cache. Not James'
+ * DNSService: it hands TXT records on in presentation form and cannot tell a timeout from "no record".
+ * The mailet works on the received bytes and never parses the MIME structure, so malformed mail is
+ * authenticated like any other.
  */
 public class Authenticate extends GenericMailet {
-    static final String HEADER = "Authentication-Results";
-
-    private final DNSService dnsService;
+    /** Set only by mailet tests, which answer from a fixed zone; James builds the mailet without it. */
+    private final DnsResolver fixedResolver;
     private Authenticator authenticator;
 
-    @Inject
-    public Authenticate(DNSService dnsService) {
-        this.dnsService = dnsService;
+    public Authenticate() {
+        this(null);
+    }
+
+    Authenticate(DnsResolver fixedResolver) {
+        this.fixedResolver = fixedResolver;
     }
 
     @Override
@@ -66,27 +63,34 @@ public class Authenticate extends GenericMailet {
         }
         Set<String> trusted = Arrays.stream(getInitParameter("trustedArcSealers", "").split("[,\\s]+"))
             .filter(s -> !s.isBlank()).collect(Collectors.toCollection(LinkedHashSet::new));
-        String timeoutText = getInitParameter("dnsTimeoutMillis", "5000").strip();
-        Duration timeout;
-        try {
-            timeout = Duration.ofMillis(Long.parseLong(timeoutText));
-        } catch (NumberFormatException e) {
-            throw new MessagingException("Authenticate: dnsTimeoutMillis must be a number of milliseconds, got '"
-                + timeoutText + "'");
-        }
+        Duration timeout = Duration.ofMillis(number("dnsTimeoutMillis", "5000", "a number of milliseconds"));
+        int cacheEntries = (int) number("dnsCacheEntries", Integer.toString(DnsJavaResolver.DEFAULT_CACHE_ENTRIES),
+            "a number of DNS answers (0: no cache)");
         String[] servers = Arrays.stream(getInitParameter("dnsServers", "").split("[,\\s]+"))
             .filter(s -> !s.isBlank()).toArray(String[]::new);
-        DnsResolver resolver;
-        if (servers.length > 0) {
-            try {
-                resolver = new DnsJavaResolver(timeout, servers);
-            } catch (UnknownHostException e) {
-                throw new MessagingException("Authenticate: unknown DNS server in dnsServers", e);
+        DnsResolver resolver = fixedResolver;
+        try {
+            if (resolver == null) {
+                resolver = new DnsJavaResolver(timeout, cacheEntries, servers);
             }
-        } else {
-            resolver = new TimeoutResolver(new JamesDnsResolver(dnsService), timeout);
+        } catch (UnknownHostException e) {
+            throw new MessagingException("Authenticate: <dnsServers> " + String.join(",", servers) + ": " + e.getMessage()
+                + " (expected host, host:port or [IPv6]:port, comma separated)", e);
         }
         this.authenticator = new Authenticator(resolver, Clock.systemUTC(), new Random(), authservId, trusted);
+    }
+
+    private long number(String name, String fallback, String form) throws MessagingException {
+        String text = getInitParameter(name, fallback).strip();
+        try {
+            long value = Long.parseLong(text.isEmpty() ? fallback : text);
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new MessagingException("Authenticate: <" + name + "> must be " + form + ", got '" + text + "'");
+        }
     }
 
     @Override
@@ -96,51 +100,21 @@ public class Authenticate extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        try {
-            message.writeTo(raw);
-        } catch (IOException e) {
-            throw new MessagingException("Authenticate: cannot read the message", e);
-        }
+        byte[] raw = MailBytes.read(mail);
         String remoteAddr = mail.getRemoteAddr();
         InetAddress client = remoteAddr != null && InetAddresses.isInetAddress(remoteAddr)
             ? InetAddresses.forString(remoteAddr) : null;
         String helo = mail.getAttribute(Mail.SMTP_HELO).flatMap(a -> a.getValue().valueAs(String.class))
             .orElse(mail.getRemoteHost());
         String mailFrom = mail.getMaybeSender().asOptional().map(Object::toString).orElse("");
-        AuthenticationReport report = authenticator.authenticate(raw.toByteArray(), client, helo, mailFrom);
-        prependResults(message, report.authenticationResults());
+        AuthenticationReport report = authenticator.authenticate(raw, client, helo, mailFrom);
+        MailBytes.replace(mail, ResultsHeaderInsertion.insert(raw, report.authenticationResults(), authenticator.authservId()));
         mail.setAttribute(new Attribute(MailAttributes.AUTH, AttributeValue.of(report.toJson())));
     }
 
-    /**
-     * Rewrites the header: ours first (RFC 8601 section 5 asks for the top), then every field as it was,
-     * minus Authentication-Results that claim our authserv-id.
-     */
-    private void prependResults(MimeMessage message, String value) throws MessagingException {
-        List<String> lines = Collections.list(message.getAllHeaderLines());
-        Set<String> names = new LinkedHashSet<>();
-        for (String line : lines) {
-            names.add(line.substring(0, Math.max(0, line.indexOf(':'))).strip());
-        }
-        for (String name : names) {
-            message.removeHeader(name);
-        }
-        message.addHeaderLine(HEADER + ": " + value);
-        for (String line : lines) {
-            int colon = line.indexOf(':');
-            boolean forged = colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(HEADER)
-                && ForgedResults.claims(line.substring(colon + 1), authenticator.authservId());
-            if (!forged) {
-                message.addHeaderLine(line);
-            }
-        }
-    }
-
-    private String localHostName() {
+    private static String localHostName() {
         try {
-            return dnsService.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return "localhost";
         }

@@ -1,7 +1,5 @@
 package org.mailhook.mailets;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -9,12 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.Session;
-import javax.mail.internet.MimeMessage;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepository;
@@ -124,7 +119,7 @@ public class QuarantineAttachments extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        byte[] original = bytes(mail.getMessage());
+        byte[] original = MailBytes.read(mail);
         ScanReport report = scanner.scan(original);
         report.warnings().forEach(warning -> LOGGER.warn("mail {}: {}", mail.getName(), warning));
         boolean released = mail.getAttribute(QUARANTINE).isPresent();
@@ -169,7 +164,7 @@ public class QuarantineAttachments extends GenericMailet {
     }
 
     private void storeOriginal(Mail mail, String key, String json) throws MessagingException {
-        Mail copy = mail.duplicate();
+        Mail copy = MailBytes.copy(mail);
         try {
             copy.setName(key);
             // Reprocessing without ?processor= sends it back here, where the QUARANTINE attribute lets it pass.
@@ -196,19 +191,9 @@ public class QuarantineAttachments extends GenericMailet {
         }
         try {
             byte[] stripped = AttachmentStripper.replaceParts(original, notices);
-            mail.setMessage(new MimeMessage(Session.getDefaultInstance(new Properties()), new ByteArrayInputStream(stripped)));
+            MailBytes.replace(mail, stripped);
         } catch (IOException e) {
             throw new MessagingException("QuarantineAttachments: could not strip parts of " + key + " (original is in quarantine)", e);
-        }
-    }
-
-    private static byte[] bytes(MimeMessage message) throws MessagingException {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            message.writeTo(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new MessagingException("QuarantineAttachments: cannot read the message", e);
         }
     }
 

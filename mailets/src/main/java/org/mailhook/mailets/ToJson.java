@@ -1,7 +1,6 @@
 package org.mailhook.mailets;
 
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Map;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
-import org.apache.james.server.core.MimeMessageInputStream;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.json.Envelope;
@@ -87,11 +85,8 @@ public class ToJson extends GenericMailet {
         MailAttributes.string(mail, MailAttributes.AUTH).ifPresent(text -> sections.put("auth", text));
         MailAttributes.string(mail, MailAttributes.SECURITY).ifPresent(text -> sections.put("security", text));
         ParsedMessage parsed;
-        try (InputStream raw = new MimeMessageInputStream(mail.getMessage())) {
-            parsed = parser.parse(raw, envelope(mail), ReceivedTime.of(mail, clock), sections);
-        } catch (IOException e) {
-            throw new MessagingException("ToJson: reading mail " + mail.getName() + " failed", e);
-        }
+        byte[] raw = MailBytes.read(mail);
+        parsed = parser.parse(new ByteArrayInputStream(raw), envelope(mail), ReceivedTime.of(mail, clock), sections);
         MailAttributes.set(mail, MailAttributes.JSON, parsed.jsonText());
         MailAttributes.set(mail, MailAttributes.ID, parsed.id());
         MailAttributes.set(mail, MailAttributes.SUMMARY, parsed.summaryJson());

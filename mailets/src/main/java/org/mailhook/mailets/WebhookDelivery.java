@@ -264,7 +264,7 @@ public class WebhookDelivery extends GenericMailet {
             for (Routes.RoutedRecipient recipient : delivery.recipients()) {
                 recipients.add(new MailAddress(recipient.address()));
             }
-            Mail copy = mail.duplicate();
+            Mail copy = MailBytes.copy(mail);
             try {
                 copy.setRecipients(recipients);
                 String endpoint = delivery.endpoint().name();
@@ -288,7 +288,7 @@ public class WebhookDelivery extends GenericMailet {
         for (String address : unrouted) {
             recipients.add(new MailAddress(address));
         }
-        Mail copy = mail.duplicate();
+        Mail copy = MailBytes.copy(mail);
         try {
             copy.setRecipients(recipients);
             if (unroutedProcessor != null && !unroutedProcessor.isBlank()) {

@@ -238,7 +238,15 @@ final class WebhookQueueConsumer {
 
     private void deadLetter(Mail mail, String reason) throws Exception {
         MailAttributes.set(mail, DeliveryAttributes.DEAD_REASON, reason);
-        deadLetters.store(mail);
+        // Stored as a byte copy: the queue's own message would be re-encoded by a file repository.
+        Mail copy = MailBytes.copy(mail);
+        try {
+            copy.setName(mail.getName());
+            copy.setState(mail.getState());
+            deadLetters.store(copy);
+        } finally {
+            LifecycleUtil.dispose(copy);
+        }
         metrics.deadLettered();
     }
 }

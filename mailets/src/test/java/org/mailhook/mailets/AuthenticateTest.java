@@ -33,7 +33,7 @@ class AuthenticateTest {
         ObjectNode zone = (ObjectNode) MAPPER.readTree(Files.readAllBytes(Corpus.path("auth/dkim/rfc8463-mailauth/dns.json")));
         zone.putObject("_dmarc.football.example.com").putArray("TXT").add("v=DMARC1; p=reject");
         ((ObjectNode) zone.get("football.example.com")).putArray("TXT").add("v=spf1 ip4:192.0.2.0/24 -all");
-        Authenticate mailet = new Authenticate(new ZoneDnsService(new JsonFileResolver(zone)));
+        Authenticate mailet = new Authenticate(new JsonFileResolver(zone));
         mailet.init(FakeMailetConfig.builder().mailetName("Authenticate")
             .setProperty("authservId", "mx.example.net")
             .setProperty("trustedArcSealers", "lists.example.org, forwarder.example")
@@ -69,9 +69,49 @@ class AuthenticateTest {
     }
 
     @Test
+    void malformedMimeIsAuthenticatedAndKeptByteForByte() throws Exception {
+        Authenticate mailet = new Authenticate(new JsonFileResolver(MAPPER.createObjectNode()));
+        mailet.init(FakeMailetConfig.builder().mailetName("Authenticate").setProperty("authservId", "mx").build());
+        // JavaMail throws on each of these once asked to re-serialize: no start boundary, an empty parameter.
+        byte[] received = ("From: a@example.com\r\nSubject: broken\r\nContent-Type: multipart/mixed; boundary=\"b\"; name=\r\n"
+            + "\r\nno boundary line at all\r\n\u00e9\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        Mail mail = FakeMail.builder().name("m3").mimeMessage(new MimeMessage(Session.getInstance(new Properties()),
+            new ByteArrayInputStream(received))).sender("a@example.com").recipient("b@example.net").remoteAddr("192.0.2.1").build();
+
+        mailet.service(mail);
+
+        java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
+        org.apache.james.server.core.MimeMessageUtil.writeTo(mail.getMessage(), stored, stored);
+        String text = stored.toString(StandardCharsets.ISO_8859_1);
+        assertThat(text).startsWith("Authentication-Results: mx;");
+        assertThat(text.substring(text.indexOf("From: a@example.com"))).isEqualTo(new String(received, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void malformedMimeWhoseHeaderJamesChangedInPlaceIsStillRead() throws Exception {
+        Authenticate mailet = new Authenticate(new JsonFileResolver(MAPPER.createObjectNode()));
+        mailet.init(FakeMailetConfig.builder().mailetName("Authenticate").setProperty("authservId", "mx").build());
+        byte[] received = ("From: a@example.com\r\nBcc: hidden@example.net\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n"
+            + "\r\nno boundary line at all\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        MimeMessage message = new org.apache.james.server.core.MimeMessageWrapper(
+            org.apache.james.server.core.MimeMessageInputStreamSource.create("m4", new ByteArrayInputStream(received)));
+        // What James' RemoveMimeHeader does in the transport processor: JavaMail can no longer write this message.
+        message.removeHeader("Bcc");
+        Mail mail = FakeMail.builder().name("m4").mimeMessage(message).sender("a@example.com").recipient("b@example.net")
+            .remoteAddr("192.0.2.1").build();
+
+        mailet.service(mail);
+
+        java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
+        mail.getMessage().writeTo(stored);
+        assertThat(stored.toString(StandardCharsets.ISO_8859_1)).startsWith("Authentication-Results: mx;")
+            .doesNotContain("hidden@example.net").endsWith("\r\n\r\nno boundary line at all\r\n");
+    }
+
+    @Test
     void unreadableClientAddressGivesSpfNone() throws Exception {
         ObjectNode zone = MAPPER.createObjectNode();
-        Authenticate mailet = new Authenticate(new ZoneDnsService(new JsonFileResolver(zone)));
+        Authenticate mailet = new Authenticate(new JsonFileResolver(zone));
         mailet.init(FakeMailetConfig.builder().mailetName("Authenticate").setProperty("authservId", "mx").build());
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
             "From: a@example.com\r\nSubject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.ISO_8859_1)));
@@ -89,7 +129,7 @@ class AuthenticateTest {
 
     @Test
     void badTimeoutIsAConfigurationError() {
-        Authenticate mailet = new Authenticate(new ZoneDnsService(new JsonFileResolver(MAPPER.createObjectNode())));
+        Authenticate mailet = new Authenticate(new JsonFileResolver(MAPPER.createObjectNode()));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder()
                 .mailetName("Authenticate").setProperty("dnsTimeoutMillis", "5s").build()))
             .isInstanceOf(javax.mail.MessagingException.class).hasMessageContaining("dnsTimeoutMillis");

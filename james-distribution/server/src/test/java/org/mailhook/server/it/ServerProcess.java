@@ -132,6 +132,28 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Each ERROR log entry with the stack lines under it (at most {@code max} entries): the cause of a failure, not the log's tail. */
+    public String errors(int max) {
+        StringBuilder errors = new StringBuilder();
+        int entries = 0;
+        boolean inEntry = false;
+        try {
+            for (String line : output().split("\n")) {
+                boolean entryStart = line.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d+ .*");
+                if (entryStart) {
+                    inEntry = line.contains(" ERROR ") && entries < max;
+                    entries += inEntry ? 1 : 0;
+                }
+                if (inEntry) {
+                    errors.append(line).append('\n');
+                }
+            }
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+        return errors.toString();
+    }
+
     /** SIGKILL: no shutdown hook runs, as in a crash or an OOM kill. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();

@@ -1,0 +1,99 @@
+package org.mailhook.auth.results;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Puts our Authentication-Results field on top of a message (RFC 8601 section 5) and drops those that
+ * claim our authserv-id (forged or stale, {@link ForgedResults}), working on the received bytes: every
+ * other byte stays as it was, whatever the MIME structure, in one pass over the header block.
+ */
+public final class ResultsHeaderInsertion {
+    public static final String NAME = "Authentication-Results";
+    private static final byte[] NAME_BYTES = NAME.getBytes(StandardCharsets.US_ASCII);
+
+    private ResultsHeaderInsertion() {
+    }
+
+    /**
+     * @param message the message as received
+     * @param value our field's value (after the colon; folded with CRLF as {@link AuthenticationResultsHeader} writes it)
+     * @return the message with our field first and no field claiming {@code authservId}
+     */
+    public static byte[] insert(byte[] message, String value, String authservId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + value.length() + 32);
+        out.writeBytes((NAME + ": " + value + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        int position = 0;
+        int copiedTo = 0;
+        while (position < message.length) {
+            int fieldEnd = fieldEnd(message, position);
+            if (fieldEnd == position) {
+                break; // the empty line that ends the header block
+            }
+            if (isResultsField(message, position, fieldEnd)
+                && ForgedResults.claims(valueOf(message, position, fieldEnd), authservId)) {
+                out.write(message, copiedTo, position - copiedTo);
+                copiedTo = fieldEnd;
+            }
+            position = fieldEnd;
+        }
+        out.write(message, copiedTo, message.length - copiedTo);
+        return out.toByteArray();
+    }
+
+    /** Where the field starting at {@code start} ends: after its last line end, continuation lines included. */
+    private static int fieldEnd(byte[] message, int start) {
+        int position = start;
+        while (position < message.length) {
+            int lineEnd = lineEnd(message, position);
+            if (position == start && lineEnd - position <= 2 && isLineBreakOnly(message, position, lineEnd)) {
+                return start;
+            }
+            position = lineEnd;
+            if (position >= message.length || (message[position] != ' ' && message[position] != '\t')) {
+                return position;
+            }
+        }
+        return position;
+    }
+
+    private static boolean isLineBreakOnly(byte[] message, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (message[i] != '\r' && message[i] != '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The index after the next line end (CRLF, or a bare LF) at or after {@code from}, or the length. */
+    private static int lineEnd(byte[] message, int from) {
+        for (int i = from; i < message.length; i++) {
+            if (message[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return message.length;
+    }
+
+    private static boolean isResultsField(byte[] message, int start, int end) {
+        if (end - start <= NAME_BYTES.length) {
+            return false;
+        }
+        for (int i = 0; i < NAME_BYTES.length; i++) {
+            if (Character.toLowerCase(message[start + i]) != Character.toLowerCase(NAME_BYTES[i])) {
+                return false;
+            }
+        }
+        int next = start + NAME_BYTES.length;
+        while (next < end && (message[next] == ' ' || message[next] == '\t')) {
+            next++;
+        }
+        return next < end && message[next] == ':';
+    }
+
+    private static String valueOf(byte[] message, int start, int end) {
+        String field = new String(message, start, end - start, StandardCharsets.ISO_8859_1);
+        return field.substring(field.indexOf(':') + 1);
+    }
+}

@@ -121,6 +121,21 @@ class DeliveredStoreTest {
     }
 
     @Test
+    void onAFileRepositoryRecordsWrittenBeforeARestartAreFoundAndUnknownKeysAreNotRead() throws Exception {
+        MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(DeliveredStore.DEFAULT_REPOSITORY));
+        Mail orders = acknowledged("orders");
+        new DeliveredStore(files).write(DeliveredStore.recordOf(orders, ACCEPTED.plusSeconds(3), 204), Optional.empty());
+
+        DeliveredStore afterRestart = new DeliveredStore(files);
+        assertThat(afterRestart.acknowledgedBefore(orders)).isTrue();
+        Mail billing = acknowledged("billing");
+        assertThat(afterRestart.acknowledgedBefore(billing)).isFalse();
+        afterRestart.write(DeliveredStore.recordOf(billing, ACCEPTED.plusSeconds(4), 204), Optional.empty());
+        assertThat(afterRestart.acknowledgedBefore(billing)).isTrue();
+        assertThat(files.size()).isEqualTo(2);
+    }
+
+    @Test
     void pruningRemovesExactlyTheRecordsDeliveredLongerAgoThanTheRetention() throws Exception {
         MemoryMailRepository repository = new MemoryMailRepository();
         DeliveredStore store = new DeliveredStore(repository);

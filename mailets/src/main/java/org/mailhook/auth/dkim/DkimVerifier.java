@@ -22,6 +22,12 @@ import org.mailhook.dns.DnsResolver;
  * permerror for a missing or unusable key, temperror for DNS failures.
  */
 public final class DkimVerifier {
+    /**
+     * Signatures checked per mail, as mailauth and OpenDKIM bound them: each costs a hash and a DNS
+     * query, so an unbounded count lets one hostile mail make the server work for it.
+     */
+    public static final int MAX_SIGNATURES = 10;
+
     private final KeyLookup keys;
     private final Clock clock;
 
@@ -34,8 +40,13 @@ public final class DkimVerifier {
     public List<DkimResult> verify(RawMessage message) {
         List<DkimResult> results = new ArrayList<>();
         Map<String, String> bodyHashes = new HashMap<>();
-        for (HeaderField field : message.headers("DKIM-Signature")) {
+        List<HeaderField> fields = message.headers("DKIM-Signature");
+        for (HeaderField field : fields.subList(0, Math.min(fields.size(), MAX_SIGNATURES))) {
             results.add(verify(message, field, bodyHashes));
+        }
+        if (fields.size() > MAX_SIGNATURES) {
+            results.add(new DkimResult(AuthResult.POLICY, null, null, null, null, null,
+                (fields.size() - MAX_SIGNATURES) + " more signatures not checked (at most " + MAX_SIGNATURES + " per mail)"));
         }
         return results;
     }
@@ -102,6 +113,15 @@ public final class DkimVerifier {
             return verdict.of(AuthResult.NEUTRAL, "bad l= length");
         }
 
+        // The body hash first: a forged mail costs no DNS query (and cannot make us query for it).
+        String bodyHash = BodyHash.of(message, bodyMode.equals("relaxed"), length, algorithm.get(), bodyHashes);
+        if (bodyHash == null) {
+            return verdict.of(AuthResult.FAIL, "body shorter than l=");
+        }
+        if (!bodyHash.equals(tags.compact("bh"))) {
+            return verdict.of(AuthResult.FAIL, "body hash did not verify");
+        }
+
         KeyLookup.Outcome lookup = keys.find(selector, domain);
         if (lookup.key() == null) {
             return verdict.of(lookup.error(), lookup.reason());
@@ -113,14 +133,6 @@ public final class DkimVerifier {
         }
         if (key.strictIdentity() && !identityDomain.equals(domain)) {
             return verdict.of(AuthResult.POLICY, "key t=s forbids the subdomain in i=");
-        }
-
-        String bodyHash = BodyHash.of(message, bodyMode.equals("relaxed"), length, algorithm.get(), bodyHashes);
-        if (bodyHash == null) {
-            return verdict.of(AuthResult.FAIL, "body shorter than l=");
-        }
-        if (!bodyHash.equals(tags.compact("bh"))) {
-            return verdict.of(AuthResult.FAIL, "body hash did not verify");
         }
         byte[] data = SignedHeaders.data(message, signedNames, field, headerMode.equals("relaxed"));
         byte[] signatureBytes;

@@ -89,6 +89,33 @@ class DkimVerifierTest {
     }
 
     @Test
+    void aForgedBodyFailsBeforeAnyKeyIsLookedUp() {
+        String forged = SIGNER.sign(MESSAGE, "example.com", "s1", "").replace("Hello", "Jello");
+        ObjectNode zone = new ObjectMapper().createObjectNode();
+        // Were the key asked for, this name would answer with a timeout: temperror.
+        zone.putObject("s1._domainkey.example.com").put("TIMEOUT", true);
+        DkimResult result = new DkimVerifier(new JsonFileResolver(zone), NOW)
+            .verify(RawMessage.parse(forged.getBytes(StandardCharsets.ISO_8859_1))).get(0);
+        assertThat(result.result()).isEqualTo(AuthResult.FAIL);
+        assertThat(result.reason()).isEqualTo("body hash did not verify");
+    }
+
+    @Test
+    void atMostTenSignaturesAreCheckedAndTheRestReportedAsOne() {
+        String signed = SIGNER.sign(MESSAGE, "example.com", "s1", "");
+        String signature = signed.substring(0, signed.indexOf("From: "));
+        String many = signature.repeat(DkimVerifier.MAX_SIGNATURES + 5) + MESSAGE;
+        ObjectNode zone = new ObjectMapper().createObjectNode();
+        zone.putObject("s1._domainkey.example.com").putArray("TXT").add(SIGNER.keyRecord(""));
+        List<DkimResult> results = new DkimVerifier(new JsonFileResolver(zone), NOW)
+            .verify(RawMessage.parse(many.getBytes(StandardCharsets.ISO_8859_1)));
+        assertThat(results).hasSize(DkimVerifier.MAX_SIGNATURES + 1);
+        assertThat(results.subList(0, DkimVerifier.MAX_SIGNATURES)).extracting(DkimResult::result).containsOnly(AuthResult.PASS);
+        assertThat(results.get(DkimVerifier.MAX_SIGNATURES).result()).isEqualTo(AuthResult.POLICY);
+        assertThat(results.get(DkimVerifier.MAX_SIGNATURES).reason()).isEqualTo("5 more signatures not checked (at most 10 per mail)");
+    }
+
+    @Test
     void unsignedMessageHasNoResults() {
         assertThat(new DkimVerifier(new JsonFileResolver(new ObjectMapper().createObjectNode()), NOW)
             .verify(RawMessage.parse(MESSAGE.getBytes(StandardCharsets.ISO_8859_1)))).isEmpty();

@@ -42,6 +42,10 @@ public final class ServerProcess implements AutoCloseable {
 
     public static Path home() {
         Path home = Path.of(System.getProperty("mailhook.server.dir", "target/mailhook")).toAbsolutePath();
+        return checkedHome(home);
+    }
+
+    private static Path checkedHome(Path home) {
         if (!Files.isExecutable(home.resolve("bin/mailhook-server"))) {
             throw new IllegalStateException("server folder not assembled at " + home + ": run mvn package first");
         }
@@ -50,6 +54,13 @@ public final class ServerProcess implements AutoCloseable {
 
     /** A Mailhook server delivering to {@code webhookUrl} with {@code secret}; extra env overrides. */
     public static ServerProcess mailhook(Path data, String webhookUrl, String secret, Map<String, String> extraEnv) throws IOException {
+        return mailhook(home(), data, webhookUrl, secret, extraEnv);
+    }
+
+    /** As {@link #mailhook(Path, String, String, Map)}, from another server folder (e.g. one with a changed conf/). */
+    public static ServerProcess mailhook(Path home, Path data, String webhookUrl, String secret, Map<String, String> extraEnv)
+        throws IOException {
+        checkedHome(home);
         int smtp = freePort();
         int webadmin = freePort();
         Map<String, String> env = new HashMap<>();
@@ -63,7 +74,6 @@ public final class ServerProcess implements AutoCloseable {
         env.put("MAILHOOK_LOG_LEVEL", "WARN");
         env.put("MAILHOOK_JAVA_OPTS", "-Xms64m -Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         env.putAll(extraEnv);
-        Path home = home();
         return new ServerProcess(home, data, env, List.of(home.resolve("bin/mailhook-server").toString()), smtp, webadmin);
     }
 
@@ -104,6 +114,11 @@ public final class ServerProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.out").toFile()));
         builder.environment().putAll(env);
         process = builder.start();
+    }
+
+    /** The server's JVM (the start script execs it). */
+    public long pid() {
+        return process.pid();
     }
 
     public int smtpPort() {

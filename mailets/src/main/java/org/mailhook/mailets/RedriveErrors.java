@@ -1,0 +1,168 @@
+package org.mailhook.mailets;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.mailhook.webhook.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps James' error repository from being a silent parking place. A mail lands there only when a mailet
+ * threw (storage down, a bug): SMTP already answered 250, so it must still reach its endpoint. This
+ * mailet, first in the {@code error} processor, counts the mail ({@code mailhook_error_mails_total}) and
+ * logs why; the {@code ToRepository} after it keeps the mail. Every {@code interval} it sends the mails
+ * of the repository back through {@code processor} (default {@code root}: the whole pipeline again, so a
+ * fixed cause — storage back, a corrected configuration, an upgrade — delivers them), each mail waiting
+ * longer after each failed pass ({@code interval} doubled per pass, at most {@code maxDelay}). A mail is
+ * removed from the repository only after James' spool has stored it again; a crash in between sends it
+ * twice through the pipeline, where the webhook keeps its one {@code webhook-id} per mail and endpoint.
+ *
+ * <pre>{@code
+ * <processor state="error">
+ *     <mailet match="All" class="org.mailhook.mailets.RedriveErrors">
+ *         <repositoryPath>file://var/mail/error/</repositoryPath>
+ *         <interval>1m</interval>
+ *         <maxDelay>6h</maxDelay>
+ *     </mailet>
+ *     <mailet match="All" class="ToRepository"><repositoryPath>file://var/mail/error/</repositoryPath></mailet>
+ * </processor>
+ * }</pre>
+ */
+public class RedriveErrors extends GenericMailet {
+    static final String ERRORS_METRIC = "mailhook_error_mails";
+    static final String REDRIVEN_METRIC = "mailhook_error_mails_redriven";
+    /** How many times this mail was sent back from the error repository. */
+    static final AttributeName PASSES = AttributeName.of("mailhook.error.passes");
+    /** When the mail last reached the error processor (epoch millis); the wait counts from there. */
+    static final AttributeName FAILED_AT = AttributeName.of("mailhook.error.failedAt");
+    private static final Logger LOGGER = LoggerFactory.getLogger(RedriveErrors.class);
+
+    private final MailRepositoryStore repositoryStore;
+    private final MetricFactory metrics;
+    private final Clock clock;
+    private MailRepository errors;
+    private String processor;
+    private Duration interval;
+    private Duration maxDelay;
+    private PeriodicTask task;
+
+    @Inject
+    public RedriveErrors(MailRepositoryStore repositoryStore, MetricFactory metrics) {
+        this(repositoryStore, metrics, Clock.systemUTC());
+    }
+
+    RedriveErrors(MailRepositoryStore repositoryStore, MetricFactory metrics, Clock clock) {
+        this.repositoryStore = repositoryStore;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        String path = getInitParameter("repositoryPath", "file://var/mail/error/");
+        try {
+            errors = repositoryStore.select(MailRepositoryUrl.from(path));
+        } catch (Exception e) {
+            throw new MessagingException("RedriveErrors: <repositoryPath> " + path + ": " + e.getMessage(), e);
+        }
+        processor = getInitParameter("processor", "root");
+        try {
+            interval = Durations.parse(getInitParameter("interval", "1m"), "interval");
+            maxDelay = Durations.parse(getInitParameter("maxDelay", "6h"), "maxDelay");
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("RedriveErrors: <" + e.getMessage().replaceFirst(":", ">:"));
+        }
+        task = PeriodicTask.start("mailhook-redrive-errors", interval, interval, this::redriveQuietly);
+    }
+
+    @Override
+    public void service(Mail mail) {
+        metrics.generate(ERRORS_METRIC).increment();
+        MailAttributes.set(mail, FAILED_AT, clock.millis());
+        String reason = mail.getErrorMessage() == null ? "unknown" : mail.getErrorMessage().lines().findFirst().orElse("unknown");
+        LOGGER.error("mail {} failed in the pipeline after SMTP accepted it ({}); kept in the error repository and sent through {} again"
+            + " every {} or later", mail.getName(), reason, processor, interval);
+    }
+
+    /** Sends the mails whose wait is over back through the processor; returns how many. */
+    int redrive() throws MessagingException {
+        Instant now = clock.instant();
+        List<MailKey> due = new ArrayList<>();
+        for (Iterator<MailKey> it = errors.list(); it.hasNext(); ) {
+            due.add(it.next());
+        }
+        int sent = 0;
+        for (MailKey key : due) {
+            Mail mail = errors.retrieve(key);
+            if (mail == null) {
+                continue;
+            }
+            try {
+                long passes = MailAttributes.number(mail, PASSES).orElse(0L);
+                // Without the attribute the spooler stored it itself, bypassing this processor: due now.
+                Instant failedAt = MailAttributes.number(mail, FAILED_AT).map(Instant::ofEpochMilli).orElse(Instant.EPOCH);
+                if (now.isBefore(failedAt.plus(delayAfter(passes)))) {
+                    continue;
+                }
+                MailAttributes.set(mail, PASSES, passes + 1);
+                mail.setErrorMessage(null);
+                getMailetContext().sendMail(mail, processor);
+                errors.remove(key);
+                metrics.generate(REDRIVEN_METRIC).increment();
+                sent++;
+            } finally {
+                LifecycleUtil.dispose(mail);
+            }
+        }
+        if (sent > 0) {
+            LOGGER.warn("sent {} mail(s) from the error repository through {} again", sent, processor);
+        }
+        return sent;
+    }
+
+    /** interval after the first failure, doubled after each pass, at most maxDelay. */
+    Duration delayAfter(long passes) {
+        Duration delay = interval;
+        for (long i = 0; i < passes && delay.compareTo(maxDelay) < 0; i++) {
+            delay = delay.multipliedBy(2);
+        }
+        return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
+    }
+
+    private void redriveQuietly() {
+        try {
+            redrive();
+        } catch (Exception e) {
+            LOGGER.error("could not send mails from the error repository again; next try in {}", interval, e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (task != null) {
+            task.close();
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "RedriveErrors: counts and logs mails that reach the error processor and sends them through the pipeline again";
+    }
+}

@@ -17,14 +17,19 @@ import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.core.healthcheck.Result;
+import org.apache.james.core.healthcheck.ResultStatus;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.Test;
 import org.mailhook.disk.FreeSpaceGuard;
+import org.mailhook.ops.FreeSpaceHealthCheck;
 import org.mailhook.ops.FreeSpaceMonitor;
 
-/** The SMTP answers of the free-space guard, over a pinned clock and free space. */
+import reactor.core.publisher.Mono;
+
+/** The SMTP answers and health results of the free-space guard, over a pinned clock and free space. */
 class FreeSpaceHookTest {
     private static final long MB = 1024 * 1024;
     private static final long MIN = 114 * MB;
@@ -36,20 +41,26 @@ class FreeSpaceHookTest {
         Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), FreeSpaceGuard.Listener.NONE);
     private final FreeSpaceMonitor monitor = new FreeSpaceMonitor(guard, Path.of("/srv/mailhook/data"), metrics);
     private final FreeSpaceHook hook = new FreeSpaceHook(monitor);
+    private final FreeSpaceHealthCheck health = new FreeSpaceHealthCheck(monitor);
 
     private HookResult mailFrom() {
         return hook.doMail(null, MaybeSender.nullSender());
+    }
+
+    private Result health() {
+        return Mono.from(health.check()).block();
     }
 
     @Test
     void plentyOfSpaceDeclinesSoTheOtherHooksDecide() {
         assertThat(mailFrom()).isEqualTo(HookResult.DECLINED);
         assertThat(hook.onMessage(null, null)).isEqualTo(HookResult.DECLINED);
+        assertThat(health().getStatus()).isEqualTo(ResultStatus.HEALTHY);
         assertThat(metrics.countFor(FreeSpaceMonitor.REFUSED)).isZero();
     }
 
     @Test
-    void belowTheThresholdMailFromIsAnswered452() {
+    void belowTheThresholdMailFromIsAnswered452AndTheCheckIsUnhealthy() {
         free.set(MIN - 1);
         guard.refresh();
         HookResult result = mailFrom();
@@ -57,6 +68,13 @@ class FreeSpaceHookTest {
         assertThat(result.getSmtpRetCode()).isEqualTo("452");
         assertThat(result.getSmtpDescription()).isEqualTo("4.3.1 Insufficient system storage");
         assertThat(metrics.countFor(FreeSpaceMonitor.REFUSED)).isEqualTo(1);
+
+        Result check = health();
+        assertThat(check.getStatus()).isEqualTo(ResultStatus.UNHEALTHY);
+        assertThat(check.getCause()).hasValueSatisfying(cause -> assertThat(cause)
+            .contains((MIN - 1) + " bytes free on /srv/mailhook/data")
+            .contains("smtp.minFreeBytes=" + MIN)
+            .contains("452 4.3.1"));
     }
 
     @Test
@@ -71,6 +89,16 @@ class FreeSpaceHookTest {
         assertThat(result.getResult()).isEqualTo(HookReturnCode.denySoft());
         // The fresh reading engaged the guard for the next MAIL FROM too.
         assertThat(mailFrom().getSmtpRetCode()).isEqualTo("452");
+    }
+
+    @Test
+    void underTwiceTheThresholdTheCheckIsDegraded() {
+        free.set(2 * MIN - 1);
+        guard.refresh();
+        Result check = health();
+        assertThat(check.getStatus()).isEqualTo(ResultStatus.DEGRADED);
+        assertThat(check.getCause()).hasValueSatisfying(cause -> assertThat(cause).contains((2 * MIN - 1) + " bytes free"));
+        assertThat(mailFrom()).isEqualTo(HookResult.DECLINED);
     }
 
     @Test

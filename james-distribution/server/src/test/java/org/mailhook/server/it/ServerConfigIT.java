@@ -30,4 +30,13 @@ class ServerConfigIT {
         assertThat(server.output()).contains("WebhookDelivery").contains("<secret>");
         assertThat(server.output()).doesNotContain("not-base64!");
     }
+
+    @Test
+    void badMinimumFreeSpaceStopsStartupNamingFileAndKey(@TempDir Path data) throws Exception {
+        ServerProcess server = ServerProcess.mailhook(data, "http://127.0.0.1:9/webhook", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            Map.of("MAILHOOK_MIN_FREE_BYTES", "10 MB please"));
+        int exit = server.runToExit(Duration.ofMinutes(3));
+        assertThat(exit).isNotZero();
+        assertThat(server.output()).contains("mailhook.properties: smtp.minFreeBytes: '10 MB please' is not a byte count");
+    }
 }

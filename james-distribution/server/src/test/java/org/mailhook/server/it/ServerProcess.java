@@ -82,6 +82,25 @@ public final class ServerProcess implements AutoCloseable {
         return new ServerProcess(home(), data, new HashMap<>(env), command, smtpPort, webadminPort);
     }
 
+    /**
+     * The same server started through {@code prefix} (e.g. {@code unshare -m sh -c '… exec "$@"' sh}): the
+     * prefix must end by exec'ing the server command appended to it, so {@link #pid()} stays James' pid.
+     */
+    public ServerProcess wrappedIn(List<String> prefix) {
+        List<String> wrapped = new ArrayList<>(prefix);
+        wrapped.addAll(command);
+        return new ServerProcess(home, data, env, wrapped, smtpPort, webadminPort);
+    }
+
+    /** The pid of the started command. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     public ServerProcess start() throws IOException, InterruptedException {
         launch();
         Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);

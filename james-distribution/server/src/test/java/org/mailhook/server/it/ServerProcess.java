@@ -48,7 +48,11 @@ public final class ServerProcess implements AutoCloseable {
         return home;
     }
 
-    /** A Mailhook server delivering to {@code webhookUrl} with {@code secret}; extra env overrides. */
+    /**
+     * A Mailhook server delivering to {@code webhookUrl} with {@code secret}; extra env overrides. Its
+     * receivers are on loopback, so it opts in with {@code MAILHOOK_WEBHOOK_ALLOW_LOOPBACK=true}
+     * ({@link #withoutLoopbackOptIn()} starts it with the shipped default instead).
+     */
     public static ServerProcess mailhook(Path data, String webhookUrl, String secret, Map<String, String> extraEnv) throws IOException {
         int smtp = freePort();
         int webadmin = freePort();
@@ -57,6 +61,7 @@ public final class ServerProcess implements AutoCloseable {
         env.put("MAILHOOK_SMTP_PORT", Integer.toString(smtp));
         env.put("MAILHOOK_WEBADMIN_PORT", Integer.toString(webadmin));
         env.put("MAILHOOK_WEBHOOK_URL", webhookUrl);
+        env.put("MAILHOOK_WEBHOOK_ALLOW_LOOPBACK", "true");
         if (secret != null) {
             env.put("MAILHOOK_WEBHOOK_SECRET", secret);
         }
@@ -70,6 +75,12 @@ public final class ServerProcess implements AutoCloseable {
     /** Any command with this server folder's environment conventions (e.g. a stock James main). */
     public static ServerProcess custom(Path data, List<String> command, Map<String, String> env, int smtpPort, int webadminPort) {
         return new ServerProcess(home(), data, new HashMap<>(env), command, smtpPort, webadminPort);
+    }
+
+    /** Leaves MAILHOOK_WEBHOOK_ALLOW_LOOPBACK unset, as the shipped configuration runs. */
+    public ServerProcess withoutLoopbackOptIn() {
+        env.remove("MAILHOOK_WEBHOOK_ALLOW_LOOPBACK");
+        return this;
     }
 
     public ServerProcess start() throws IOException, InterruptedException {

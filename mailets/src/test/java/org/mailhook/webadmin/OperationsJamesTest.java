@@ -306,6 +306,8 @@ class OperationsJamesTest {
         }, d -> d != null);
         assertThat(retrying.path("attempts").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(retrying.path("lastStatus").asInt()).isEqualTo(503);
+        // a fixed reason, never what the endpoint answered: lastError must not turn the server into a proxy
+        assertThat(retrying.path("lastError").asText()).isEqualTo("HTTP 503: receiver error");
         assertThat(retrying.path("nextAttempt").isTextual()).isTrue();
         assertThat(retrying.path("health").path("status").asText()).isEqualTo("degraded");
         assertThat(retrying.path("health").path("cause").asText())

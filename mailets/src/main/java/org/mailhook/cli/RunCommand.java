@@ -95,6 +95,7 @@ public final class RunCommand implements Command {
         builder.environment().put("MAILHOOK_DATA_DIR", data.toAbsolutePath().toString());
         builder.environment().put("MAILHOOK_WEBHOOK_URL", "http://127.0.0.1:" + receiverPort + "/webhook");
         builder.environment().put("MAILHOOK_WEBHOOK_SECRET", secretText);
+        // The one opt-in that ships: the demo's receiver is on loopback, which the server refuses by default.
         builder.environment().put("MAILHOOK_WEBHOOK_ALLOW_LOOPBACK", "true");
         Files.createDirectories(data);
         console.err().println("mailhook run: starting James (data in " + data.toAbsolutePath() + ") ...");

@@ -19,6 +19,7 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.InstantAddress;
+import org.mailhook.webhook.SsrfGuard;
 
 /**
  * The instant addresses ({@link InstantAddress}) kept in one James mail repository, one small mail per
@@ -41,11 +42,11 @@ public final class InstantAddressStore {
     /**
      * Mints a fresh random address on {@code domain} for {@code url} and stores it.
      *
-     * @throws IllegalArgumentException when the URL or the secret is not valid (the secret is never shown)
+     * @throws IllegalArgumentException when the URL or the secret is not valid, or the guard refuses the URL (the secret is never shown)
      */
-    public InstantAddress mint(String domain, String url, Optional<String> secret, SecureRandom random, long nowMillis)
+    public InstantAddress mint(String domain, String url, Optional<String> secret, SsrfGuard guard, SecureRandom random, long nowMillis)
         throws MessagingException {
-        InstantAddress address = InstantAddress.mint(domain, url, secret, random, nowMillis);
+        InstantAddress address = InstantAddress.mint(domain, url, secret, guard, random, nowMillis);
         store(address);
         return address;
     }

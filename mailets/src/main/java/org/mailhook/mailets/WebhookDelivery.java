@@ -28,6 +28,7 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.webhook.Durations;
+import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.RetrySchedule;
 import org.mailhook.webhook.Routes;
 import org.mailhook.webhook.RoutesFile;
@@ -114,6 +115,7 @@ public class WebhookDelivery extends GenericMailet {
             routes = routes();
             schedule = RetrySchedule.fromParameters(this::parameter);
             guard = new SsrfGuard(SsrfGuard.Policy.fromParameters(this::parameter), dns);
+            checkUrls(routes.get(), guard);
             deliveredRetention = Durations.parse(getInitParameter("deliveredRetention",
                 Durations.format(DeliveredStore.DEFAULT_RETENTION)), "deliveredRetention");
             deliveredPurgeInterval = Durations.parse(getInitParameter("deliveredPurgeInterval", "1h"), "deliveredPurgeInterval");
@@ -157,6 +159,16 @@ public class WebhookDelivery extends GenericMailet {
             return file::current;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("routesFile: " + e.getMessage(), e);
+        }
+    }
+
+    /** A configured URL the address policy refuses stops startup, naming the parameter (or the routes file's key). */
+    private void checkUrls(Routes configured, SsrfGuard guard) {
+        boolean fromFile = parameter("routesFile") != null;
+        for (Endpoint endpoint : configured.endpoints()) {
+            guard.refusalForUrl(endpoint.url()).ifPresent(refusal -> {
+                throw new IllegalArgumentException((fromFile ? "routesFile: endpoints." + endpoint.name() + ".url" : "url") + ": " + refusal);
+            });
         }
     }
 

@@ -10,6 +10,7 @@ import org.mailhook.mailets.Archive;
 import org.mailhook.mailets.DeliveredStore;
 import org.mailhook.mailets.InstantAddressStore;
 import org.mailhook.webhook.Durations;
+import org.mailhook.webhook.SsrfGuard;
 
 /**
  * What the WebAdmin routes, health checks and canary need to know about the pipeline, from
@@ -18,14 +19,14 @@ import org.mailhook.webhook.Durations;
  */
 public record OpsSettings(String archiveRepository, String deadLetterRepository, Optional<String> deliveredRepository,
                           String webhookQueue, String addressesRepository, Optional<String> addressesDomain, Duration pullSettle,
-                          long deadLettersMax, int failingAttempts, Duration queueMaxAge) {
+                          long deadLettersMax, int failingAttempts, Duration queueMaxAge, SsrfGuard.Policy addressesPolicy) {
 
     public static final String DEFAULT_DEAD_LETTERS = "file://var/mail/webhook-dead-letters/";
     public static final String DEFAULT_QUEUE = "mailhook-webhooks";
 
     public static OpsSettings defaults() {
         return new OpsSettings(Archive.DEFAULT_REPOSITORY, DEFAULT_DEAD_LETTERS, Optional.of(DeliveredStore.DEFAULT_REPOSITORY), DEFAULT_QUEUE,
-            InstantAddressStore.DEFAULT_REPOSITORY, Optional.empty(), Duration.ofSeconds(2), 0, 5, Duration.ofHours(1));
+            InstantAddressStore.DEFAULT_REPOSITORY, Optional.empty(), Duration.ofSeconds(2), 0, 5, Duration.ofHours(1), SsrfGuard.Policy.strict());
     }
 
     /** @throws IllegalArgumentException naming the key whose value is wrong */
@@ -49,7 +50,17 @@ public record OpsSettings(String archiveRepository, String deadLetterRepository,
             duration(conf, "pull.settle", d.pullSettle()),
             conf.getLong("health.deadLetters.max", d.deadLettersMax()),
             conf.getInt("health.endpoint.failingAttempts", d.failingAttempts()),
-            duration(conf, "health.queue.maxAge", d.queueMaxAge()));
+            duration(conf, "health.queue.maxAge", d.queueMaxAge()),
+            addressesPolicy(conf));
+    }
+
+    /** What minted URLs may reach: {@code webhook.allowLoopback}, {@code .allowPrivate}, {@code .allowCidrs}, as WebhookDelivery's parameters. */
+    private static SsrfGuard.Policy addressesPolicy(Configuration conf) {
+        try {
+            return SsrfGuard.Policy.fromParameters(key -> conf.getString("webhook." + key, null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mailhook.properties: webhook." + e.getMessage(), e);
+        }
     }
 
     /** conf/mailhook.properties, or empty when there is none. */

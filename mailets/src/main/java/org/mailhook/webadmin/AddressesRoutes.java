@@ -13,11 +13,13 @@ import org.mailhook.mailets.InstantAddressStore;
 import org.mailhook.ops.OpsSettings;
 import org.mailhook.ops.WebhookQueueAccess;
 import org.mailhook.webhook.InstantAddress;
+import org.mailhook.webhook.SsrfGuard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import okhttp3.Dns;
 import spark.Request;
 import spark.Response;
 import spark.Service;
@@ -25,7 +27,8 @@ import spark.Service;
 /**
  * Instant addresses: mint a random address routed to a webhook URL, list, revoke. WebhookDelivery
  * routes them when its {@code instantAddresses} parameter names the same repository. Secrets are
- * stored but never returned.
+ * stored but never returned. A URL the address policy refuses (an internal address in any notation,
+ * unless {@code webhook.allowLoopback} etc. in mailhook.properties open its range) answers 400.
  *
  * <pre>
  * POST   /mailhook/addresses   {"url": "https://…", "secret": "whsec_…" (optional)}  → 201 {"address", "url", "createdAt", "hasSecret"}
@@ -38,6 +41,7 @@ public class AddressesRoutes implements Routes {
 
     private final java.util.function.Supplier<InstantAddressStore> store;
     private final Optional<String> domain;
+    private final SsrfGuard guard;
     private final SecureRandom random = new SecureRandom();
 
     @Inject
@@ -47,6 +51,8 @@ public class AddressesRoutes implements Routes {
             WebhookQueueAccess.repository(repositories, settings.addressesRepository());
         this.store = () -> new InstantAddressStore(repository.get());
         this.domain = settings.addressesDomain();
+        // The policy WebhookDelivery applies (mailhook.properties webhook.allow*): a URL it would refuse is never minted.
+        this.guard = new SsrfGuard(settings.addressesPolicy(), Dns.SYSTEM);
     }
 
     @Override
@@ -77,7 +83,7 @@ public class AddressesRoutes implements Routes {
         Optional<String> secret = body.path("secret").isTextual() ? Optional.of(body.path("secret").asText()) : Optional.empty();
         InstantAddress address;
         try {
-            address = store.get().mint(domain.get(), body.path("url").asText(), secret, random, System.currentTimeMillis());
+            address = store.get().mint(domain.get(), body.path("url").asText(), secret, guard, random, System.currentTimeMillis());
         } catch (IllegalArgumentException e) {
             // the engines' messages name the field and never show the secret
             return JsonResponses.error(response, 400, e.getMessage());

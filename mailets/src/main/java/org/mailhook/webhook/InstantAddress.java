@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import okhttp3.HttpUrl;
+
 /**
  * An instant address: a random address minted at run time and routed to its own webhook URL (the
  * hosted services' "instant address", self-hosted). The secret never leaves the server: toString
@@ -17,17 +19,21 @@ public record InstantAddress(String address, String url, Optional<String> secret
 
     /**
      * A fresh random address on {@code domain} for {@code url}, with its URL and secret checked the way
-     * delivery will read them.
+     * delivery will read them, and the URL by the address policy delivery applies.
      *
      * @throws IllegalArgumentException naming the field (domain, url, secret), never showing the secret
      */
-    public static InstantAddress mint(String domain, String url, Optional<String> secret, SecureRandom random, long nowMillis) {
+    public static InstantAddress mint(String domain, String url, Optional<String> secret, SsrfGuard guard, SecureRandom random,
+                                      long nowMillis) {
         if (domain == null || domain.isBlank()) {
             throw new IllegalArgumentException("domain: no domain is configured for instant addresses");
         }
         InstantAddress address = new InstantAddress(randomLocal(random) + "@" + domain.trim().toLowerCase(Locale.ROOT), url.trim(),
             secret.map(String::trim).filter(s -> !s.isEmpty()), nowMillis);
         Endpoint.builder("check", address.url());
+        guard.refusalForUrl(HttpUrl.get(address.url())).ifPresent(refusal -> {
+            throw new IllegalArgumentException("url: " + refusal);
+        });
         address.secret().ifPresent(WebhookSecret::parse);
         return address;
     }

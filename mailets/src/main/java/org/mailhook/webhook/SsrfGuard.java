@@ -1,6 +1,11 @@
 package org.mailhook.webhook;
 
+import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,14 +15,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import javax.net.SocketFactory;
+
 import okhttp3.Dns;
+import okhttp3.HttpUrl;
 
 /**
- * Keeps webhooks away from internal networks (server-side request forgery). Endpoint host names are
- * resolved by the injected resolver and only addresses the policy permits are handed to OkHttp, which
- * connects to exactly those: the check happens at connect time on the resolved address, so a name that
- * later re-resolves to an internal address (DNS rebinding) is still refused. IP-literal URLs, which
- * OkHttp never resolves, go through {@link #refusalForHost(String)} before the request.
+ * The one address policy for outbound requests (server-side request forgery): which hosts and addresses
+ * a webhook may reach. It is applied at three points: to a URL when it is configured or minted
+ * ({@link #refusalForUrl(HttpUrl)}, which reads hosts that end in a number as WHATWG URL parsing does:
+ * {@code 2130706433}, {@code 127.1}, {@code 0177.0.0.1}, {@code 0x7f.0.0.1} are all IPv4), to every DNS
+ * answer (this class is OkHttp's {@link Dns}: only permitted addresses are handed to OkHttp), and to the
+ * address a socket is about to connect to ({@link #socketFactory()}), so whatever path OkHttp takes to
+ * an address (IP literals it never resolves, DNS rebinding), nothing internal is connected to.
  */
 public final class SsrfGuard implements Dns {
 
@@ -27,6 +37,10 @@ public final class SsrfGuard implements Dns {
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
     private static final Cidr IPV4_COMPATIBLE = Cidr.parse("::/96");
     private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
+    private static final Cidr TEREDO = Cidr.parse("2001::/32");
+    /** ::ffff:0:0/96 (IPv4-mapped) and ::ffff:0:0:0/96 (IPv4-translated, RFC 2765), built from bytes: parsing text would fold them to IPv4. */
+    private static final byte[] MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
+    private static final byte[] TRANSLATED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 0, 0};
     private static final List<Cidr> IPV6_UNSPECIFIED_OR_LOOPBACK = List.of(Cidr.parse("::/128"), Cidr.parse("::1/128"));
 
     /** First match wins, so the metadata addresses come before the blocks that contain them. */
@@ -125,7 +139,7 @@ public final class SsrfGuard implements Dns {
         return policy;
     }
 
-    /** The special block an address falls in, if any. Embedded IPv4 (NAT64, 6to4, IPv4-compatible) is judged as IPv4. */
+    /** The special block an address falls in, if any. IPv4 carried in IPv6 ({@link #embeddedIpv4}) is judged as that IPv4. */
     public static Optional<Category> categorize(InetAddress address) {
         Optional<InetAddress> embedded = embeddedIpv4(address);
         if (embedded.isPresent()) {
@@ -150,13 +164,107 @@ public final class SsrfGuard implements Dns {
             || (category.get() == Category.PRIVATE && policy.allowPrivate())) {
             return Optional.empty();
         }
-        return Optional.of(address.getHostAddress() + " is " + category.get().name().toLowerCase(Locale.ROOT).replace('_', '-')
+        String carried = embeddedIpv4(address).map(v4 -> " (it carries IPv4 " + v4.getHostAddress() + ")").orElse("");
+        return Optional.of(address.getHostAddress() + carried + " is " + category.get().name().toLowerCase(Locale.ROOT).replace('_', '-')
             + " (refused by the SSRF guard; allow it with allowLoopback, allowPrivate or allowCidrs)");
     }
 
-    /** For an IP-literal host, why it may not be reached; host names are judged when resolved ({@link #lookup}). */
+    /** Why a webhook URL may not be used (its host is judged by {@link #refusalForHost}), or empty when it may. */
+    public Optional<String> refusalForUrl(HttpUrl url) {
+        return refusalForHost(url.host());
+    }
+
+    /**
+     * For a host that is an address, why it may not be reached; host names are judged when resolved
+     * ({@link #lookup}). A host that ends in a number is IPv4 as WHATWG URL parsing reads it (decimal,
+     * octal {@code 0177}, hex {@code 0x7f}, and 1 to 4 parts: {@code 2130706433}, {@code 127.1}); such a
+     * host is refused when it is not a valid IPv4 address, when the address is refused, and when it is not
+     * written as a dotted quad (libraries disagree on the other forms, so the address connected to could
+     * differ from the one judged here).
+     */
     public Optional<String> refusalForHost(String host) {
-        return Cidr.literal(host).flatMap(this::refusal);
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.contains(":")) {
+            Optional<InetAddress> v6 = Cidr.literal(bare);
+            return v6.isEmpty()
+                ? Optional.of("host '" + host + "' is not a valid IPv6 address (refused by the SSRF guard)")
+                : refusal(v6.get()).map(why -> "host '" + host + "': " + why);
+        }
+        if (!endsInANumber(bare)) {
+            return Optional.empty();
+        }
+        Optional<InetAddress> v4 = whatwgIpv4(bare);
+        if (v4.isEmpty()) {
+            return Optional.of("host '" + host + "' ends in a number but is not a valid IPv4 address (refused by the SSRF guard)");
+        }
+        String dotted = v4.get().getHostAddress();
+        Optional<String> refusal = refusal(v4.get());
+        if (refusal.isPresent()) {
+            return Optional.of("host '" + host + "'" + (bare.equals(dotted) ? "" : " is IPv4 " + dotted) + ": " + refusal.get());
+        }
+        if (!bare.equals(dotted)) {
+            return Optional.of("host '" + host + "' is IPv4 " + dotted + " in a non-standard notation (refused by the SSRF guard;"
+                + " write it as " + dotted + ")");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Sockets that judge the address they are about to connect to and refuse, before any packet is sent,
+     * one the policy does not permit: the last check, on the address actually connected to.
+     */
+    public SocketFactory socketFactory() {
+        return new GuardedSocketFactory();
+    }
+
+    private Optional<String> refusal(SocketAddress endpoint) {
+        if (!(endpoint instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+            return Optional.of(endpoint + " is not a resolved address (refused by the SSRF guard)");
+        }
+        return refusal(inet.getAddress());
+    }
+
+    private final class GuardedSocketFactory extends SocketFactory {
+        @Override
+        public Socket createSocket() {
+            return new Socket() {
+                @Override
+                public void connect(SocketAddress endpoint, int timeout) throws IOException {
+                    Optional<String> refused = refusal(endpoint);
+                    if (refused.isPresent()) {
+                        close();
+                        throw new RefusedException("connect to " + endpoint + ": " + refused.get());
+                    }
+                    super.connect(endpoint, timeout);
+                }
+            };
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return connected(new InetSocketAddress(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return connected(new InetSocketAddress(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            throw new IOException("binding a local address is not supported");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress localHost, int localPort) throws IOException {
+            throw new IOException("binding a local address is not supported");
+        }
+
+        private Socket connected(InetSocketAddress address) throws IOException {
+            Socket socket = createSocket();
+            socket.connect(address);
+            return socket;
+        }
     }
 
     /** Resolves and keeps only permitted addresses; OkHttp calls this on every new connection. */
@@ -178,19 +286,30 @@ public final class SsrfGuard implements Dns {
         return permitted;
     }
 
-    /** IPv4-mapped addresses (::ffff:a.b.c.d) need no case: the JDK already turns them into IPv4 addresses. */
+    /**
+     * The IPv4 address an IPv6 address carries: IPv4-mapped and -translated (an {@code Inet6Address} built
+     * from bytes keeps that form; text and {@code InetAddress.getByAddress} fold it to IPv4), IPv4-compatible
+     * {@code ::/96} (but not {@code ::} and {@code ::1}), NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}
+     * and Teredo {@code 2001::/32}, whose client address is the last 32 bits inverted.
+     */
     private static Optional<InetAddress> embeddedIpv4(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (bytes.length != 16) {
             return Optional.empty();
         }
         byte[] v4 = null;
-        if (NAT64.contains(address) || IPV4_COMPATIBLE.contains(address)) {
+        if (startsWith(bytes, MAPPED_PREFIX) || startsWith(bytes, TRANSLATED_PREFIX) || NAT64.contains(address)
+            || (IPV4_COMPATIBLE.contains(address) && IPV6_UNSPECIFIED_OR_LOOPBACK.stream().noneMatch(b -> b.contains(address)))) {
             v4 = Arrays.copyOfRange(bytes, 12, 16);
         } else if (SIX_TO_FOUR.contains(address)) {
             v4 = Arrays.copyOfRange(bytes, 2, 6);
+        } else if (TEREDO.contains(address)) {
+            v4 = Arrays.copyOfRange(bytes, 12, 16);
+            for (int i = 0; i < 4; i++) {
+                v4[i] = (byte) ~v4[i];
+            }
         }
-        if (v4 == null || IPV6_UNSPECIFIED_OR_LOOPBACK.stream().anyMatch(b -> b.contains(address))) {
+        if (v4 == null) {
             return Optional.empty();
         }
         try {
@@ -198,6 +317,85 @@ public final class SsrfGuard implements Dns {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** WHATWG URL "ends in a number checker": such a host is parsed as IPv4, never looked up as a name. */
+    static boolean endsInANumber(String host) {
+        List<String> parts = new ArrayList<>(Arrays.asList(host.split("\\.", -1)));
+        if (parts.get(parts.size() - 1).isEmpty()) {
+            if (parts.size() == 1) {
+                return false;
+            }
+            parts.remove(parts.size() - 1);
+        }
+        String last = parts.get(parts.size() - 1);
+        return (!last.isEmpty() && last.chars().allMatch(c -> c >= '0' && c <= '9')) || ipv4Number(last) != null;
+    }
+
+    /** WHATWG URL "IPv4 parser": 1 to 4 parts, each decimal, octal (leading 0) or hex (0x), the last filling the rest. */
+    static Optional<InetAddress> whatwgIpv4(String host) {
+        List<String> parts = new ArrayList<>(Arrays.asList(host.split("\\.", -1)));
+        if (parts.size() > 1 && parts.get(parts.size() - 1).isEmpty()) {
+            parts.remove(parts.size() - 1);
+        }
+        if (parts.size() > 4) {
+            return Optional.empty();
+        }
+        List<BigInteger> numbers = new ArrayList<>();
+        for (String part : parts) {
+            BigInteger number = ipv4Number(part);
+            if (number == null) {
+                return Optional.empty();
+            }
+            numbers.add(number);
+        }
+        BigInteger limit = BigInteger.valueOf(256).pow(5 - numbers.size());
+        long value = 0;
+        for (int i = 0; i < numbers.size() - 1; i++) {
+            if (numbers.get(i).compareTo(BigInteger.valueOf(255)) > 0) {
+                return Optional.empty();
+            }
+            value += numbers.get(i).longValue() << (8 * (3 - i));
+        }
+        BigInteger last = numbers.get(numbers.size() - 1);
+        if (last.compareTo(limit) >= 0) {
+            return Optional.empty();
+        }
+        value += last.longValue();
+        try {
+            return Optional.of(InetAddress.getByAddress(new byte[] {
+                (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value}));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** WHATWG URL "IPv4 number parser"; null on failure. */
+    private static BigInteger ipv4Number(String part) {
+        if (part.isEmpty()) {
+            return null;
+        }
+        int radix = 10;
+        String digits = part;
+        if (part.length() >= 2 && (part.startsWith("0x") || part.startsWith("0X"))) {
+            radix = 16;
+            digits = part.substring(2);
+        } else if (part.length() >= 2 && part.startsWith("0")) {
+            radix = 8;
+            digits = part.substring(1);
+        }
+        if (digits.isEmpty()) {
+            return BigInteger.ZERO;
+        }
+        int base = radix;
+        if (!digits.chars().allMatch(c -> Character.digit(c, base) >= 0 && c < 128)) {
+            return null;
+        }
+        return new BigInteger(digits, radix);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,7 +3,6 @@ package org.mailhook.webhook;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,19 +18,18 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * POSTs one signed webhook and reports what happened; it never throws for a failed delivery. One
  * OkHttp client (connection pool and dispatcher) is shared by all endpoints; each endpoint's timeouts
  * make a light derived client. Redirects are not followed (Standard Webhooks: a 3xx is a failure), TLS
  * certificates and host names are verified (OkHttp's defaults, never relaxed here), and every connection
- * goes through the {@link SsrfGuard}.
+ * goes through the {@link SsrfGuard}: the endpoint's host, each DNS answer, and the address each socket
+ * connects to. A failed attempt is described by its status and a fixed reason, never by the response
+ * body, so the attempt history (shown by the deliveries API) cannot be used to read internal services.
  */
 public final class WebhookSender implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json");
-    /** How much of an error response is kept in the attempt's error text. */
-    private static final int EXCERPT_BYTES = 200;
 
     private final OkHttpClient base;
     private final SsrfGuard guard;
@@ -53,14 +51,18 @@ public final class WebhookSender implements AutoCloseable {
 
     /**
      * @param base a client whose pool, dispatcher, TLS and proxy settings are used (tests trust their own CA here);
-     *     the guard, timeouts and redirect policy are always set on top of it
+     *     the guard, timeouts and redirect policy are always set on top of it. With an explicit proxy the
+     *     sockets connect to the proxy, which resolves and connects itself, so only the URL is checked here.
      */
     public WebhookSender(OkHttpClient base, SsrfGuard guard, String version, Clock clock) {
-        this.base = base.newBuilder()
+        OkHttpClient.Builder builder = base.newBuilder()
             .dns(guard)
             .followRedirects(false)
-            .followSslRedirects(false)
-            .build();
+            .followSslRedirects(false);
+        if (base.proxy() == null || base.proxy().type() == Proxy.Type.DIRECT) {
+            builder.socketFactory(guard.socketFactory());
+        }
+        this.base = builder.build();
         this.guard = guard;
         this.userAgent = "Mailhook/" + version;
         this.clock = clock;
@@ -75,7 +77,7 @@ public final class WebhookSender implements AutoCloseable {
     public AttemptResult send(Endpoint endpoint, String webhookId, long timestampSeconds, byte[] payload) {
         Instant startedAt = clock.instant();
         long start = System.nanoTime();
-        Optional<String> refused = guard.refusalForHost(endpoint.url().host());
+        Optional<String> refused = guard.refusalForUrl(endpoint.url());
         if (refused.isPresent()) {
             return new AttemptResult(startedAt, 0, Duration.ZERO, refused, DeliveryOutcome.PERMANENT_FAILURE, Optional.empty());
         }
@@ -94,7 +96,7 @@ public final class WebhookSender implements AutoCloseable {
             DeliveryOutcome outcome = DeliveryOutcome.forStatus(status);
             Optional<String> error = outcome == DeliveryOutcome.DELIVERED
                 ? Optional.empty()
-                : Optional.of("HTTP " + status + excerpt(response.body()));
+                : Optional.of("HTTP " + status + ": " + reason(status));
             return new AttemptResult(startedAt, status, latency, error, outcome,
                 RetryAfter.parse(response.header("Retry-After"), clock));
         } catch (IOException e) {
@@ -117,18 +119,24 @@ public final class WebhookSender implements AutoCloseable {
             .build());
     }
 
-    private static String excerpt(ResponseBody body) {
-        if (body == null) {
-            return "";
+    /** A fixed reason per status class: the response's own reason phrase and body are the receiver's words, never kept. */
+    static String reason(int status) {
+        if (status >= 300 && status <= 399) {
+            return "redirect (not followed)";
         }
-        try {
-            body.source().request(EXCERPT_BYTES);
-            byte[] bytes = body.source().getBuffer().readByteArray(Math.min(EXCERPT_BYTES, body.source().getBuffer().size()));
-            String text = new String(bytes, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
-            return text.isEmpty() ? "" : ": " + text;
-        } catch (IOException | RuntimeException e) {
-            return "";
+        if (status == 410) {
+            return "gone (the endpoint asks for no more webhooks)";
         }
+        if (status == 408 || status == 425 || status == 429) {
+            return "receiver busy or timed out";
+        }
+        if (status >= 400 && status <= 499) {
+            return "refused by the receiver";
+        }
+        if (status >= 500 && status <= 599) {
+            return "receiver error";
+        }
+        return "unexpected status";
     }
 
     private static String describe(IOException e) {

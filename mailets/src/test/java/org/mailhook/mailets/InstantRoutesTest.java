@@ -17,8 +17,10 @@ import org.apache.james.mailrepository.memory.MemoryMailRepository;
 import org.junit.jupiter.api.Test;
 import org.mailhook.webhook.InstantAddress;
 import org.mailhook.webhook.Routes;
+import org.mailhook.webhook.SsrfGuard;
 
 class InstantRoutesTest {
+    private static final SsrfGuard STRICT = new SsrfGuard(SsrfGuard.Policy.strict(), okhttp3.Dns.SYSTEM);
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final String OWN_SECRET = "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0";
 
@@ -39,7 +41,7 @@ class InstantRoutesTest {
         assertThat(routes.get().resolve(List.of("x@inbound.example")).deliveries().get(0).endpoint().name()).isEqualTo("default");
 
         InstantAddress minted = store.mint("Inbound.Example", "https://signup.example/hook", Optional.empty(),
-            new SecureRandom(), now.get().toEpochMilli());
+            STRICT, new SecureRandom(), now.get().toEpochMilli());
         assertThat(minted.address()).matches("[a-z0-9]{20}@inbound\\.example");
         // not yet re-read
         assertThat(routes.get().resolve(List.of(minted.address())).deliveries().get(0).endpoint().name()).isEqualTo("default");
@@ -60,16 +62,26 @@ class InstantRoutesTest {
     @Test
     void anAddressKeepsItsOwnSecretAndBadInputIsRefusedWithoutShowingIt() throws Exception {
         InstantAddress minted = store.mint("inbound.example", "https://a.example/h?token=t", Optional.of(OWN_SECRET),
-            new SecureRandom(), 1L);
+            STRICT, new SecureRandom(), 1L);
         assertThat(store.list()).singleElement().satisfies(a -> {
             assertThat(a.secret()).contains(OWN_SECRET);
             assertThat(a.toString()).doesNotContain(OWN_SECRET);
         });
         assertThat(store.endpoints(configured.endpoints().stream().findFirst()).get(minted.address()).secrets()).hasSize(1);
-        assertThatThrownBy(() -> store.mint("inbound.example", "ftp://x", Optional.empty(), new SecureRandom(), 1L))
+        assertThatThrownBy(() -> store.mint("inbound.example", "ftp://x", Optional.empty(), STRICT, new SecureRandom(), 1L))
             .hasMessageStartingWith("url:");
-        assertThatThrownBy(() -> store.mint("inbound.example", "https://x.example", Optional.of("whsec_tooshort"), new SecureRandom(), 1L))
+        assertThatThrownBy(() -> store.mint("inbound.example", "https://x.example", Optional.of("whsec_tooshort"), STRICT, new SecureRandom(), 1L))
             .hasMessageNotContaining("tooshort");
-        assertThat(store.list()).hasSize(1);
+        // Internal addresses in any notation are refused before anything is stored, unless the policy opens their range.
+        for (String url : List.of("http://169.254.169.254/latest", "http://10.0.0.1/", "http://2130706433/", "http://[::ffff:127.0.0.1]/",
+            "http://0x7f.0.0.1:8025/", "http://[64:ff9b::a9fe:a9fe]/")) {
+            assertThatThrownBy(() -> store.mint("inbound.example", url, Optional.empty(), STRICT, new SecureRandom(), 1L)).as(url)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("url: host").hasMessageContaining("refused by the SSRF guard");
+        }
+        SsrfGuard lan = new SsrfGuard(SsrfGuard.Policy.fromParameters(Map.of("allowPrivate", "true")::get), okhttp3.Dns.SYSTEM);
+        assertThat(store.mint("inbound.example", "http://10.0.0.1/", Optional.empty(), lan, new SecureRandom(), 1L).url()).isEqualTo("http://10.0.0.1/");
+        assertThatThrownBy(() -> store.mint("inbound.example", "http://169.254.169.254/", Optional.empty(), lan, new SecureRandom(), 1L))
+            .hasMessageContaining("is metadata");
+        assertThat(store.list()).hasSize(2);
     }
 }

@@ -83,23 +83,24 @@ class WebhookSenderTest {
     }
 
     @Test
-    void statusesBecomeOutcomesWithTheResponseExcerpt() {
+    void statusesBecomeOutcomesWithAFixedReasonNeverTheResponseBody() {
         server.enqueue(new MockResponse().setResponseCode(500).setBody("database   down\n"));
         server.enqueue(new MockResponse().setResponseCode(429).setHeader("Retry-After", "7"));
         server.enqueue(new MockResponse().setResponseCode(410));
-        server.enqueue(new MockResponse().setResponseCode(400).setBody("x".repeat(5000)));
+        server.enqueue(new MockResponse().setResponseCode(400).setBody("{\"secret\":\"internal-token\"}").setStatus("HTTP/1.1 400 internal-token"));
         Endpoint endpoint = endpoint("/hook").build();
 
         AttemptResult serverError = sender.send(endpoint, "msg_1", 1L, PAYLOAD);
         assertThat(serverError.outcome()).isEqualTo(DeliveryOutcome.RETRY);
-        assertThat(serverError.error()).contains("HTTP 500: database down");
+        assertThat(serverError.error()).contains("HTTP 500: receiver error");
         AttemptResult limited = sender.send(endpoint, "msg_1", 2L, PAYLOAD);
         assertThat(limited.outcome()).isEqualTo(DeliveryOutcome.RETRY);
         assertThat(limited.retryAfter()).contains(Duration.ofSeconds(7));
         assertThat(sender.send(endpoint, "msg_1", 3L, PAYLOAD).outcome()).isEqualTo(DeliveryOutcome.GONE);
         AttemptResult bad = sender.send(endpoint, "msg_1", 4L, PAYLOAD);
         assertThat(bad.outcome()).isEqualTo(DeliveryOutcome.PERMANENT_FAILURE);
-        assertThat(bad.error().orElseThrow()).hasSize("HTTP 400: ".length() + 200);
+        // Neither the body nor the reason phrase: the deliveries API shows this text.
+        assertThat(bad.error()).contains("HTTP 400: refused by the receiver");
     }
 
     @Test
@@ -167,6 +168,61 @@ class WebhookSenderTest {
             assertThat(resolved.error().orElseThrow()).contains("is loopback");
         }
         assertThat(server.getRequestCount()).isZero();
+    }
+
+    @Test
+    void hostsInOtherIpv4NotationsAreRefusedWithoutARequest() {
+        server.enqueue(new MockResponse().setResponseCode(200));
+        for (String host : List.of("2130706433", "127.1", "0177.0.0.1", "0x7f.0.0.1", "0x7f000001", "[::ffff:7f00:1]", "[::127.0.0.1]")) {
+            try (WebhookSender strict = new WebhookSender(new SsrfGuard(SsrfGuard.Policy.strict(), Dns.SYSTEM), "t", Clock.systemUTC())) {
+                Endpoint endpoint = Endpoint.builder("orders", "http://" + host + ":" + server.getPort() + "/hook")
+                    .secret(WebhookSecret.parse(secret)).build();
+                AttemptResult result = strict.send(endpoint, "msg_1", 1L, PAYLOAD);
+                assertThat(result.outcome()).as(host).isEqualTo(DeliveryOutcome.PERMANENT_FAILURE);
+                assertThat(result.error().orElseThrow()).as(host).contains("127.0.0.1").contains("is loopback");
+            }
+        }
+        // With loopback allowed, only the dotted quad is accepted.
+        Endpoint decimal = Endpoint.builder("orders", "http://2130706433:" + server.getPort() + "/hook")
+            .secret(WebhookSecret.parse(secret)).build();
+        assertThat(sender.send(decimal, "msg_1", 1L, PAYLOAD).error().orElseThrow()).contains("non-standard notation");
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    /**
+     * The socket check alone, inside OkHttp: a resolver that answers loopback (as a rebinding DNS server
+     * or a path around the Dns hook would) gets no connection, and the receiver sees nothing.
+     */
+    @Test
+    void theGuardedSocketFactoryRefusesInsideOkHttpBeforeConnecting() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(200));
+        SsrfGuard strict = new SsrfGuard(SsrfGuard.Policy.strict(), Dns.SYSTEM);
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OkHttpClient client = new OkHttpClient.Builder()
+            .dns(host -> List.of(InetAddress.getByName("127.0.0.1")))
+            .socketFactory(strict.socketFactory())
+            .eventListener(new okhttp3.EventListener() {
+                @Override
+                public void connectStart(okhttp3.Call call, java.net.InetSocketAddress address, java.net.Proxy proxy) {
+                    events.add("connectStart " + address);
+                }
+
+                @Override
+                public void connectEnd(okhttp3.Call call, java.net.InetSocketAddress address, java.net.Proxy proxy, okhttp3.Protocol protocol) {
+                    events.add("connectEnd");
+                }
+            })
+            .build();
+        okhttp3.Request request = new okhttp3.Request.Builder().url("http://hooks.test:" + server.getPort() + "/hook").build();
+        assertThatThrownByIo(() -> client.newCall(request).execute().close(), "127.0.0.1 is loopback");
+        assertThat(events).isNotEmpty().noneMatch(e -> e.equals("connectEnd"));
+        assertThat(server.getRequestCount()).isZero();
+        client.dispatcher().executorService().shutdown();
+    }
+
+    private static void assertThatThrownByIo(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(call)
+            .isInstanceOf(SsrfGuard.RefusedException.class).hasMessageContaining(message);
     }
 
     @Test

@@ -33,6 +33,7 @@ class DropInJarIT {
             env.put("MAILHOOK_WEBADMIN_PORT", Integer.toString(ServerProcess.freePort()));
             env.put("MAILHOOK_WEBHOOK_URL", receiver.url());
             env.put("MAILHOOK_WEBHOOK_SECRET", SECRET);
+            env.put("MAILHOOK_WEBHOOK_ALLOW_LOOPBACK", "true");
             env.put("MAILHOOK_STARTTLS", "false");
             ConfigTemplates.render(home.resolve("conf"), data.resolve("conf"), env);
             Files.writeString(data.resolve("conf/jmx.properties"), "jmx.enabled=false\njmx.address=127.0.0.1\njmx.port=" + ServerProcess.freePort() + "\n");

@@ -3,9 +3,6 @@ package org.mailhook.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class OperationsIT {
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void mintedAddressArchiveAndDeliveredRecordsSurviveARestart(@TempDir Path data) throws Exception {
@@ -95,10 +91,6 @@ class OperationsIT {
     }
 
     private static HttpResponse<String> http(ServerProcess server, String method, String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.webadminPort() + path))
-            .timeout(Duration.ofSeconds(30))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-            .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return server.webadmin(method, path, body);
     }
 }

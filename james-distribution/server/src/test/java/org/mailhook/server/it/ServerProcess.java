@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +56,11 @@ public final class ServerProcess implements AutoCloseable {
         return home;
     }
 
-    /** A Mailhook server delivering to {@code webhookUrl} with {@code secret}; extra env overrides. */
+    /**
+     * A Mailhook server delivering to {@code webhookUrl} with {@code secret}; extra env overrides. Its
+     * receivers are on loopback, so it opts in with {@code MAILHOOK_WEBHOOK_ALLOW_LOOPBACK=true}
+     * ({@link #withoutLoopbackOptIn()} starts it with the shipped default instead).
+     */
     public static ServerProcess mailhook(Path data, String webhookUrl, String secret, Map<String, String> extraEnv) throws IOException {
         return mailhook(home(), data, webhookUrl, secret, extraEnv);
     }
@@ -68,6 +76,7 @@ public final class ServerProcess implements AutoCloseable {
         env.put("MAILHOOK_SMTP_PORT", Integer.toString(smtp));
         env.put("MAILHOOK_WEBADMIN_PORT", Integer.toString(webadmin));
         env.put("MAILHOOK_WEBHOOK_URL", webhookUrl);
+        env.put("MAILHOOK_WEBHOOK_ALLOW_LOOPBACK", "true");
         if (secret != null) {
             env.put("MAILHOOK_WEBHOOK_SECRET", secret);
         }
@@ -99,6 +108,12 @@ public final class ServerProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /** Leaves MAILHOOK_WEBHOOK_ALLOW_LOOPBACK unset, as the shipped configuration runs. */
+    public ServerProcess withoutLoopbackOptIn() {
+        env.remove("MAILHOOK_WEBHOOK_ALLOW_LOOPBACK");
+        return this;
     }
 
     public ServerProcess start() throws IOException, InterruptedException {
@@ -135,11 +150,6 @@ public final class ServerProcess implements AutoCloseable {
         process = builder.start();
     }
 
-    /** The server's JVM (the start script execs it). */
-    public long pid() {
-        return process.pid();
-    }
-
     public int smtpPort() {
         return smtpPort;
     }
@@ -150,6 +160,15 @@ public final class ServerProcess implements AutoCloseable {
 
     public Path data() {
         return data;
+    }
+
+    /** One WebAdmin request ({@code body} null: none), answered as text. */
+    public HttpResponse<String> webadmin(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webadminPort + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     public String output() throws IOException {

@@ -13,7 +13,6 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.activemq.ActiveMQConfiguration;
 import org.apache.james.queue.activemq.ActiveMQHealthCheck;
 import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
-import org.apache.james.queue.activemq.EmbeddedActiveMQ;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollector;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorImpl;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
@@ -32,7 +31,8 @@ import com.google.inject.multibindings.ProvidesIntoSet;
  * Replaces the memory app's in-memory mail queues with James' embedded ActiveMQ (KahaDB under
  * {@code var/store/activemq} of the working directory), so the spool and every Mailhook queue
  * survive a restart or a crash. James 3.8.1 ships the queue but not its Guice module for the memory
- * app, hence this module; it mirrors James' own {@code ActiveMQQueueModule}.
+ * app, hence this module; it mirrors James' own {@code ActiveMQQueueModule}, with {@link VmOnlyBroker}
+ * instead of James' {@code EmbeddedActiveMQ}, which also listens on a TCP port.
  */
 public class DurableQueuesModule extends AbstractModule {
 
@@ -40,7 +40,7 @@ public class DurableQueuesModule extends AbstractModule {
     protected void configure() {
         bind(PersistenceAdapter.class).to(KahaDBPersistenceAdapter.class);
         bind(KahaDBPersistenceAdapter.class).in(Scopes.SINGLETON);
-        bind(EmbeddedActiveMQ.class).in(Scopes.SINGLETON);
+        bind(VmOnlyBroker.class).in(Scopes.SINGLETON);
         install(new MailQueueFactoryBindings(ActiveMQMailQueueFactory.class));
         bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorImpl.class);
         bind(ActiveMQMetricCollectorImpl.class).in(Scopes.SINGLETON);
@@ -49,15 +49,15 @@ public class DurableQueuesModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ConnectionFactory connectionFactory(EmbeddedActiveMQ embeddedActiveMQ) {
-        return embeddedActiveMQ.getConnectionFactory();
+    ConnectionFactory connectionFactory(VmOnlyBroker broker) {
+        return broker.connectionFactory();
     }
 
     @Provides
     @Singleton
-    ActiveMQMailQueueFactory mailQueueFactory(EmbeddedActiveMQ activeMQ, MailQueueItemDecoratorFactory decorators,
+    ActiveMQMailQueueFactory mailQueueFactory(ConnectionFactory connectionFactory, MailQueueItemDecoratorFactory decorators,
                                               MetricFactory metrics, GaugeRegistry gauges, ActiveMQMetricCollector collector) {
-        ActiveMQMailQueueFactory factory = new ActiveMQMailQueueFactory(activeMQ, decorators, metrics, gauges, collector);
+        ActiveMQMailQueueFactory factory = new ActiveMQMailQueueFactory(connectionFactory, decorators, metrics, gauges, collector);
         factory.setUseJMX(false);
         factory.init();
         return factory;

@@ -1,0 +1,72 @@
+package org.mailhook.server;
+
+import javax.annotation.PreDestroy;
+import javax.inject.Inject;
+import javax.jms.ConnectionFactory;
+
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.ActiveMQPrefetchPolicy;
+import org.apache.activemq.broker.BrokerPlugin;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.jmx.ManagementContext;
+import org.apache.activemq.plugin.StatisticsBrokerPlugin;
+import org.apache.activemq.store.PersistenceAdapter;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.queue.activemq.FileSystemBlobTransferPolicy;
+
+/**
+ * James' embedded ActiveMQ broker without a network listener. James 3.8.1's {@code EmbeddedActiveMQ}
+ * also opens an OpenWire connector on {@code tcp://localhost:0}, and the ActiveMQ it ships (5.17.3) has
+ * CVE-2023-46604: remote code execution for anyone who can connect to that port (fixed in 5.17.6, which
+ * no javax-based James release bundles). The mail queues only ever connect through {@code vm://james},
+ * so this broker has no transport connector at all. Everything else — storage paths, prefetch 0,
+ * blob transfer, statistics plugin — is as James sets it, so existing queues are read unchanged.
+ */
+public final class VmOnlyBroker {
+    private static final String KAHADB_STORE_LOCATION = "file://var/store/activemq/brokers/KahaDB";
+    private static final String BLOB_TRANSFER_LOCATION = "file://var/store/activemq/blob-transfer";
+    private static final String BROKERS_LOCATION = "file://var/store/activemq/brokers";
+
+    private final BrokerService broker;
+    private final ActiveMQConnectionFactory connectionFactory;
+
+    @Inject
+    VmOnlyBroker(FileSystem fileSystem, PersistenceAdapter persistenceAdapter) throws Exception {
+        persistenceAdapter.setDirectory(fileSystem.getFile(KAHADB_STORE_LOCATION));
+        broker = new BrokerService();
+        broker.setBrokerName("james");
+        broker.setBrokerId("broker");
+        broker.setUseJmx(false);
+        broker.setPersistent(true);
+        broker.setDataDirectoryFile(fileSystem.getFile(BROKERS_LOCATION));
+        broker.setUseShutdownHook(false);
+        broker.setSchedulerSupport(false);
+        ManagementContext management = new ManagementContext();
+        management.setCreateConnector(false);
+        broker.setManagementContext(management);
+        broker.setPersistenceAdapter(persistenceAdapter);
+        broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
+        broker.setEnableStatistics(true);
+        broker.start();
+
+        FileSystemBlobTransferPolicy blobs = new FileSystemBlobTransferPolicy();
+        blobs.setDefaultUploadUrl(BLOB_TRANSFER_LOCATION);
+        blobs.setFileSystem(fileSystem);
+        ActiveMQPrefetchPolicy prefetch = new ActiveMQPrefetchPolicy();
+        prefetch.setQueuePrefetch(0);
+        prefetch.setTopicPrefetch(0);
+        connectionFactory = new ActiveMQConnectionFactory("vm://james?create=false");
+        connectionFactory.setTrustAllPackages(false);
+        connectionFactory.setBlobTransferPolicy(blobs);
+        connectionFactory.setPrefetchPolicy(prefetch);
+    }
+
+    public ConnectionFactory connectionFactory() {
+        return connectionFactory;
+    }
+
+    @PreDestroy
+    public void stop() throws Exception {
+        broker.stop();
+    }
+}

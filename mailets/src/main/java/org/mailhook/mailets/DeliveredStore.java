@@ -49,7 +49,11 @@ public final class DeliveredStore {
         this.fileKeys = repository instanceof FileMailRepository ? ConcurrentHashMap.newKeySet() : null;
     }
 
-    /** Whether the key may be in the repository: always for shared backends. */
+    /**
+     * Whether the key may be in the repository: always for shared backends. Only the consumer's question
+     * (was this item acknowledged before?) goes through the index: its own writes keep it complete, while
+     * another instance (the deliveries API's) may not have seen them.
+     */
     private boolean mayHold(String key) throws MessagingException {
         if (fileKeys == null) {
             return true;
@@ -79,8 +83,8 @@ public final class DeliveredStore {
      * its first acknowledgement wrote. A replay is never one: it is meant to be sent again.
      */
     boolean acknowledgedBefore(Mail queued) throws MessagingException {
-        return replayedRecord(queued).isEmpty()
-            && find(DeliveredRecord.keyOf(DeliveryAttributes.acceptedAt(queued), DeliveryAttributes.webhookId(queued))).isPresent();
+        String key = DeliveredRecord.keyOf(DeliveryAttributes.acceptedAt(queued), DeliveryAttributes.webhookId(queued));
+        return replayedRecord(queued).isEmpty() && mayHold(key) && find(key).isPresent();
     }
 
     /** The key of the record a replayed queue item was made from (it is replaced once the replay is acknowledged). */
@@ -110,9 +114,6 @@ public final class DeliveredStore {
     }
 
     public Optional<DeliveredRecord> find(String key) throws MessagingException {
-        if (!mayHold(key)) {
-            return Optional.empty();
-        }
         Mail mail = repository.retrieve(new MailKey(key));
         if (mail == null) {
             return Optional.empty();

@@ -136,6 +136,23 @@ class DeliveredStoreTest {
     }
 
     @Test
+    void theDeliveriesApiSeesRecordsAnotherInstanceWroteAfterItLookedFirst() throws Exception {
+        MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(DeliveredStore.DEFAULT_REPOSITORY));
+        DeliveredStore api = new DeliveredStore(files);
+        DeliveredStore consumer = new DeliveredStore(files);
+        Mail orders = acknowledged("orders");
+        assertThat(api.select(DeliverySelection.ALL, 10).records()).isEmpty();
+        assertThat(consumer.acknowledgedBefore(orders)).isFalse();
+
+        DeliveredRecord record = DeliveredStore.recordOf(orders, ACCEPTED.plusSeconds(3), 204);
+        consumer.write(record, Optional.empty());
+
+        assertThat(api.select(DeliverySelection.ALL, 10).records()).extracting(DeliveredRecord::webhookId).containsExactly(record.webhookId());
+        assertThat(api.find(record.key())).isPresent();
+        assertThat(consumer.acknowledgedBefore(orders)).isTrue();
+    }
+
+    @Test
     void pruningRemovesExactlyTheRecordsDeliveredLongerAgoThanTheRetention() throws Exception {
         MemoryMailRepository repository = new MemoryMailRepository();
         DeliveredStore store = new DeliveredStore(repository);

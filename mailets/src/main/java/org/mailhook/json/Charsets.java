@@ -1,6 +1,7 @@
 package org.mailhook.json;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
@@ -46,8 +47,11 @@ final class Charsets {
         return decodeUnlabelled(bytes, length);
     }
 
-    /** Text of a body part and whether the declared charset had to be overridden. */
-    record Decoded(String text, String overriddenBy) {
+    /**
+     * Text of a body part, whether the declared charset had to be overridden, and whether some bytes
+     * were not valid in the charset (they became U+FFFD).
+     */
+    record Decoded(String text, String overriddenBy, boolean undecodable) {
     }
 
     private static final java.util.regex.Pattern META_CHARSET = java.util.regex.Pattern.compile(
@@ -69,27 +73,37 @@ final class Charsets {
         }
         Charset charset = lookup(declared);
         if (charset == null) {
-            return new Decoded(decodeUnlabelled(bytes, length), null);
+            return new Decoded(decodeUnlabelled(bytes, length), null, false);
         }
         String name = charset.name().toUpperCase(Locale.ROOT);
         if (!name.startsWith("UTF-") && !name.contains("2022") && !isAscii(bytes, length)) {
             String utf8 = strictUtf8(bytes, length);
             if (utf8 != null) {
-                return new Decoded(utf8, "UTF-8");
+                return new Decoded(utf8, "UTF-8", false);
             }
         }
-        return new Decoded(new String(bytes, 0, length, charset), null);
+        String text = new String(bytes, 0, length, charset);
+        return new Decoded(text, null, text.indexOf('\uFFFD') >= 0 && !isValid(bytes, length, charset));
     }
 
-    private static String strictUtf8(byte[] bytes, int length) {
+    /** Whether the bytes are valid in the charset (asked only when the text has U+FFFD, which valid bytes may encode). */
+    private static boolean isValid(byte[] bytes, int length, Charset charset) {
+        return strictly(bytes, length, charset) != null;
+    }
+
+    /** The text, or null when a byte is not valid in the charset. */
+    private static CharBuffer strictly(byte[] bytes, int length, Charset charset) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length));
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    private static String strictUtf8(byte[] bytes, int length) {
+        CharBuffer text = strictly(bytes, length, StandardCharsets.UTF_8);
+        return text == null ? null : text.toString();
     }
 
     static String decodeUnlabelled(byte[] bytes, int length) {

@@ -46,10 +46,13 @@ public final class VerifyCommand implements Command {
         return """
             Usage: mailhook verify FILE.eml --ip IP [--helo HOST] [--mail-from ADDR] [--dns DNS.json]
                                    [--now EPOCH] [--authserv-id ID] [--trusted-arc-sealer DOMAIN ...]
-                                   [--sample N] [--timeout-ms MS]
+                                   [--sample N] [--timeout-ms MS] [--header]
 
-            Prints the result JSON (the "auth" object of the message JSON) and the Authentication-Results
-            header the Authenticate mailet would add. Exit code 1 when DMARC fails.
+            Prints the result JSON (the "auth" object of the message JSON) and nothing else, so the output
+            can be piped to jq; its "authenticationResults" field is the value of the Authentication-Results
+            header the Authenticate mailet would add. With --header, prints only that header field instead
+            (folded as the mailet adds it).
+            Exit code 1 when DMARC fails.
 
             Options:
               --ip IP              the SMTP client address the message came from (required)
@@ -65,16 +68,17 @@ public final class VerifyCommand implements Command {
                                    an ARC sealer whose recorded dmarc=pass overrides a DMARC fail (repeatable)
               --sample N           the 0-99 draw for DMARC pct= sampling (default random)
               --timeout-ms MS      live DNS timeout per query (default 5000)
+              --header             print only the "Authentication-Results: ..." header field instead of the JSON
 
             Example:
               mailhook verify message.eml --dns dns.json --ip 192.0.2.7 --helo mail.example.com \\
-                --mail-from bounce@example.com --now 1528637909""";
+                --mail-from bounce@example.com --now 1528637909 | jq .dmarc.result""";
     }
 
     @Override
     public int run(List<String> argv, Console console) throws Exception {
         Args args = Args.parse(argv, Set.of("ip", "helo", "mail-from", "dns", "now", "authserv-id",
-            "trusted-arc-sealer", "sample", "timeout-ms"), Set.of());
+            "trusted-arc-sealer", "sample", "timeout-ms"), Set.of("header"));
         if (args.positionals().size() != 1) {
             throw new UsageException("expected one message file, got " + args.positionals().size());
         }
@@ -102,10 +106,12 @@ public final class VerifyCommand implements Command {
             args.option("authserv-id").orElse("mailhook"), new LinkedHashSet<>(args.options("trusted-arc-sealer")));
         AuthenticationReport report = authenticator.authenticate(message, ip, args.option("helo").orElse(""),
             args.option("mail-from").orElse(""));
-        ObjectMapper mapper = new ObjectMapper();
-        console.out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(report.toJson())));
-        console.out().println();
-        console.out().println("Authentication-Results: " + report.authenticationResults());
+        if (args.has("header")) {
+            console.out().println("Authentication-Results: " + report.authenticationResults());
+        } else {
+            ObjectMapper mapper = new ObjectMapper();
+            console.out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(report.toJson())));
+        }
         return report.dmarc().result() == AuthResult.FAIL ? FINDING : OK;
     }
 

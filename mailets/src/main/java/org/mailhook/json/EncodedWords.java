@@ -3,7 +3,6 @@ package org.mailhook.json;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 
 import org.apache.james.mime4j.codec.DecodeMonitor;
@@ -11,11 +10,13 @@ import org.apache.james.mime4j.codec.DecoderUtil;
 
 /**
  * RFC 2047 encoded words decoded exactly as mime4j's {@code DecoderUtil.decodeEncodedWords} decodes them
- * (same walk over the text, same joining of adjacent words, same charset look-up), but each well-formed
+ * (same walk over the text, same joining of adjacent words), but each well-formed
  * word is decoded in one pass instead of through a decoding stream per word, which made long headers of
  * many words the slowest thing the parser did. A text with any word outside the well-formed subset
  * (blanks or bytes beyond ASCII in it, a damaged {@code =XX}, base64 of the wrong length) is handed to
- * mime4j whole, so damaged input is read exactly as before.
+ * mime4j whole, so damaged input is read exactly as before. Labels are resolved by {@link CharsetLabels};
+ * mime4j only knows the JDK's names, so callers give it words whose labels are JDK names
+ * ({@code HeaderValues.readableWords}).
  */
 final class EncodedWords {
     private EncodedWords() {
@@ -95,9 +96,9 @@ final class EncodedWords {
         }
     }
 
-    /** mime4j's look-up: {@code Charset.forName} (remembered), then the override. */
+    /** The label through {@link CharsetLabels} (mime4j's look-up, {@code Charset.forName}, knows fewer), then the override. */
     private static Charset charset(String mimeCharset, Map<Charset, Charset> overrides) {
-        Charset charset = Charsets.cachedForName(mimeCharset.toLowerCase(Locale.ROOT));
+        Charset charset = CharsetLabels.charset(mimeCharset);
         if (charset == null) {
             return null;
         }

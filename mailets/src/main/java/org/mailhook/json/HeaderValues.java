@@ -1,11 +1,13 @@
 package org.mailhook.json;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,11 +25,6 @@ import org.apache.james.mime4j.util.ByteSequence;
 final class HeaderValues {
     /** A fold inside an encoded word (broken folding by the sender): the word is joined again. */
     private static final Pattern FOLD_IN_WORD = Pattern.compile("(=\\?[^?\\s]{1,40}\\?[QqBb]\\?[^?\\s]*) (?=[^?\\s]*\\?=)");
-    /** RFC 2231 section 5 language in an encoded word ({@code =?US-ASCII*EN?Q?...?=}), which mime4j does not know. */
-    private static final Pattern WORD_LANGUAGE = Pattern.compile("(=\\?[^?*\\s]{1,40})\\*[A-Za-z0-9-]{1,20}\\?");
-    /** An RFC 2047 encoded word in UTF-7 (RFC 2231 language allowed), which mime4j cannot decode by itself. */
-    private static final Pattern UTF7_WORD = Pattern.compile(
-        "=\\?((?i:(?:x-)?unicode-[12]-[01]-utf-7|utf-?7|csunicode11utf7))(?:\\*[A-Za-z0-9-]{1,20})?\\?([QqBb])\\?([^?\\s]*)\\?=");
     private static final Pattern COMMENT = Pattern.compile("\\([^()]*\\)");
     private static final Pattern TRAILING_COMMENT = Pattern.compile("^\\s*<?([^<>()\\s,]+)>?\\s*\\((.*)\\)\\s*$");
     private static final Pattern OBSOLETE_ZONE = Pattern.compile("\\s(UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT)[0-9A-Z]*\\s*$");
@@ -175,48 +172,99 @@ final class HeaderValues {
         return c == ' ' || c == '\t';
     }
 
-    /** RFC 2047 encoded words decoded; unknown charsets leave the word as it is. */
+    /** RFC 2047 encoded words decoded; a word in an unknown charset is read as UTF-8 when valid, else windows-1252. */
     static String decodeWords(String unfolded) {
+        return decodeWords(unfolded, null);
+    }
+
+    /** {@link #decodeWords(String)}, telling {@code unknownLabels} (when not null) each unknown charset label. */
+    static String decodeWords(String unfolded, Consumer<String> unknownLabels) {
         if (!unfolded.contains("=?")) {
             return unfolded;
         }
         try {
-            return EncodedWords.decode(readableWords(unfolded), Charsets.OVERRIDES);
+            return EncodedWords.decode(readableWords(unfolded, unknownLabels), CharsetLabels.SUPERSETS);
         } catch (RuntimeException e) {
             return unfolded;
         }
     }
 
-    /** Encoded words as mime4j can read them: without RFC 2231 languages, UTF-7 words re-encoded as UTF-8. */
-    private static String readableWords(String value) {
-        String words = value.contains("*") ? WORD_LANGUAGE.matcher(value).replaceAll("$1?") : value;
-        return hasUtf7Word(words) ? UTF7_WORD.matcher(words).replaceAll(m -> utf7WordAsUtf8(m.group(2), m.group(3))) : words;
+    /**
+     * Encoded words as mime4j can read them: a label that is not a JDK name of its charset (a Python or
+     * WHATWG alias, an RFC 2231 language after it) written as the JDK name of the charset that
+     * {@link CharsetLabels} resolves it to, and the words mime4j
+     * cannot decode at all, UTF-7 and unknown charsets, decoded here and encoded again as UTF-8 B words
+     * (same adjacency rules). A value without a label to change is returned as it is.
+     */
+    static String readableWords(String value, Consumer<String> unknownLabels) {
+        StringBuilder out = null;
+        int copied = 0;
+        int start = value.indexOf("=?");
+        while (start >= 0) {
+            int labelEnd = value.indexOf('?', start + 2);
+            if (labelEnd < 0) {
+                break;
+            }
+            int next = start + 2;
+            if (labelEnd - start <= 62 && labelEnd + 2 < value.length() && value.charAt(labelEnd + 2) == '?'
+                && "QqBb".indexOf(value.charAt(labelEnd + 1)) >= 0 && !hasBlank(value, start + 2, labelEnd)) {
+                String label = value.substring(start + 2, labelEnd);
+                CharsetLabels.Resolution resolution = CharsetLabels.resolve(label);
+                Charset charset = resolution.charset();
+                String replacement = null;
+                int replacedEnd = labelEnd;
+                if (charset == null || charset == Charsets.UTF_7) {
+                    int textEnd = value.indexOf('?', labelEnd + 3);
+                    if (textEnd > 0 && value.startsWith("?=", textEnd) && !hasBlank(value, labelEnd + 3, textEnd)) {
+                        if (charset == null && unknownLabels != null) {
+                            unknownLabels.accept(label);
+                        }
+                        replacement = wordAsUtf8(label, value.charAt(labelEnd + 1), value.substring(labelEnd + 3, textEnd), charset);
+                        replacedEnd = textEnd + 2;
+                    }
+                } else if (!resolution.jdkName()) {
+                    replacement = charset.name();
+                }
+                if (replacement != null) {
+                    if (out == null) {
+                        out = new StringBuilder(value.length() + 16);
+                    }
+                    int replacedStart = replacedEnd == labelEnd ? start + 2 : start;
+                    out.append(value, copied, replacedStart).append(replacement);
+                    copied = replacedEnd;
+                    next = replacedEnd;
+                }
+            }
+            start = value.indexOf("=?", next);
+        }
+        return out == null ? value : out.append(value, copied, value.length()).toString();
     }
 
-    /** Whether an encoded word names a UTF-7 charset; looks only after each "=?" (headers can be long). */
-    private static boolean hasUtf7Word(String value) {
-        for (int start = value.indexOf("=?"); start >= 0; start = value.indexOf("=?", start + 2)) {
-            int end = value.indexOf('?', start + 2);
-            if (end > 0 && end - start <= 42 && Charsets.isUtf7(value.substring(start + 2, end))) {
+    private static boolean hasBlank(String value, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (isRegexSpace(value.charAt(i))) {
                 return true;
             }
         }
         return false;
     }
 
-    /** The encoded word's text decoded from UTF-7 and encoded again as a UTF-8 B word (same adjacency rules). */
-    private static String utf7WordAsUtf8(String encoding, String encoded) {
+    /**
+     * The encoded word's text decoded (UTF-7, or with a null {@code charset} as UTF-8 when valid, else
+     * windows-1252) and encoded again as a UTF-8 B word; a B word that is not base64 stays as it was.
+     */
+    private static String wordAsUtf8(String label, char encoding, String encoded, Charset charset) {
         byte[] bytes;
-        if (encoding.equalsIgnoreCase("B")) {
+        if (encoding == 'B' || encoding == 'b') {
             try {
                 bytes = java.util.Base64.getMimeDecoder().decode(encoded);
             } catch (IllegalArgumentException e) {
-                return Matcher.quoteReplacement("=?UTF-7?" + encoding + "?" + encoded + "?=");
+                return "=?" + label + "?" + encoding + "?" + encoded + "?=";
             }
         } else {
             bytes = qDecoded(encoded);
         }
-        String text = new String(bytes, Charsets.UTF_7);
+        String text = charset != null ? new String(bytes, charset) : Charsets.decodeUnlabelled(bytes, bytes.length);
         return "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
     }
 
@@ -303,7 +351,7 @@ final class HeaderValues {
         List<EmailAddress> result = new ArrayList<>();
         List<Address> list;
         try {
-            list = parseAddressList(specialsOutOfWords(readableWords(unfolded)), ADDRESS_CHUNK_CHARS);
+            list = parseAddressList(specialsOutOfWords(readableWords(unfolded, null)), ADDRESS_CHUNK_CHARS);
         } catch (RuntimeException e) {
             return result;
         }

@@ -222,8 +222,8 @@ final class MimeWalker {
         for (Field field : entity.fields) {
             String raw = HeaderValues.rawValue(field);
             String unfolded = HeaderValues.unfold(raw);
-            String decoded = HeaderValues.decodeWords(unfolded);
             String name = field.getName();
+            String decoded = decodeWords(name, unfolded, currentPartIdOrNull(entity));
             message.headers.add(new MessageModel.Header(name, decoded, raw));
             String lower = name.toLowerCase(Locale.ROOT).strip();
             String addressField = MessageModel.ADDRESS_FIELDS.get(lower);
@@ -266,6 +266,21 @@ final class MimeWalker {
                 }
             }
         }
+    }
+
+    /**
+     * A header value's encoded words decoded, with a warning for each unknown charset label and for bytes
+     * that are not valid in their charset (U+FFFD in the text where the value had none).
+     */
+    private String decodeWords(String name, String unfolded, String partId) {
+        String decoded = HeaderValues.decodeWords(unfolded, label -> problems.warning("charset.unknown",
+            "unknown charset '" + label + "' in an encoded word of " + name + "; read as UTF-8 when valid, else windows-1252",
+            partId));
+        if (decoded != unfolded && decoded.indexOf('\uFFFD') >= 0 && unfolded.indexOf('\uFFFD') < 0) {
+            problems.warning("charset.undecodable", "an encoded word of " + name
+                + " has bytes that are not valid in its charset; they became U+FFFD", partId);
+        }
+        return decoded;
     }
 
     private void readLeaf(MimeTokenStream tokens, Entity entity, MessageModel message) throws IOException {
@@ -323,7 +338,8 @@ final class MimeWalker {
         }
         Field description = entity.field("content-description");
         if (description != null) {
-            attachment.description = HeaderValues.decodeWords(HeaderValues.unfold(HeaderValues.rawValue(description)));
+            attachment.description = decodeWords(description.getName(),
+                HeaderValues.unfold(HeaderValues.rawValue(description)), partId);
         }
         message.attachments.add(attachment);
 
@@ -612,6 +628,10 @@ final class MimeWalker {
         if (decodedText.overriddenBy() != null) {
             problems.warning("charset.mismatch", "declared charset '" + charset + "' but the text is valid "
                 + decodedText.overriddenBy() + "; read as " + decodedText.overriddenBy(), partId);
+        }
+        if (decodedText.undecodable()) {
+            problems.warning("charset.undecodable", "text has bytes that are not valid in charset '"
+                + (charset != null ? charset : "UTF-8") + "'; they became U+FFFD", partId);
         }
         String text = decodedText.text().replace("\r\n", "\n");
         if (contentType.equals("text/plain")) {

@@ -23,26 +23,56 @@ class VerifyCommandTest {
     private final Console console = new Console(new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
 
-    @Test
-    void printsTheJsonAndTheHeader(@TempDir Path dir) throws Exception {
+    private String[] signedFootball(Path dir, String... extra) throws Exception {
         ObjectNode zone = (ObjectNode) MAPPER.readTree(Files.readAllBytes(Corpus.path("auth/dkim/rfc8463-mailauth/dns.json")));
         zone.putObject("_dmarc.football.example.com").putArray("TXT").add("v=DMARC1; p=reject");
         ((ObjectNode) zone.get("football.example.com")).putArray("TXT").add("v=spf1 ip4:192.0.2.0/24 -all");
         Path dns = dir.resolve("dns.json");
         Files.writeString(dns, zone.toString());
-
-        int exit = Mailhook.run(new String[] {"verify", Corpus.path("auth/dkim/rfc8463-mailauth/signed.eml").toString(),
+        String[] base = {"verify", Corpus.path("auth/dkim/rfc8463-mailauth/signed.eml").toString(),
             "--dns", dns.toString(), "--ip", "192.0.2.7", "--helo", "mail.football.example.com",
-            "--mail-from", "joe@football.example.com", "--now", "1528637909", "--authserv-id", "mx.example.net"}, console);
+            "--mail-from", "joe@football.example.com", "--now", "1528637909", "--authserv-id", "mx.example.net"};
+        String[] argv = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, argv, base.length, extra.length);
+        return argv;
+    }
+
+    @Test
+    void printsOneJsonDocumentAndNothingElse(@TempDir Path dir) throws Exception {
+        int exit = Mailhook.run(signedFootball(dir), console);
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        String[] parts = printed.split("\\R\\RAuthentication-Results: ", 2);
-        JsonNode json = MAPPER.readTree(parts[0]);
+        // the whole of stdout is one JSON document (what `mailhook verify … | jq` reads): no trailing text
+        com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(printed);
+        JsonNode json = MAPPER.readTree(parser);
+        assertThat(parser.nextToken()).as("anything after the JSON document").isNull();
+        assertThat(printed).doesNotContain("Authentication-Results:");
         assertThat(json.at("/spf/result").asText()).isEqualTo("pass");
         assertThat(json.at("/dkim/0/algorithm").asText()).isEqualTo("ed25519-sha256");
         assertThat(json.at("/dmarc/result").asText()).isEqualTo("pass");
-        assertThat(parts[1]).startsWith("mx.example.net;").contains("dkim=pass");
+        assertThat(json.get("authenticationResults").asText()).startsWith("mx.example.net;").contains("dkim=pass");
+    }
+
+    @Test
+    void headerFlagPrintsOnlyTheHeaderLine(@TempDir Path dir) throws Exception {
+        int exit = Mailhook.run(signedFootball(dir, "--header"), console);
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        // one header field, folded as the mailet adds it: every line after the first is a continuation
+        assertThat(printed.lines().skip(1)).allMatch(line -> line.startsWith("\t") || line.startsWith(" "));
+        assertThat(printed).startsWith("Authentication-Results: mx.example.net;").contains("dkim=pass", "dmarc=pass")
+            .doesNotContain("{");
+        out.reset();
+        Mailhook.run(signedFootball(dir), console);
+        assertThat(printed.strip()).isEqualTo("Authentication-Results: "
+            + MAPPER.readTree(out.toString(StandardCharsets.UTF_8)).get("authenticationResults").asText());
+    }
+
+    @Test
+    void helpNamesTheHeaderFlag() {
+        assertThat(new VerifyCommand().help()).contains("--header").contains("nothing else");
     }
 
     @Test

@@ -35,8 +35,9 @@ import reactor.core.scheduler.Schedulers;
  * Blobs as files, {@code ROOT/<bucket>/<blob id>}, so the mail content the RabbitMQ mail queue keeps in the
  * blob store survives a restart and is shared by every James node that mounts {@code ROOT}. James 3.8.1
  * publishes no file blob store ({@code blob-file} starts later), hence this one. A blob is written to a
- * temporary file, forced to disk and renamed into place, so a reader never sees half a blob and a crash
- * leaves either the whole blob or none.
+ * temporary file, forced to disk and renamed into place, and the directory forced after the rename, so
+ * a reader never sees half a blob, a crash leaves either the whole blob or none, and a stored blob
+ * survives a power cut.
  */
 public final class FileBlobStoreDAO implements BlobStoreDAO {
     private static final String TEMPORARY_PREFIX = ".tmp-";
@@ -115,6 +116,10 @@ public final class FileBlobStoreDAO implements BlobStoreDAO {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            // The rename is a directory change: without this a power cut may keep the old directory.
+            try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                directory.force(true);
             }
         } catch (IOException e) {
             try {

@@ -12,7 +12,6 @@ import org.apache.activemq.broker.jmx.ManagementContext;
 import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.apache.activemq.store.PersistenceAdapter;
 import org.apache.james.filesystem.api.FileSystem;
-import org.apache.james.queue.activemq.FileSystemBlobTransferPolicy;
 
 /**
  * James' embedded ActiveMQ broker without a network listener. James 3.8.1's {@code EmbeddedActiveMQ}
@@ -20,7 +19,8 @@ import org.apache.james.queue.activemq.FileSystemBlobTransferPolicy;
  * CVE-2023-46604: remote code execution for anyone who can connect to that port (fixed in 5.17.6, which
  * no javax-based James release bundles). The mail queues only ever connect through {@code vm://james},
  * so this broker has no transport connector at all. Everything else — storage paths, prefetch 0,
- * blob transfer, statistics plugin — is as James sets it, so existing queues are read unchanged.
+ * statistics plugin — is as James sets it, so existing queues are read unchanged; blob transfer writes
+ * the same files, forced to disk ({@link DurableBlobTransferPolicy}).
  */
 public final class VmOnlyBroker {
     private static final String KAHADB_STORE_LOCATION = "file://var/store/activemq/brokers/KahaDB";
@@ -49,7 +49,7 @@ public final class VmOnlyBroker {
         broker.setEnableStatistics(true);
         broker.start();
 
-        FileSystemBlobTransferPolicy blobs = new FileSystemBlobTransferPolicy();
+        DurableBlobTransferPolicy blobs = new DurableBlobTransferPolicy();
         blobs.setDefaultUploadUrl(BLOB_TRANSFER_LOCATION);
         blobs.setFileSystem(fileSystem);
         ActiveMQPrefetchPolicy prefetch = new ActiveMQPrefetchPolicy();

@@ -1,0 +1,134 @@
+package org.mailhook.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailhook.testing.SmtpClient;
+
+/**
+ * A 250 is sent only after the mail is on stable storage, not merely in the operating system's cache:
+ * a power cut loses what was not synced. The order of one SMTP transaction's file writes, syncs and
+ * reply is read from the kernel with strace attached to the assembled server: between the DATA bytes
+ * arriving and {@code 250 2.6.0} leaving, the spool's content file (James' ActiveMQ queue keeps a mail's
+ * content in a blob-transfer file and a reference in the KahaDB journal) is fsynced, then its directory,
+ * then the journal after its last write.
+ */
+class DurableBeforeReplyIT {
+    private static final Pattern CALL = Pattern.compile("^\\d+ \\S+ (\\w+)\\((\\d+)<([^>]*)>(.*)$");
+
+    @Test
+    void theMailIsSyncedToDiskBeforeTheServerAnswers250(@TempDir Path dir) throws Exception {
+        String strace = strace();
+        try (ServerProcess server = ServerProcess.mailhook(dir.resolve("data"), "http://127.0.0.1:9/webhook",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Map.of()).start()) {
+            Path trace = dir.resolve("trace.txt");
+            Process tracer = new ProcessBuilder(strace, "-f", "-tt", "-yy", "-s", "80",
+                "-e", "trace=openat,read,write,pwrite64,writev,fsync,fdatasync", "-p", Long.toString(server.pid()), "-o", trace.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("strace.out").toFile()).start();
+            Thread.sleep(3000);
+            String token = "durable-probe-" + System.nanoTime();
+            try (SmtpClient smtp = new SmtpClient(server.smtpPort())) {
+                smtp.command("EHLO client.example");
+                smtp.command("MAIL FROM:<a@client.example>");
+                smtp.command("RCPT TO:<inbox@inbound.localhost>");
+                assertThat(smtp.data(("Subject: " + token + "\r\nMessage-ID: <" + token + "@test>\r\n\r\nbody\r\n")
+                    .getBytes(StandardCharsets.US_ASCII))).startsWith("250");
+            }
+            Thread.sleep(1000);
+            tracer.destroy();
+            tracer.waitFor(30, TimeUnit.SECONDS);
+
+            List<String> lines = Files.readAllLines(trace, StandardCharsets.ISO_8859_1);
+            int received = indexOf(lines, 0, line -> line.contains(" read(") && line.contains(token));
+            assertThat(received).as("the DATA bytes in the trace").isNotNegative();
+            int replied = indexOf(lines, received, line -> line.contains(" write(") && line.contains(":" + server.smtpPort() + "->")
+                && line.contains("\"250 "));
+            assertThat(replied).as("the 250 after DATA in the trace").isGreaterThan(received);
+            List<String> window = lines.subList(received, replied);
+
+            String content = window.stream().map(line -> call(line, "openat"))
+                .flatMap(Optional::stream).filter(path -> path.contains("/blob-transfer/")).findFirst()
+                .orElseThrow(() -> new AssertionError("no spool content file written before the 250:\n" + String.join("\n", window)));
+            int contentSynced = indexOf(window, 0, line -> isSync(line, content::equals));
+            assertThat(contentSynced).as("fsync of %s before the 250", content).isNotNegative();
+            String folder = content.substring(0, content.lastIndexOf('/'));
+            assertThat(indexOf(window, contentSynced, line -> isSync(line, folder::equals)))
+                .as("fsync of the directory %s before the 250", folder).isNotNegative();
+            int journalWritten = lastIndexOf(window, line -> isWrite(line) && fdPath(line).filter(DurableBeforeReplyIT::isJournal).isPresent());
+            assertThat(journalWritten).as("the queue entry written to the KahaDB journal before the 250").isNotNegative();
+            assertThat(indexOf(window, journalWritten, line -> isSync(line, DurableBeforeReplyIT::isJournal)))
+                .as("fsync of the journal after its last write, before the 250").isNotNegative();
+        }
+    }
+
+    private static boolean isJournal(String path) {
+        return path.matches(".*/KahaDB/db-\\d+\\.log");
+    }
+
+    private static boolean isWrite(String line) {
+        return line.contains(" write(") || line.contains(" pwrite64(") || line.contains(" writev(");
+    }
+
+    private static boolean isSync(String line, java.util.function.Predicate<String> path) {
+        return (line.contains(" fsync(") || line.contains(" fdatasync(")) && fdPath(line).filter(path).isPresent()
+            && !line.contains("= -1");
+    }
+
+    private static Optional<String> fdPath(String line) {
+        Matcher matcher = CALL.matcher(line);
+        return matcher.matches() ? Optional.of(matcher.group(3)) : Optional.empty();
+    }
+
+    /** The path an openat created, from its result annotation {@code = N</path>}. */
+    private static Optional<String> call(String line, String name) {
+        if (!line.contains(" " + name + "(") || !line.contains("O_CREAT")) {
+            return Optional.empty();
+        }
+        Matcher result = Pattern.compile("= \\d+<([^>]*)>\\s*$").matcher(line);
+        return result.find() ? Optional.of(result.group(1)) : Optional.empty();
+    }
+
+    private static int indexOf(List<String> lines, int from, java.util.function.Predicate<String> test) {
+        for (int i = Math.max(0, from); i < lines.size(); i++) {
+            if (test.test(lines.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(List<String> lines, java.util.function.Predicate<String> test) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (test.test(lines.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String strace() {
+        for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(folder, "strace"))) {
+                return Path.of(folder, "strace").toString();
+            }
+        }
+        String missing = "strace is not installed: run .ci/setup/strace.sh";
+        if (Boolean.getBoolean("mailhook.services.required")) {
+            throw new IllegalStateException(missing);
+        }
+        Assumptions.abort(missing);
+        return null;
+    }
+}

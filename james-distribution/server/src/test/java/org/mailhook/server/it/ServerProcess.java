@@ -119,12 +119,13 @@ public final class ServerProcess implements AutoCloseable {
     public ServerProcess start() throws IOException, InterruptedException {
         launch();
         Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
-        while (!listening(smtpPort)) {
+        // WebAdmin may open after SMTP: a test's first API call must not race it.
+        while (!listening(smtpPort) || (webadminPort > 0 && !listening(webadminPort))) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("server exited with " + process.exitValue() + " during startup:\n" + outputTail());
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("server did not open SMTP within " + STARTUP_TIMEOUT + ":\n" + outputTail());
+                throw new IllegalStateException("server did not open SMTP and WebAdmin within " + STARTUP_TIMEOUT + ":\n" + outputTail());
             }
             Thread.sleep(200);
         }

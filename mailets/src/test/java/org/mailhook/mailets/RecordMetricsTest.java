@@ -19,7 +19,7 @@ class RecordMetricsTest {
     @Test
     void countsWhatTheEarlierMailetsFound() throws Exception {
         FakeMail mail = FakeMail.builder().name("m1").build();
-        MailAttributes.set(mail, MailAttributes.JSON, "{\"messageId\":null,\"parse\":{\"errors\":[{\"code\":\"io\"}],\"warnings\":[]}}");
+        MailAttributes.set(mail, MailAttributes.SUMMARY, "{\"id\":\"mh1_x\",\"messageId\":null,\"errorCount\":1}");
         MailAttributes.set(mail, MailAttributes.AUTH, "{\"spf\":{\"result\":\"pass\"},\"dkim\":[{\"result\":\"fail\"},{\"result\":\"pass\"}],"
             + "\"dmarc\":{\"result\":\"fail\"},\"arc\":{\"result\":\"none\"}}");
         MailAttributes.set(mail, MailAttributes.SECURITY, "{\"verdict\":\"dangerous\",\"quarantined\":[{\"partId\":\"2\",\"reasons\":[\"exe\"]}]}");
@@ -36,7 +36,7 @@ class RecordMetricsTest {
     @Test
     void aCleanMailOnlyCountsAsAccepted() throws Exception {
         FakeMail mail = FakeMail.builder().name("m2").build();
-        MailAttributes.set(mail, MailAttributes.JSON, "{\"messageId\":\"a@b\",\"parse\":{\"errors\":[],\"warnings\":[]}}");
+        MailAttributes.set(mail, MailAttributes.SUMMARY, "{\"id\":\"mh1_y\",\"messageId\":\"a@b\",\"errorCount\":0}");
         mailet().service(mail);
         assertThat(metrics.countFor(RecordMetrics.ACCEPTED)).isEqualTo(1);
         assertThat(metrics.countFor(RecordMetrics.PARSE_ERRORS)).isZero();

@@ -21,6 +21,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailhook.testing.SmtpClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Who may call WebAdmin on the assembled server: beyond loopback only with James' JWT authentication,
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WebAdminAuthIT {
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void aNonLoopbackListenerWithoutJwtStopsStartupNamingFileAndKey(@TempDir Path data) throws Exception {
@@ -93,6 +98,27 @@ class WebAdminAuthIT {
             assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
             assertThat(allowed.body()).contains("\"messages\"");
 
+            // Downloads of the sender's bytes are attachments no browser renders (an HTML part without a name here).
+            String subject = "download-" + java.util.UUID.randomUUID();
+            assertThat(SmtpClient.send(server.smtpPort(), "sender@example.org", "to@inbound.localhost", "Subject: " + subject
+                + "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+                + "hi\r\n--b\r\nContent-Type: text/html\r\nContent-Disposition: attachment\r\n\r\n<script>alert(1)</script>\r\n--b--\r\n"))
+                .startsWith("250");
+            JsonNode entry = await().atMost(Duration.ofSeconds(60)).until(() -> archived(server, admin, subject), e -> e != null);
+            String base = "/mailhook/messages/" + entry.path("id").asText();
+            HttpResponse<String> raw = get(server, base + "/raw", admin);
+            assertThat(raw.statusCode()).isEqualTo(200);
+            assertThat(raw.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment; filename*=UTF-8''m");
+            HttpResponse<String> part = get(server, base + "/attachments/"
+                + entry.path("message").path("attachments").path(0).path("partId").asText(), admin);
+            assertThat(part.body()).contains("<script>alert(1)</script>");
+            assertThat(part.headers().firstValue("Content-Type").orElse("")).startsWith("application/octet-stream");
+            for (HttpResponse<String> download : java.util.List.of(raw, part)) {
+                assertThat(download.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment; filename*=UTF-8''");
+                assertThat(download.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+                assertThat(download.headers().firstValue("Content-Security-Policy")).contains("sandbox; default-src 'none'");
+            }
+
             HttpResponse<String> health = get(server, "/healthcheck", null);
             assertThat(health.statusCode()).as(health.body()).isNotEqualTo(401);
             assertThat(health.body()).contains("\"checks\"");
@@ -100,6 +126,15 @@ class WebAdminAuthIT {
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("mailhook_");
         }
+    }
+
+    private static JsonNode archived(ServerProcess server, String token, String subject) throws Exception {
+        for (JsonNode entry : JSON.readTree(get(server, "/mailhook/messages?limit=1000", token).body()).path("messages")) {
+            if (subject.equals(entry.path("message").path("subject").asText())) {
+                return entry;
+            }
+        }
+        return null;
     }
 
     private static HttpResponse<String> get(ServerProcess server, String path, String token) throws Exception {

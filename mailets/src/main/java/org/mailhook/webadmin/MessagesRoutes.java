@@ -56,14 +56,16 @@ public class MessagesRoutes implements Routes {
     private final Supplier<MailRepository> archive;
     private final OpsSettings settings;
     private final Clock clock;
+    private final RequestGuard guard;
     private final AttachmentExtractor attachments = new AttachmentExtractor(ParseOptions.defaults());
 
     @Inject
     public MessagesRoutes(MailRepositoryStore repositories, PropertiesProvider properties) throws Exception {
-        this(repositories, OpsSettings.load(properties), Clock.systemUTC());
+        this(repositories, OpsSettings.load(properties), Clock.systemUTC(), RequestGuard.load(properties));
     }
 
-    MessagesRoutes(MailRepositoryStore repositories, OpsSettings settings, Clock clock) throws Exception {
+    MessagesRoutes(MailRepositoryStore repositories, OpsSettings settings, Clock clock, RequestGuard guard) throws Exception {
+        this.guard = guard;
         this.settings = settings;
         this.clock = clock;
         this.archive = WebhookQueueAccess.repository(repositories, settings.archiveRepository());
@@ -76,6 +78,7 @@ public class MessagesRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        guard.install(service, BASE);
         service.get(BASE, this::page);
         service.get(BASE + "/:id", (request, response) -> withMail(request, response, this::message));
         service.get(BASE + "/:id/raw", (request, response) -> withMail(request, response, this::raw));

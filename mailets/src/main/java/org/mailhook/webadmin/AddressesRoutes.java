@@ -41,8 +41,9 @@ public class AddressesRoutes implements Routes {
 
     private final java.util.function.Supplier<InstantAddressStore> store;
     private final Optional<String> domain;
-    private final SsrfGuard guard;
+    private final SsrfGuard ssrfGuard;
     private final SecureRandom random = new SecureRandom();
+    private final RequestGuard guard;
 
     @Inject
     public AddressesRoutes(MailRepositoryStore repositories, PropertiesProvider properties) throws Exception {
@@ -52,7 +53,8 @@ public class AddressesRoutes implements Routes {
         this.store = () -> new InstantAddressStore(repository.get());
         this.domain = settings.addressesDomain();
         // The policy WebhookDelivery applies (mailhook.properties webhook.allow*): a URL it would refuse is never minted.
-        this.guard = new SsrfGuard(settings.addressesPolicy(), Dns.SYSTEM);
+        this.ssrfGuard = new SsrfGuard(settings.addressesPolicy(), Dns.SYSTEM);
+        this.guard = RequestGuard.load(properties);
     }
 
     @Override
@@ -62,6 +64,7 @@ public class AddressesRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        guard.install(service, BASE);
         service.post(BASE, this::mint);
         service.get(BASE, this::list);
         service.delete(BASE + "/:address", this::revoke);
@@ -83,7 +86,7 @@ public class AddressesRoutes implements Routes {
         Optional<String> secret = body.path("secret").isTextual() ? Optional.of(body.path("secret").asText()) : Optional.empty();
         InstantAddress address;
         try {
-            address = store.get().mint(domain.get(), body.path("url").asText(), secret, guard, random, System.currentTimeMillis());
+            address = store.get().mint(domain.get(), body.path("url").asText(), secret, ssrfGuard, random, System.currentTimeMillis());
         } catch (IllegalArgumentException e) {
             // the engines' messages name the field and never show the secret
             return JsonResponses.error(response, 400, e.getMessage());

@@ -65,6 +65,7 @@ public class DeliveriesRoutes implements Routes {
     private final WebhookQueueAccess access;
     private final MetricFactory metrics;
     private final Clock clock;
+    private final RequestGuard guard;
 
     @Inject
     public DeliveriesRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
@@ -72,6 +73,7 @@ public class DeliveriesRoutes implements Routes {
         this.access = new WebhookQueueAccess(queues, repositories, OpsSettings.load(properties));
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
+        this.guard = RequestGuard.load(properties);
     }
 
     @Override
@@ -81,6 +83,7 @@ public class DeliveriesRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        guard.install(service, BASE);
         service.get(BASE, this::list);
         service.post(BASE + "/dead/redeliver", this::redeliverDeadLetters);
         service.post(BASE + "/dead/:key/redeliver", this::redeliverDeadLetter);

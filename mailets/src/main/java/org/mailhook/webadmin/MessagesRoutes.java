@@ -45,6 +45,9 @@ import spark.Service;
  * GET /mailhook/messages/{id}/raw                   the raw MIME (message/rfc822)
  * GET /mailhook/messages/{id}/attachments/{partId}  the decoded attachment
  * </pre>
+ *
+ * <p>Both downloads are always {@code Content-Disposition: attachment}, {@code nosniff} and sandboxed
+ * ({@link SafeDownload}): the bytes are the sender's.
  */
 public class MessagesRoutes implements Routes {
     public static final String BASE = "/mailhook/messages";
@@ -53,14 +56,16 @@ public class MessagesRoutes implements Routes {
     private final Supplier<MailRepository> archive;
     private final OpsSettings settings;
     private final Clock clock;
+    private final RequestGuard guard;
     private final AttachmentExtractor attachments = new AttachmentExtractor(ParseOptions.defaults());
 
     @Inject
     public MessagesRoutes(MailRepositoryStore repositories, PropertiesProvider properties) throws Exception {
-        this(repositories, OpsSettings.load(properties), Clock.systemUTC());
+        this(repositories, OpsSettings.load(properties), Clock.systemUTC(), RequestGuard.load(properties));
     }
 
-    MessagesRoutes(MailRepositoryStore repositories, OpsSettings settings, Clock clock) throws Exception {
+    MessagesRoutes(MailRepositoryStore repositories, OpsSettings settings, Clock clock, RequestGuard guard) throws Exception {
+        this.guard = guard;
         this.settings = settings;
         this.clock = clock;
         this.archive = WebhookQueueAccess.repository(repositories, settings.archiveRepository());
@@ -73,6 +78,7 @@ public class MessagesRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        guard.install(service, BASE);
         service.get(BASE, this::page);
         service.get(BASE + "/:id", (request, response) -> withMail(request, response, this::message));
         service.get(BASE + "/:id/raw", (request, response) -> withMail(request, response, this::raw));
@@ -148,7 +154,7 @@ public class MessagesRoutes implements Routes {
     }
 
     private Object raw(Mail mail, Request request, Response response) throws Exception {
-        response.raw().setContentType("message/rfc822");
+        SafeDownload.apply(response.raw(), "message/rfc822", SafeDownload.filename(request.params("id") + ".eml", "message.eml"));
         try (OutputStream out = response.raw().getOutputStream()) {
             mail.getMessage().writeTo(out);
         }
@@ -164,10 +170,12 @@ public class MessagesRoutes implements Routes {
         if (extracted.isEmpty()) {
             return JsonResponses.error(response, 404, "message " + request.params("id") + " has no attachment " + request.params("partId"));
         }
-        response.raw().setContentType(Optional.ofNullable(extracted.get().contentType()).orElse("application/octet-stream"));
+        // The sender chose the name and the type: always a download, never a page of WebAdmin's origin.
+        String fallback = "attachment-" + extracted.get().partId().replaceAll("[^A-Za-z0-9.-]", "_") + ".bin";
+        String name = SafeDownload.filename(extracted.get().filename(), fallback);
+        boolean named = extracted.get().filename() != null && !name.equals(fallback);
+        SafeDownload.apply(response.raw(), SafeDownload.contentType(extracted.get().contentType(), named), name);
         response.raw().setHeader("Content-Length", String.valueOf(bytes.size()));
-        Optional.ofNullable(extracted.get().filename()).ifPresent(name -> response.raw().setHeader("Content-Disposition",
-            "attachment; filename*=UTF-8''" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")));
         Optional.ofNullable(extracted.get().sha256()).ifPresent(sha -> response.raw().setHeader("X-Mailhook-SHA256", sha));
         try (OutputStream out = response.raw().getOutputStream()) {
             bytes.writeTo(out);

@@ -40,12 +40,17 @@ public final class MailhookServer {
         Path data = Path.of(System.getProperty("mailhook.data",
             env.getOrDefault("MAILHOOK_DATA_DIR", home.resolve("data").toString()))).toAbsolutePath().normalize();
         Files.createDirectories(data);
+        List<String> warnings = List.of();
         try {
             ConfigTemplates.render(home.resolve("conf"), data.resolve("conf"), env);
+            // Before James starts: it would listen wherever webadmin.properties says, with or without JWT.
+            warnings = WebAdminAccess.check(data.resolve("conf"));
         } catch (ConfigTemplates.ConfigException e) {
             System.err.println("mailhook-server: configuration error: " + e.getMessage());
             System.exit(2);
         }
+        // Logback reads the rendered DATA/conf/logback.xml (bin script), so log only now.
+        warnings.forEach(warning -> org.slf4j.LoggerFactory.getLogger(MailhookServer.class).warn(warning));
 
         syncExtensions(home.resolve("extensions-jars"), data.resolve("extensions-jars"));
 

@@ -161,8 +161,11 @@ class RabbitMqIT {
             .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Mails per node: 500 in the documented full run (-Dmailhook.rabbitmq.mailsPerNode=500), fewer in CI. */
+    private static final int MAILS_PER_NODE = Integer.getInteger("mailhook.rabbitmq.mailsPerNode", 200);
+
     @Test
-    void twoNodesShareAThousandMailsAndLoseNone() throws Exception {
+    void twoNodesShareTheirMailsAndLoseNone() throws Exception {
         Random random = new Random(7);
         Map<String, Integer> successes = new ConcurrentHashMap<>();
         Set<String> failedOnce = ConcurrentHashMap.newKeySet();
@@ -186,13 +189,13 @@ class RabbitMqIT {
             try (a; b) {
                 startAll(a, b);
                 Instant start = Instant.now();
-                List<String> accepted = sendToBoth(a, b, "pair", 500);
+                List<String> accepted = sendToBoth(a, b, "pair", MAILS_PER_NODE);
                 Instant allAccepted = Instant.now();
                 await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
                     .until(() -> successes.keySet().containsAll(accepted));
                 Instant allAcked = Instant.now();
 
-                assertThat(accepted).hasSize(1000);
+                assertThat(accepted).hasSize(2 * MAILS_PER_NODE);
                 Map<String, Set<String>> ids = receiver.deliveries().stream().collect(Collectors.groupingBy(
                     DeliveryGuaranteesIT::subjectOf, Collectors.mapping(RecordingReceiver.Delivery::webhookId, Collectors.toSet())));
                 assertThat(ids.values()).allMatch(set -> set.size() == 1);
@@ -259,7 +262,7 @@ class RabbitMqIT {
             try (b) {
                 try (a) {
                     startAll(a, b);
-                    accepted = sendToBoth(a, b, "crash", 300);
+                    accepted = sendToBoth(a, b, "crash", MAILS_PER_NODE);
                     await().atMost(Duration.ofMinutes(2)).until(() -> successes.size() >= 100);
                     a.kill9();
                 }

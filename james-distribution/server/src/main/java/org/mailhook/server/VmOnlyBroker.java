@@ -18,7 +18,8 @@ import org.apache.james.filesystem.api.FileSystem;
  * also opens an OpenWire connector on {@code tcp://localhost:0}, and the ActiveMQ it ships (5.17.3) has
  * CVE-2023-46604: remote code execution for anyone who can connect to that port (fixed in 5.17.6, which
  * no javax-based James release bundles). The mail queues only ever connect through {@code vm://james},
- * so this broker has no transport connector at all. Everything else — storage paths, prefetch 0,
+ * so this broker has no transport connector at all, nor advisory topics (nothing subscribes to them;
+ * James' queue creates a consumer for every dequeue, and each would publish advisories). Everything else — storage paths, prefetch 0,
  * statistics plugin — is as James sets it, so existing queues are read unchanged; blob transfer writes
  * the same files, forced to disk ({@link DurableBlobTransferPolicy}).
  */
@@ -47,6 +48,8 @@ public final class VmOnlyBroker {
         broker.setPersistenceAdapter(persistenceAdapter);
         broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
         broker.setEnableStatistics(true);
+        // James' queue makes a consumer per dequeue: each would publish advisory messages nobody reads.
+        broker.setAdvisorySupport(false);
         broker.start();
 
         DurableBlobTransferPolicy blobs = new DurableBlobTransferPolicy();

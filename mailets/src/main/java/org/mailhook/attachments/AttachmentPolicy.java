@@ -10,14 +10,10 @@ import java.util.Set;
  * What the classifier blocks and how far it opens archives.
  *
  * @param blockedExtensions lowercase extensions without the dot
- * @param maxDepth how many containers deep (archive in archive, attachment in TNEF ...) content is opened
- * @param maxEntries entries per attachment, all levels together, before it counts as a bomb
- * @param maxExpandedBytes bytes decompressed per attachment, all levels together, before it counts as a bomb
- * @param maxCompressionRatio expanded/compressed ratio of one entry above which it counts as a bomb
- *                            (checked once the entry exceeds {@link #RATIO_FLOOR_BYTES})
+ * @param limits the bounds of the scan (MIME parts and depth, bytes per part and entry, archive depth,
+ *               entries, expansion and compression ratio); see {@link ScanLimits}
  */
-public record AttachmentPolicy(Set<String> blockedExtensions, int maxDepth, int maxEntries, long maxExpandedBytes,
-                               int maxCompressionRatio) {
+public record AttachmentPolicy(Set<String> blockedExtensions, ScanLimits limits) {
 
     /** Windows-executable and script types, installers, shortcuts, disk images (as the issue lists, plus their kin). */
     public static final Set<String> DEFAULT_BLOCKED_EXTENSIONS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
@@ -29,29 +25,47 @@ public record AttachmentPolicy(Set<String> blockedExtensions, int maxDepth, int 
     /** Small files may compress extremely well (a page of zeros); the ratio only counts above this size. */
     public static final long RATIO_FLOOR_BYTES = 1024 * 1024;
 
-    public static final int DEFAULT_MAX_DEPTH = 4;
-    public static final int DEFAULT_MAX_ENTRIES = 10_000;
-    public static final long DEFAULT_MAX_EXPANDED_BYTES = 100L * 1024 * 1024;
-    public static final int DEFAULT_MAX_COMPRESSION_RATIO = 100;
+    public static final int DEFAULT_MAX_DEPTH = ScanLimits.DEFAULT_MAX_ARCHIVE_DEPTH;
+    public static final int DEFAULT_MAX_ENTRIES = ScanLimits.DEFAULT_MAX_ARCHIVE_ENTRIES;
+    public static final long DEFAULT_MAX_EXPANDED_BYTES = ScanLimits.DEFAULT_MAX_EXPANDED_BYTES;
+    public static final int DEFAULT_MAX_COMPRESSION_RATIO = ScanLimits.DEFAULT_MAX_COMPRESSION_RATIO;
 
     public AttachmentPolicy {
         blockedExtensions = Set.copyOf(blockedExtensions);
-        if (maxDepth < 0 || maxEntries < 1 || maxExpandedBytes < 1 || maxCompressionRatio < 1) {
-            throw new IllegalArgumentException("archive limits must be positive");
-        }
+        java.util.Objects.requireNonNull(limits, "limits");
     }
 
     public static AttachmentPolicy defaults() {
-        return new AttachmentPolicy(DEFAULT_BLOCKED_EXTENSIONS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ENTRIES,
-            DEFAULT_MAX_EXPANDED_BYTES, DEFAULT_MAX_COMPRESSION_RATIO);
+        return new AttachmentPolicy(DEFAULT_BLOCKED_EXTENSIONS, ScanLimits.defaults());
     }
 
     public AttachmentPolicy withBlockedExtensions(Set<String> extensions) {
-        return new AttachmentPolicy(extensions, maxDepth, maxEntries, maxExpandedBytes, maxCompressionRatio);
+        return new AttachmentPolicy(extensions, limits);
+    }
+
+    public AttachmentPolicy withLimits(ScanLimits newLimits) {
+        return new AttachmentPolicy(blockedExtensions, newLimits);
     }
 
     public AttachmentPolicy withLimits(int depth, int entries, long expandedBytes, int compressionRatio) {
-        return new AttachmentPolicy(blockedExtensions, depth, entries, expandedBytes, compressionRatio);
+        return withLimits(limits.withArchiveLimits(depth, entries, expandedBytes, compressionRatio));
+    }
+
+    /** How many containers deep (archive in archive, attachment in TNEF ...) content is opened. */
+    public int maxDepth() {
+        return limits.maxArchiveDepth();
+    }
+
+    public int maxEntries() {
+        return limits.maxArchiveEntries();
+    }
+
+    public long maxExpandedBytes() {
+        return limits.maxExpandedBytes();
+    }
+
+    public int maxCompressionRatio() {
+        return limits.maxCompressionRatio();
     }
 
     /**

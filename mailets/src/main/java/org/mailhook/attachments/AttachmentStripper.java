@@ -2,6 +2,7 @@ package org.mailhook.attachments;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.james.mime4j.dom.Body;
@@ -31,32 +32,52 @@ public final class AttachmentStripper {
      * @return the rewritten message
      */
     public static byte[] replaceParts(byte[] mime, Map<String, String> noticeByPartId) throws IOException {
+        return replaceParts(mime, noticeByPartId, ScanLimits.defaults());
+    }
+
+    /**
+     * As {@link #replaceParts(byte[], Map)}, addressing parts as a scan within {@code limits} reported them:
+     * a container nested past {@code maxMimeDepth} is replaced whole, and the first part past
+     * {@code maxParts} stands for every part that was not scanned.
+     */
+    public static byte[] replaceParts(byte[] mime, Map<String, String> noticeByPartId, ScanLimits limits) throws IOException {
         Message message = MimeParts.parse(mime);
         try {
-            Map<String, Entity> leaves = MimeParts.leaves(message);
+            MimeParts.Walk walk = MimeParts.walk(message, limits);
             BasicBodyFactory bodies = new BasicBodyFactory();
             for (Map.Entry<String, String> replacement : noticeByPartId.entrySet()) {
-                Entity part = leaves.get(replacement.getKey());
-                if (part == null) {
-                    continue;
+                String id = replacement.getKey();
+                Map<String, Entity> targets = new LinkedHashMap<>();
+                if (walk.leaves().containsKey(id)) {
+                    targets.put(id, walk.leaves().get(id));
+                } else if (walk.tooDeep().containsKey(id)) {
+                    targets.put(id, walk.tooDeep().get(id));
+                } else if (id.equals(walk.firstUnscanned())) {
+                    targets.putAll(walk.unscanned());
                 }
-                Body old = part.removeBody();
-                if (old != null) {
-                    old.dispose();
+                for (Map.Entry<String, Entity> target : targets.entrySet()) {
+                    replace(target.getValue(), target.getKey(), replacement.getValue(), bodies);
                 }
-                Header header = part.getHeader();
-                // Parsed fields, not raw ones: the writer reads them back typed to pick the encoding.
-                header.setField(Fields.contentType("text/plain", new NameValuePair("charset", "UTF-8")));
-                header.setField(Fields.contentTransferEncoding("quoted-printable"));
-                header.setField(Fields.contentDisposition("inline"));
-                header.removeFields("Content-ID");
-                header.removeFields("Content-Description");
-                header.setField(new RawField(QUARANTINED_HEADER, "part=" + replacement.getKey()));
-                part.setBody(bodies.textBody(replacement.getValue(), StandardCharsets.UTF_8));
             }
             return DefaultMessageWriter.asBytes(message);
         } finally {
             message.dispose();
         }
+    }
+
+    private static void replace(Entity part, String partId, String notice, BasicBodyFactory bodies) {
+        Body old = part.removeBody();
+        if (old != null) {
+            old.dispose();
+        }
+        Header header = part.getHeader();
+        // Parsed fields, not raw ones: the writer reads them back typed to pick the encoding.
+        header.setField(Fields.contentType("text/plain", new NameValuePair("charset", "UTF-8")));
+        header.setField(Fields.contentTransferEncoding("quoted-printable"));
+        header.setField(Fields.contentDisposition("inline"));
+        header.removeFields("Content-ID");
+        header.removeFields("Content-Description");
+        header.setField(new RawField(QUARANTINED_HEADER, "part=" + partId));
+        part.setBody(bodies.textBody(notice, StandardCharsets.UTF_8));
     }
 }

@@ -66,7 +66,20 @@ public final class ContentClassifier {
      * @param content the decoded bytes
      */
     public Classification classify(String filename, String declaredType, byte[] content) {
+        return classify(filename, declaredType, content, null);
+    }
+
+    /**
+     * Classifies the first bytes of an attachment that is longer than what was read: the name rules and
+     * the content checks apply to those bytes, but they are not opened as a container.
+     *
+     * @param truncatedDetail why the content is cut (a {@link Reason#LIMIT_EXCEEDED} finding), or null when it is whole
+     */
+    public Classification classify(String filename, String declaredType, byte[] content, String truncatedDetail) {
         Inspection inspection = new Inspection(policy);
+        if (truncatedDetail != null) {
+            inspection.truncated("", truncatedDetail);
+        }
         MediaType detected = inspect(filename, declaredType, content, "", 0, inspection);
         return new Classification(detected.toString(), inspection.findings());
     }
@@ -88,12 +101,12 @@ public final class ContentClassifier {
         if (inspection.stopped()) {
             return magic;
         }
-        if (isContainer(magic, content)) {
+        if (isContainer(magic, content) && !inspection.isTruncated(path)) {
             if (depth >= policy.maxDepth()) {
                 if (isA(magic, ZIP_TYPES) && !archives.declaredSizesAcceptable(content, path, inspection)) {
                     return magic;
                 }
-                inspection.add(new Finding(Reason.ARCHIVE_TOO_DEEP, path, magic + " nested more than " + policy.maxDepth() + " containers deep was not opened"));
+                inspection.add(new Finding(Reason.ARCHIVE_TOO_DEEP, path, magic + " nested more than " + policy.maxDepth() + " containers deep (maxArchiveDepth) was not opened"));
             } else {
                 openContainer(filename, magic, content, path, depth, inspection);
             }

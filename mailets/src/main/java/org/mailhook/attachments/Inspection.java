@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -22,6 +25,8 @@ final class Inspection {
     private long expandedBytes;
     private int entries;
     private boolean stopped;
+    /** Paths whose content was cut at a byte limit: only their head is held, so they are not opened as containers. */
+    private final Set<String> truncated = new HashSet<>();
 
     Inspection(AttachmentPolicy policy) {
         this.policy = policy;
@@ -48,6 +53,16 @@ final class Inspection {
         return findings;
     }
 
+    /** Records that only the head of {@code path} is held (a byte limit cut it), so it is checked but never opened. */
+    void truncated(String path, String detail) {
+        truncated.add(path);
+        add(new Finding(Reason.LIMIT_EXCEEDED, path, detail));
+    }
+
+    boolean isTruncated(String path) {
+        return truncated.contains(path);
+    }
+
     /** True once a bomb was found: every walker stops opening anything more. */
     boolean stopped() {
         return stopped;
@@ -61,7 +76,7 @@ final class Inspection {
     /** Counts one more archive entry; false (and a bomb finding) past the entry limit. */
     boolean countEntry(String path) {
         if (++entries > policy.maxEntries()) {
-            bomb(path, "more than " + policy.maxEntries() + " archive entries");
+            bomb(path, "more than " + policy.maxEntries() + " archive entries (maxArchiveEntries)");
             return false;
         }
         return true;
@@ -70,11 +85,11 @@ final class Inspection {
     /** Checks an entry's declared sizes before reading it; false (and a bomb finding) when they already exceed a limit. */
     boolean acceptDeclared(String path, long size, long compressedSize) {
         if (size > policy.maxExpandedBytes() - expandedBytes) {
-            bomb(path, "declares " + size + " bytes, over the " + policy.maxExpandedBytes() + "-byte expansion limit");
+            bomb(path, "declares " + size + " bytes, over the " + policy.maxExpandedBytes() + "-byte expansion limit (maxExpandedBytes)");
             return false;
         }
         if (compressedSize > 0 && size > AttachmentPolicy.RATIO_FLOOR_BYTES && size / compressedSize > policy.maxCompressionRatio()) {
-            bomb(path, "declares a compression ratio of " + (size / compressedSize) + ":1, over " + policy.maxCompressionRatio() + ":1");
+            bomb(path, "declares a compression ratio of " + (size / compressedSize) + ":1, over " + policy.maxCompressionRatio() + ":1 (maxCompressionRatio)");
             return false;
         }
         return true;
@@ -100,15 +115,25 @@ final class Inspection {
             read += n;
             expandedBytes += n;
             if (expandedBytes > policy.maxExpandedBytes()) {
-                bomb(path, "expands past the " + policy.maxExpandedBytes() + "-byte limit for one attachment");
+                bomb(path, "expands past the " + policy.maxExpandedBytes() + "-byte limit for one attachment (maxExpandedBytes)");
                 return null;
             }
             if (compressedSize > 0 && read > AttachmentPolicy.RATIO_FLOOR_BYTES && read / compressedSize > policy.maxCompressionRatio()) {
-                bomb(path, "expands at more than " + policy.maxCompressionRatio() + ":1 (" + compressedSize + " bytes to over " + read + ")");
+                bomb(path, "expands at more than " + policy.maxCompressionRatio() + ":1 (maxCompressionRatio; " + compressedSize + " bytes to over " + read + ")");
                 return null;
             }
             if (whole == null || whole) {
-                kept.write(buffer, 0, n);
+                if (whole != null && kept.size() + (long) n > policy.limits().maxArchiveEntryBytes()) {
+                    // Too big to hold and open: keep the head (already checked for its type), count and drop the rest.
+                    byte[] head = Arrays.copyOf(kept.toByteArray(), HEAD_BYTES);
+                    kept = new ByteArrayOutputStream();
+                    kept.write(head, 0, head.length);
+                    whole = false;
+                    truncated(path, "entry expands past " + policy.limits().maxArchiveEntryBytes()
+                        + " bytes (maxArchiveEntryBytes): only its first " + HEAD_BYTES + " bytes were checked, it was not opened");
+                } else {
+                    kept.write(buffer, 0, n);
+                }
             }
             if (whole == null && kept.size() >= HEAD_BYTES) {
                 whole = keepWhole.test(kept.toByteArray());

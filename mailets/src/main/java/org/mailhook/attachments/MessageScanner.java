@@ -2,6 +2,7 @@ package org.mailhook.attachments;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,14 +52,27 @@ public final class MessageScanner {
                 List.of(new Finding(Reason.UNREADABLE, "", "message could not be parsed as MIME: " + e.getMessage()))));
             return new ScanReport(verdicts, warnings);
         }
+        ScanLimits limits = classifier.policy().limits();
         try {
-            for (Map.Entry<String, Entity> leaf : MimeParts.leaves(message).entrySet()) {
+            MimeParts.Walk walk = MimeParts.walk(message, limits);
+            for (Map.Entry<String, Entity> leaf : walk.leaves().entrySet()) {
                 Entity part = leaf.getValue();
                 if (MimeParts.isAttachment(part)) {
-                    verdicts.add(scanPart(leaf.getKey(), part, warnings));
+                    verdicts.add(scanPart(leaf.getKey(), part, warnings, limits));
                 } else {
-                    uuencodedFiles(leaf.getKey(), part).ifPresent(verdicts::add);
+                    uuencodedFiles(leaf.getKey(), part, limits).ifPresent(verdicts::add);
                 }
+            }
+            for (Map.Entry<String, Entity> cut : walk.tooDeep().entrySet()) {
+                verdicts.add(new AttachmentVerdict(cut.getKey(), MimeParts.filename(cut.getValue()), cut.getValue().getMimeType(), null, 0,
+                    List.of(new Finding(Reason.LIMIT_EXCEEDED, "", "MIME parts nested more than " + limits.maxMimeDepth()
+                        + " deep (maxMimeDepth): " + cut.getValue().getMimeType() + " part " + cut.getKey() + " and everything in it were not scanned"))));
+            }
+            String first = walk.firstUnscanned();
+            if (first != null) {
+                verdicts.add(new AttachmentVerdict(first, null, null, null, 0,
+                    List.of(new Finding(Reason.LIMIT_EXCEEDED, "", "the mail has more than " + limits.maxParts() + " parts (maxParts): "
+                        + walk.unscanned().size() + " parts from part " + first + " on were not scanned"))));
             }
         } finally {
             message.dispose();
@@ -66,14 +80,33 @@ public final class MessageScanner {
         return new ScanReport(verdicts, warnings);
     }
 
+    /** The decoded bytes of a part, at most {@code max}; {@code total} counts them all (the rest is read and dropped). */
+    private record Decoded(byte[] head, long total) {
+        boolean truncated() {
+            return total > head.length;
+        }
+    }
+
+    private static Decoded readBounded(Entity part, long max) throws IOException {
+        try (InputStream in = ((SingleBody) part.getBody()).getInputStream()) {
+            byte[] head = in.readNBytes((int) max);
+            long total = head.length;
+            if (head.length == max && in.read() != -1) {
+                total += 1 + in.transferTo(OutputStream.nullOutputStream());
+            }
+            return new Decoded(head, total);
+        }
+    }
+
     /**
      * Body text can carry uuencoded files ({@code begin 644 name}) that some clients show as
      * attachments; their names get the name rules, and a flagged one makes the text part a verdict.
      */
-    private Optional<AttachmentVerdict> uuencodedFiles(String partId, Entity part) {
+    private Optional<AttachmentVerdict> uuencodedFiles(String partId, Entity part, ScanLimits limits) {
         byte[] content;
-        try (InputStream in = ((SingleBody) part.getBody()).getInputStream()) {
-            content = in.readAllBytes();
+        try {
+            // Only the first maxPartBytes of body text are searched for uuencoded names.
+            content = readBounded(part, limits.maxPartBytes()).head();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -87,19 +120,22 @@ public final class MessageScanner {
             : Optional.of(new AttachmentVerdict(partId, null, part.getMimeType(), part.getMimeType(), content.length, findings));
     }
 
-    private AttachmentVerdict scanPart(String partId, Entity part, List<String> warnings) {
+    private AttachmentVerdict scanPart(String partId, Entity part, List<String> warnings, ScanLimits limits) {
         String filename = MimeParts.filename(part);
         String declaredType = part.getMimeType();
-        byte[] content;
-        try (InputStream in = ((SingleBody) part.getBody()).getInputStream()) {
-            content = in.readAllBytes();
+        Decoded decoded;
+        try {
+            decoded = readBounded(part, limits.maxPartBytes());
         } catch (IOException | RuntimeException e) {
             return new AttachmentVerdict(partId, filename, declaredType, null, 0,
                 List.of(new Finding(Reason.UNREADABLE, "", "part body could not be decoded: " + e.getMessage())));
         }
+        byte[] content = decoded.head();
+        String truncated = decoded.truncated() ? "the part decodes to " + decoded.total() + " bytes, more than " + limits.maxPartBytes()
+            + " (maxPartBytes): only the first " + limits.maxPartBytes() + " were checked, and it was not opened as a container" : null;
         Classification classification;
         try {
-            classification = classifier.classify(filename, declaredType, content);
+            classification = classifier.classify(filename, declaredType, content, truncated);
         } catch (RuntimeException | StackOverflowError e) {
             // A library bug on hostile input must not let the part through unchecked.
             classification = new Classification(null, List.of(new Finding(Reason.UNREADABLE, "", "classifier failed: " + e)));
@@ -111,7 +147,10 @@ public final class MessageScanner {
                     new Finding(f.reason(), f.path(), "Content-Type name \"" + otherName + "\": " + f.detail())));
             }
         }
-        virusScanner.ifPresent(scanner -> {
+        if (decoded.truncated() && virusScanner.isPresent()) {
+            warnings.add("part " + partId + " was not virus-scanned: larger than maxPartBytes (" + limits.maxPartBytes() + ")");
+        }
+        virusScanner.filter(scanner -> !decoded.truncated()).ifPresent(scanner -> {
             VirusScan scan = scanner.scan(content);
             switch (scan.status()) {
                 case FOUND -> findings.add(new Finding(Reason.VIRUS, "", "ClamAV: " + scan.detail()));
@@ -126,6 +165,6 @@ public final class MessageScanner {
                 }
             }
         });
-        return new AttachmentVerdict(partId, filename, declaredType, classification.detectedType(), content.length, findings);
+        return new AttachmentVerdict(partId, filename, declaredType, classification.detectedType(), decoded.total(), findings);
     }
 }

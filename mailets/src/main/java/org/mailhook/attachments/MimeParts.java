@@ -2,6 +2,8 @@ package org.mailhook.attachments;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +31,7 @@ final class MimeParts {
     private MimeParts() {
     }
 
+    /** mime4j parses nesting iteratively and has no depth bound of its own; {@link #walk} applies the limits. */
     static Message parse(byte[] mime) throws IOException {
         DefaultMessageBuilder builder = new DefaultMessageBuilder();
         builder.setMimeEntityConfig(MimeConfig.PERMISSIVE);
@@ -36,39 +39,68 @@ final class MimeParts {
         return builder.parseMessage(new ByteArrayInputStream(mime));
     }
 
+    /**
+     * Where a bounded walk stopped.
+     *
+     * @param leaves the leaf parts walked, at most {@link ScanLimits#maxParts()}, by IMAP part number in document order
+     * @param tooDeep multiparts and attached messages nested deeper than {@link ScanLimits#maxMimeDepth()}: not walked
+     * @param unscanned leaf parts past {@link ScanLimits#maxParts()}, in document order: not scanned
+     */
+    record Walk(Map<String, Entity> leaves, Map<String, Entity> tooDeep, Map<String, Entity> unscanned) {
+        /** The first part past the part limit (its id names them all in a verdict), or null. */
+        String firstUnscanned() {
+            return unscanned.isEmpty() ? null : unscanned.keySet().iterator().next();
+        }
+    }
+
     /** Every leaf part (not multipart, not message/rfc822) by its IMAP part number, in document order. */
     static Map<String, Entity> leaves(Message message) {
-        Map<String, Entity> leaves = new LinkedHashMap<>();
-        walkMessage(message, "", leaves, 0);
-        return leaves;
+        return walk(message, ScanLimits.defaults().withMimeLimits(Integer.MAX_VALUE, 100,
+            ScanLimits.DEFAULT_MAX_PART_BYTES, ScanLimits.DEFAULT_MAX_ARCHIVE_ENTRY_BYTES)).leaves();
     }
 
-    private static void walkMessage(Message message, String id, Map<String, Entity> leaves, int depth) {
+    /**
+     * Walks the MIME tree within the limits: at most {@code maxParts} leaves are taken, containers nested
+     * deeper than {@code maxMimeDepth} are not entered (iteratively, so no depth can overflow the stack).
+     */
+    static Walk walk(Message message, ScanLimits limits) {
+        Walk walk = new Walk(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        // Each frame: an entity to visit, its part number, and how many containers enclose it.
+        Deque<Object[]> stack = new ArrayDeque<>();
         if (message.getBody() instanceof Multipart multipart) {
-            walkChildren(multipart.getBodyParts(), id, leaves, depth);
+            pushChildren(stack, multipart.getBodyParts(), "", 1);
         } else {
-            walkPart(message, id.isEmpty() ? "1" : id + ".1", leaves, depth);
+            stack.push(new Object[] {message, "1", 0});
         }
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.pop();
+            Entity part = (Entity) frame[0];
+            String id = (String) frame[1];
+            int depth = (Integer) frame[2];
+            Body body = part.getBody();
+            boolean container = body instanceof Multipart || body instanceof Message;
+            if (container && depth + 1 > limits.maxMimeDepth()) {
+                walk.tooDeep().put(id, part);
+            } else if (body instanceof Multipart multipart) {
+                pushChildren(stack, multipart.getBodyParts(), id, depth + 1);
+            } else if (body instanceof Message inner) {
+                if (inner.getBody() instanceof Multipart multipart) {
+                    pushChildren(stack, multipart.getBodyParts(), id, depth + 2);
+                } else {
+                    stack.push(new Object[] {inner, id + ".1", depth + 1});
+                }
+            } else if (walk.leaves().size() < limits.maxParts()) {
+                walk.leaves().put(id, part);
+            } else {
+                walk.unscanned().put(id, part);
+            }
+        }
+        return walk;
     }
 
-    private static void walkChildren(List<Entity> parts, String id, Map<String, Entity> leaves, int depth) {
-        for (int i = 0; i < parts.size(); i++) {
-            walkPart(parts.get(i), id.isEmpty() ? String.valueOf(i + 1) : id + "." + (i + 1), leaves, depth);
-        }
-    }
-
-    private static void walkPart(Entity part, String id, Map<String, Entity> leaves, int depth) {
-        Body body = part.getBody();
-        // mime4j bounds nesting itself (MimeConfig.maxNestingDepth); this guards pathological DOMs as well.
-        if (depth > 100) {
-            return;
-        }
-        if (body instanceof Multipart multipart) {
-            walkChildren(multipart.getBodyParts(), id, leaves, depth + 1);
-        } else if (body instanceof Message message) {
-            walkMessage(message, id, leaves, depth + 1);
-        } else {
-            leaves.put(id, part);
+    private static void pushChildren(Deque<Object[]> stack, List<Entity> parts, String id, int depth) {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            stack.push(new Object[] {parts.get(i), id.isEmpty() ? String.valueOf(i + 1) : id + "." + (i + 1), depth});
         }
     }
 

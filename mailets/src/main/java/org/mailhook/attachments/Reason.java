@@ -38,6 +38,11 @@ public enum Reason {
     ARCHIVE_TOO_DEEP("archive-too-deep", Verdict.SUSPICIOUS),
     /** An archive or disk image format that is detected but not opened (RAR, 7z, xz, CAB, ISO). */
     ARCHIVE_UNINSPECTABLE("archive-uninspectable", Verdict.SUSPICIOUS),
+    /**
+     * A bound of the scan was reached (MIME parts or depth, decoded bytes of a part or archive entry): what lies
+     * beyond was not inspected. The detail names the parameter.
+     */
+    LIMIT_EXCEEDED("limit-exceeded", Verdict.SUSPICIOUS),
     /** A container (zip, OLE, TNEF, PDF ...) that is corrupt and could not be read. */
     UNREADABLE("unreadable", Verdict.SUSPICIOUS),
     /** A virus scanner (ClamAV, or the built-in EICAR test-file check) found a signature. */

@@ -22,9 +22,12 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The demo webhook receiver: verifies each POST's Standard Webhooks signature over the raw body,
  * answers 204 for a valid delivery and 401 for an invalid one, prints a line per delivery and the
- * payload, and optionally writes each payload to {@code DIR/<webhook-id>.json}.
+ * payload, and optionally writes each payload to {@code DIR/<webhook-id>.json}. A body larger than
+ * its bound ({@link #DEFAULT_MAX_BODY_BYTES}) is answered 413 and never held whole.
  */
 public final class DemoReceiver implements AutoCloseable {
+    /** Bodies above this are refused with 413 (Mailhook's largest payloads are a 25 MB mail, base64 in JSON: ~34 MB). */
+    public static final long DEFAULT_MAX_BODY_BYTES = 50L * 1024 * 1024;
     private final HttpServer server;
     private final AtomicLong verified = new AtomicLong();
 
@@ -34,12 +37,20 @@ public final class DemoReceiver implements AutoCloseable {
 
     public static DemoReceiver start(String host, int port, WebhookSecret secret, Optional<Path> outDir,
                                      boolean printPayload, PrintStream out, Clock clock) throws IOException {
+        return start(host, port, secret, outDir, printPayload, out, clock, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    public static DemoReceiver start(String host, int port, WebhookSecret secret, Optional<Path> outDir,
+                                     boolean printPayload, PrintStream out, Clock clock, long maxBodyBytes) throws IOException {
+        if (maxBodyBytes < 1 || maxBodyBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxBodyBytes must be between 1 and " + (Integer.MAX_VALUE - 8));
+        }
         if (outDir.isPresent()) {
             Files.createDirectories(outDir.get());
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         DemoReceiver receiver = new DemoReceiver(server);
-        server.createContext("/", exchange -> receiver.handle(exchange, secret, outDir, printPayload, out, clock));
+        server.createContext("/", exchange -> receiver.handle(exchange, secret, outDir, printPayload, out, clock, maxBodyBytes));
         server.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "mailhook-receiver");
             thread.setDaemon(true);
@@ -58,15 +69,25 @@ public final class DemoReceiver implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange, WebhookSecret secret, Optional<Path> outDir, boolean printPayload,
-                        PrintStream out, Clock clock) throws IOException {
+                        PrintStream out, Clock clock, long maxBodyBytes) throws IOException {
         try (exchange) {
             if (!exchange.getRequestMethod().equals("POST")) {
                 respond(exchange, 405, "POST only\n");
                 return;
             }
+            String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+            if (declared != null && declaredTooLarge(declared.trim(), maxBodyBytes)) {
+                tooLarge(exchange, out, maxBodyBytes);
+                return;
+            }
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
+                // Chunked bodies have no length: read one byte past the bound, never more.
+                body = in.readNBytes((int) maxBodyBytes + 1);
+            }
+            if (body.length > maxBodyBytes) {
+                tooLarge(exchange, out, maxBodyBytes);
+                return;
             }
             String id = exchange.getRequestHeaders().getFirst(WebhookSignature.ID_HEADER);
             Optional<String> problem = WebhookSignature.verify(secret, id,
@@ -94,6 +115,22 @@ public final class DemoReceiver implements AutoCloseable {
             }
             respond(exchange, 204, null);
         }
+    }
+
+    private static boolean declaredTooLarge(String contentLength, long maxBodyBytes) {
+        try {
+            return Long.parseLong(contentLength) > maxBodyBytes;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void tooLarge(HttpExchange exchange, PrintStream out, long maxBodyBytes) throws IOException {
+        synchronized (out) {
+            out.println("REJECTED body larger than " + maxBodyBytes + " bytes (413)");
+        }
+        exchange.getResponseHeaders().set("Connection", "close");
+        respond(exchange, 413, "body larger than " + maxBodyBytes + " bytes\n");
     }
 
     private static void respond(HttpExchange exchange, int status, String text) throws IOException {

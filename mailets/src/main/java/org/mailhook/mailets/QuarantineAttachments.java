@@ -24,6 +24,7 @@ import org.mailhook.attachments.AttachmentVerdict;
 import org.mailhook.attachments.ClamdClient;
 import org.mailhook.attachments.ContentClassifier;
 import org.mailhook.attachments.MessageScanner;
+import org.mailhook.attachments.ScanLimits;
 import org.mailhook.attachments.ScanReport;
 import org.mailhook.attachments.ScannerDownPolicy;
 import org.mailhook.attachments.Verdict;
@@ -75,6 +76,7 @@ public class QuarantineAttachments extends GenericMailet {
     private MailRepository repository;
     private String repositoryUrl;
     private MessageScanner scanner;
+    private ScanLimits limits;
     private final Map<Verdict, Action> actions = new EnumMap<>(Verdict.class);
     private String processor;
     private String notice;
@@ -92,10 +94,8 @@ public class QuarantineAttachments extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         try {
-            AttachmentPolicy policy = AttachmentPolicy.defaults();
-            policy = policy.withBlockedExtensions(AttachmentPolicy.parseExtensions(getInitParameter("blockedExtensions", "default")))
-                .withLimits(intParameter("maxArchiveDepth", policy.maxDepth()), intParameter("maxArchiveEntries", policy.maxEntries()),
-                    longParameter("maxExpandedBytes", policy.maxExpandedBytes()), intParameter("maxCompressionRatio", policy.maxCompressionRatio()));
+            limits = ScanLimits.parse(this::getInitParameter);
+            AttachmentPolicy policy = new AttachmentPolicy(AttachmentPolicy.parseExtensions(getInitParameter("blockedExtensions", "default")), limits);
             Optional<VirusScanner> clamd = getInitParameterAsOptional("clamd").map(spec -> ClamdClient.parse(spec,
                 Duration.ofMillis(longParameter("clamdTimeout", ClamdClient.DEFAULT_TIMEOUT.toMillis())),
                 longParameter("clamdMaxBytes", ClamdClient.DEFAULT_MAX_BYTES)));
@@ -190,15 +190,11 @@ public class QuarantineAttachments extends GenericMailet {
             }
         }
         try {
-            byte[] stripped = AttachmentStripper.replaceParts(original, notices);
+            byte[] stripped = AttachmentStripper.replaceParts(original, notices, limits);
             MailBytes.replace(mail, stripped);
         } catch (IOException e) {
             throw new MessagingException("QuarantineAttachments: could not strip parts of " + key + " (original is in quarantine)", e);
         }
-    }
-
-    private int intParameter(String name, int defaultValue) {
-        return (int) longParameter(name, defaultValue);
     }
 
     private long longParameter(String name, long defaultValue) {

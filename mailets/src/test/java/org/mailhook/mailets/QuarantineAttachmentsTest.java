@@ -251,5 +251,47 @@ class QuarantineAttachmentsTest {
         assertThatThrownBy(() -> mailet("clamd", "host:notaport")).isInstanceOf(MessagingException.class).hasMessageContaining("clamd");
         assertThatThrownBy(() -> mailet("maxArchiveDepth", "deep")).isInstanceOf(MessagingException.class).hasMessageContaining("maxArchiveDepth");
         assertThatThrownBy(() -> mailet("clamdUnavailable", "shrug")).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet("maxParts", "0")).isInstanceOf(MessagingException.class).hasMessageContaining("maxParts");
+        assertThatThrownBy(() -> mailet("maxMimeDepth", "deep")).isInstanceOf(MessagingException.class).hasMessageContaining("maxMimeDepth");
+        assertThatThrownBy(() -> mailet("maxPartBytes", "10")).isInstanceOf(MessagingException.class).hasMessageContaining("maxPartBytes");
+        assertThatThrownBy(() -> mailet("maxArchiveEntryBytes", "x")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("maxArchiveEntryBytes");
+    }
+
+    private static byte[] manyParts(int count) {
+        StringBuilder mime = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            mime.append("--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"f")
+                .append(i).append(".txt\"\r\n\r\nx\r\n");
+        }
+        return TestMails.mail("many parts", "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n" + mime + "--b--\r\n");
+    }
+
+    @Test
+    void pastALimitTheMailGoesOnWithALimitExceededVerdict() throws Exception {
+        byte[] original = manyParts(300);
+        Mail kept = mail("parts-1", original);
+        mailet("maxParts", "100").service(kept);
+        JsonNode security = security(kept);
+        assertThat(security.path("verdict").asText()).isEqualTo("suspicious");
+        assertThat(security.path("action").asText()).isEqualTo("kept");
+        assertThat(security.path("quarantined")).hasSize(1);
+        assertThat(security.path("quarantined").get(0).path("partId").asText()).isEqualTo("101");
+        assertThat(security.path("quarantined").get(0).path("reasons").toString()).isEqualTo("[\"limit-exceeded\"]");
+        assertThat(security.path("quarantined").get(0).path("findings").get(0).path("detail").asText()).contains("maxParts");
+        assertThat(bytes(kept)).isEqualTo(original);
+        assertThat(kept.getState()).isEqualTo("transport");
+
+        // Stripping suspicious parts replaces every part that was not scanned, and only those.
+        Mail stripped = mail("parts-2", original);
+        mailet("maxParts", "100", "onSuspicious", "strip").service(stripped);
+        Multipart parts = (Multipart) stripped.getMessage().getContent();
+        assertThat(parts.getCount()).isEqualTo(300);
+        assertThat(parts.getBodyPart(99).getFileName()).isEqualTo("f99.txt");
+        for (int i = 100; i < 300; i++) {
+            assertThat(parts.getBodyPart(i).getHeader(org.mailhook.attachments.AttachmentStripper.QUARANTINED_HEADER))
+                .containsExactly("part=" + (i + 1));
+        }
+        assertThat(bytes(quarantine().retrieve(new MailKey("parts-2")))).isEqualTo(original);
     }
 }

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
  * {@code ${env:NAME:-default}} with environment values. James 3.8.1 reads plain files and has no
  * defaults syntax, so this is what lets ports, the data directory and the webhook URL/secret be set
  * per instance. A missing variable without a default stops startup naming the file and the key.
+ * Rendered files are owner-only ({@code 0600}, directories {@code 0700}) where POSIX permissions exist.
  */
 public final class ConfigTemplates {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
@@ -27,19 +28,21 @@ public final class ConfigTemplates {
         if (!Files.isDirectory(sourceDir)) {
             throw new ConfigException("configuration directory " + sourceDir + " does not exist");
         }
-        Files.createDirectories(targetDir);
+        ServerFiles.ownerOnlyDirectory(targetDir);
         List<Path> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(sourceDir)) {
             walk.filter(Files::isRegularFile).forEach(files::add);
         }
+        // Rendered files hold secrets (the webhook secret, the keystore password): owner-only, 0600 in 0700.
         for (Path source : files) {
             Path target = targetDir.resolve(sourceDir.relativize(source).toString());
-            Files.createDirectories(target.getParent());
+            ServerFiles.ownerOnlyDirectory(target.getParent());
             if (isText(source)) {
                 String text = Files.readString(source, StandardCharsets.UTF_8);
-                Files.writeString(target, substitute(text, env, source, source.toString().endsWith(".xml")), StandardCharsets.UTF_8);
+                ServerFiles.writeOwnerOnly(target,
+                    substitute(text, env, source, source.toString().endsWith(".xml")).getBytes(StandardCharsets.UTF_8));
             } else {
-                Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                ServerFiles.writeOwnerOnly(target, Files.readAllBytes(source));
             }
         }
     }

@@ -39,9 +39,12 @@ public final class MailhookServer {
         Path home = Path.of(required("mailhook.home")).toAbsolutePath().normalize();
         Path data = Path.of(System.getProperty("mailhook.data",
             env.getOrDefault("MAILHOOK_DATA_DIR", home.resolve("data").toString()))).toAbsolutePath().normalize();
-        Files.createDirectories(data);
+        // Every mail and the rendered secrets live here: owner-only (0700), whatever the umask.
+        ServerFiles.ownerOnlyDirectory(data);
+        ServerFiles.ownerOnlyDirectory(data.resolve("var"));
         List<String> warnings = List.of();
         try {
+            env = TlsKeystore.prepare(data, env);
             ConfigTemplates.render(home.resolve("conf"), data.resolve("conf"), env);
             // Before James starts: it would listen wherever webadmin.properties says, with or without JWT.
             warnings = WebAdminAccess.check(data.resolve("conf"));
@@ -59,7 +62,7 @@ public final class MailhookServer {
             .workingDirectory(data.toFile())
             .build();
         List<String> runArguments = new ArrayList<>(List.of(args));
-        // The demo and first start get a self-signed STARTTLS keystore; operators supply their own.
+        // TlsKeystore made the self-signed keystore; James generates one only for an operator's missing MAILHOOK_TLS_KEYSTORE.
         if (!runArguments.contains("--generate-keystore")) {
             runArguments.add("--generate-keystore");
         }

@@ -35,6 +35,8 @@ class DropInJarIT {
             env.put("MAILHOOK_WEBHOOK_SECRET", SECRET);
             env.put("MAILHOOK_WEBHOOK_ALLOW_LOOPBACK", "true");
             env.put("MAILHOOK_STARTTLS", "false");
+            // No keystore password ships; with STARTTLS off any value renders the template.
+            env.put("MAILHOOK_TLS_KEYSTORE_PASSWORD", java.util.UUID.randomUUID().toString());
             ConfigTemplates.render(home.resolve("conf"), data.resolve("conf"), env);
             Files.writeString(data.resolve("conf/jmx.properties"), "jmx.enabled=false\njmx.address=127.0.0.1\njmx.port=" + ServerProcess.freePort() + "\n");
             Files.createDirectories(data.resolve("extensions-jars"));

@@ -110,6 +110,12 @@ public final class ServerProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** Leaves MAILHOOK_JAVA_OPTS unset, so the start script's defaults apply. */
+    public ServerProcess withoutJavaOpts() {
+        env.remove("MAILHOOK_JAVA_OPTS");
+        return this;
+    }
+
     /** Leaves MAILHOOK_WEBHOOK_ALLOW_LOOPBACK unset, as the shipped configuration runs. */
     public ServerProcess withoutLoopbackOptIn() {
         env.remove("MAILHOOK_WEBHOOK_ALLOW_LOOPBACK");

@@ -1,12 +1,15 @@
 package org.mailhook.webhook;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Caps the deliveries in flight per endpoint ({@link Endpoint#maxConcurrent()}) and per endpoint host,
@@ -20,6 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A consumer waits a moment for a permit (a busy fast endpoint frees one within milliseconds) and,
  * failing that, puts the mail back with a short delay rather than hold its thread: requeued mail goes to
  * the back of the queue, so requeueing at once under load would reorder mail and starve the unlucky ones.
+ * When the requests that hold the slots have run longer than {@link #SLOW}, the endpoint is slow (or
+ * hanging), not busy: the consumer does not wait at all and puts the mail back for longer
+ * ({@link #busyFor}), so mail for a hanging endpoint does not keep the consumers busy waiting.
  */
 public final class EndpointLimiter {
     /** The host cap when none is given: the default {@link Endpoint#maxConcurrent()}. */
@@ -31,21 +37,32 @@ public final class EndpointLimiter {
         void close();
     }
 
+    /** In-flight requests older than this make an endpoint slow rather than busy: waiting for a slot is pointless. */
+    public static final Duration SLOW = Duration.ofSeconds(1);
+
     private final int perHost;
+    private final LongSupplier nanoTime;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
-    private final Map<String, Integer> byEndpoint = new HashMap<>();
-    private final Map<String, Integer> byHost = new HashMap<>();
+    /** Start times (nanoTime) of the requests in flight, per endpoint name and per host. */
+    private final Map<String, List<Long>> byEndpoint = new HashMap<>();
+    private final Map<String, List<Long>> byHost = new HashMap<>();
 
     public EndpointLimiter() {
         this(DEFAULT_PER_HOST);
     }
 
     public EndpointLimiter(int perHost) {
+        this(perHost, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock (tests pin it) */
+    public EndpointLimiter(int perHost, LongSupplier nanoTime) {
         if (perHost < 1) {
             throw new IllegalArgumentException("hostConcurrency: must be at least 1, got " + perHost);
         }
         this.perHost = perHost;
+        this.nanoTime = nanoTime;
     }
 
     /** The host key: scheme, host and port. */
@@ -53,23 +70,28 @@ public final class EndpointLimiter {
         return endpoint.url().scheme() + "://" + endpoint.url().host() + ":" + endpoint.url().port();
     }
 
-    /** @return a permit, or empty when the endpoint or its host still has its maximum in flight after {@code wait} */
+    /**
+     * @return a permit, or empty when the endpoint or its host still has its maximum in flight after
+     *     {@code wait}; at once when those requests are {@linkplain #busyFor slow}: a slot would not free up in time,
+     *     and a consumer waiting for a hanging endpoint is a consumer taken from the others
+     */
     public Optional<Permit> tryAcquire(Endpoint endpoint, Duration wait) throws InterruptedException {
         String name = endpoint.name();
         String host = hostOf(endpoint);
         long remaining = wait.toNanos();
+        long started;
         lock.lockInterruptibly();
         try {
             // A reload that changes an endpoint's limit applies to the next acquisition.
-            while (byEndpoint.getOrDefault(name, 0) >= endpoint.maxConcurrent()
-                || byHost.getOrDefault(host, 0) >= Math.max(perHost, endpoint.maxConcurrent())) {
-                if (remaining <= 0) {
+            while (!hasRoom(endpoint, name, host)) {
+                if (remaining <= 0 || blockedFor(endpoint, name, host).compareTo(SLOW) > 0) {
                     return Optional.empty();
                 }
                 remaining = released.awaitNanos(remaining);
             }
-            byEndpoint.merge(name, 1, Integer::sum);
-            byHost.merge(host, 1, Integer::sum);
+            started = nanoTime.getAsLong();
+            byEndpoint.computeIfAbsent(name, key -> new ArrayList<>()).add(started);
+            byHost.computeIfAbsent(host, key -> new ArrayList<>()).add(started);
         } finally {
             lock.unlock();
         }
@@ -80,18 +102,63 @@ public final class EndpointLimiter {
             public synchronized void close() {
                 if (!closed) {
                     closed = true;
-                    release(name, host);
+                    release(name, host, started);
                 }
             }
         });
     }
 
-    private void release(String name, String host) {
+    private boolean hasRoom(Endpoint endpoint, String name, String host) {
+        return count(byEndpoint, name) < endpoint.maxConcurrent() && count(byHost, host) < Math.max(perHost, endpoint.maxConcurrent());
+    }
+
+    /** How long the youngest of the requests that fill the endpoint's (or else its host's) slots has been running. */
+    private Duration blockedFor(Endpoint endpoint, String name, String host) {
+        List<Long> blocking = count(byEndpoint, name) >= endpoint.maxConcurrent() ? byEndpoint.get(name) : byHost.get(host);
+        if (blocking == null || blocking.isEmpty()) {
+            return Duration.ZERO;
+        }
+        long youngest = blocking.stream().mapToLong(Long::longValue).max().orElseThrow();
+        return Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - youngest));
+    }
+
+    private static int count(Map<String, List<Long>> inFlight, String key) {
+        List<Long> started = inFlight.get(key);
+        return started == null ? 0 : started.size();
+    }
+
+    private void release(String name, String host, long started) {
         lock.lock();
         try {
-            byEndpoint.computeIfPresent(name, (key, count) -> count <= 1 ? null : count - 1);
-            byHost.computeIfPresent(host, (key, count) -> count <= 1 ? null : count - 1);
+            remove(byEndpoint, name, started);
+            remove(byHost, host, started);
             released.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void remove(Map<String, List<Long>> inFlight, String key, long started) {
+        List<Long> list = inFlight.get(key);
+        if (list != null) {
+            list.remove(Long.valueOf(started));
+            if (list.isEmpty()) {
+                inFlight.remove(key);
+            }
+        }
+    }
+
+    /**
+     * Zero when the endpoint can take a request now; else how long even the youngest of the requests that
+     * fill its slots (or its host's) has been running. Above {@link #SLOW} the endpoint is slow, not busy:
+     * its mail should wait longer before it is tried again.
+     */
+    public Duration busyFor(Endpoint endpoint) {
+        lock.lock();
+        try {
+            String name = endpoint.name();
+            String host = hostOf(endpoint);
+            return hasRoom(endpoint, name, host) ? Duration.ZERO : blockedFor(endpoint, name, host);
         } finally {
             lock.unlock();
         }
@@ -101,7 +168,7 @@ public final class EndpointLimiter {
     public int inFlight(Endpoint endpoint) {
         lock.lock();
         try {
-            return byEndpoint.getOrDefault(endpoint.name(), 0);
+            return count(byEndpoint, endpoint.name());
         } finally {
             lock.unlock();
         }
@@ -111,7 +178,7 @@ public final class EndpointLimiter {
     public int inFlightToHost(Endpoint endpoint) {
         lock.lock();
         try {
-            return byHost.getOrDefault(hostOf(endpoint), 0);
+            return count(byHost, hostOf(endpoint));
         } finally {
             lock.unlock();
         }

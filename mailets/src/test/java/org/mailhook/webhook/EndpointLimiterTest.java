@@ -52,6 +52,29 @@ class EndpointLimiterTest {
     }
 
     @Test
+    void aSlowEndpointIsNotWaitedFor() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        EndpointLimiter limiter = new EndpointLimiter(4, now::get);
+        Endpoint one = endpoint("one", "https://hooks.example.com/in", 1);
+        EndpointLimiter.Permit held = limiter.tryAcquire(one, Duration.ZERO).orElseThrow();
+        assertThat(limiter.busyFor(one)).isZero();
+        now.addAndGet(Duration.ofMillis(500).toNanos());
+        // Busy, not slow: a consumer waits its time for the slot.
+        long start = System.nanoTime();
+        assertThat(limiter.tryAcquire(one, Duration.ofMillis(200))).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(190));
+        assertThat(limiter.busyFor(one)).isEqualTo(Duration.ofMillis(500));
+        // The request has run 2 s: the endpoint is slow, and nobody waits for it.
+        now.addAndGet(Duration.ofMillis(1500).toNanos());
+        start = System.nanoTime();
+        assertThat(limiter.tryAcquire(one, Duration.ofSeconds(30))).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(limiter.busyFor(one)).isEqualTo(Duration.ofSeconds(2));
+        held.close();
+        assertThat(limiter.busyFor(one)).isZero();
+    }
+
+    @Test
     void aPermitClosedTwiceIsReleasedOnce() throws Exception {
         EndpointLimiter limiter = new EndpointLimiter();
         Endpoint one = endpoint("one", "https://hooks.example.com/in", 1);

@@ -29,6 +29,8 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.webhook.Durations;
 import org.mailhook.webhook.Endpoint;
+import org.mailhook.webhook.EndpointBreaker;
+import org.mailhook.webhook.EndpointLimiter;
 import org.mailhook.webhook.RetrySchedule;
 import org.mailhook.webhook.Routes;
 import org.mailhook.webhook.RoutesFile;
@@ -82,7 +84,7 @@ public class WebhookDelivery extends GenericMailet {
     @Inject
     public WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore,
                            MetricFactory metricFactory, GaugeRegistry gauges, Injector injector) {
-        this(queueFactory, repositoryStore, Clock.systemUTC(), Dns.SYSTEM, new WebhookMetrics(metricFactory), gauges, injector);
+        this(queueFactory, repositoryStore, Clock.systemUTC(), Dns.SYSTEM, new WebhookMetrics(metricFactory, gauges), gauges, injector);
     }
 
     WebhookDelivery(MailQueueFactory<?> queueFactory, MailRepositoryStore repositoryStore, Clock clock, Dns dns, Injector injector) {
@@ -108,12 +110,14 @@ public class WebhookDelivery extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         RetrySchedule schedule;
+        EndpointBreaker.Settings breakerSettings;
         SsrfGuard guard;
         Duration deliveredRetention;
         Duration deliveredPurgeInterval;
         try {
             routes = routes();
             schedule = RetrySchedule.fromParameters(this::parameter);
+            breakerSettings = EndpointBreaker.Settings.fromParameters(this::parameter);
             guard = new SsrfGuard(SsrfGuard.Policy.fromParameters(this::parameter), dns);
             checkUrls(routes.get(), guard);
             deliveredRetention = Durations.parse(getInitParameter("deliveredRetention",
@@ -141,11 +145,22 @@ public class WebhookDelivery extends GenericMailet {
         registerGauges();
         int concurrency = intParameter("concurrency", 8);
         long thinPayloadAbove = intParameter("thinPayloadAboveBytes", 10 * 1024 * 1024);
+        EndpointLimiter limiter;
+        try {
+            limiter = new EndpointLimiter(intParameter("hostConcurrency", EndpointLimiter.DEFAULT_PER_HOST));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(getMailetName() + ": <" + e.getMessage().replaceFirst(":", ">:"));
+        }
+        Optional<ParkedMail> parked = breakerSettings.enabled() ? parkedMail() : Optional.empty();
+        EndpointBreaker breaker = new EndpointBreaker(parked.isPresent() ? breakerSettings : EndpointBreaker.Settings.OFF, clock);
         consumer = new WebhookQueueConsumer(queue, DelayedRequeue.forQueue(queue, queueFactory, injector), routes, schedule,
-            new WebhookSender(guard, VERSION, clock), deadLetters, delivered, concurrency, thinPayloadAbove, clock, metrics);
+            new WebhookSender(guard, VERSION, clock), deadLetters, delivered, concurrency, thinPayloadAbove, clock, metrics,
+            limiter, breaker, parked);
         consumer.start();
-        LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}", getMailetName(),
-            routes.get().endpoints(), queueName, concurrency, schedule);
+        LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}, breaker {}", getMailetName(),
+            routes.get().endpoints(), queueName, concurrency, schedule, parked.isEmpty() ? "off"
+                : "after " + breakerSettings.failures() + " failures, probes " + Durations.format(breakerSettings.firstProbe())
+                + ".." + Durations.format(breakerSettings.maxProbe()));
     }
 
     private Supplier<Routes> routes() {
@@ -205,6 +220,28 @@ public class WebhookDelivery extends GenericMailet {
             }
         });
         return Optional.of(store);
+    }
+
+    /**
+     * Where mail waits while its endpoint's breaker is open ({@code parkedRepository}, by default
+     * {@code file://var/mail/webhook-parked/<queue>/}). Without it the
+     * breaker is off: waiting mail must be durable. The default {@code file://} repository is missing
+     * from a James without file repositories, which then runs without the breaker, with a warning.
+     */
+    private Optional<ParkedMail> parkedMail() throws MessagingException {
+        String configured = parameter("parkedRepository");
+        // One repository per queue: a consumer takes every endpoint parked in its repository as its own.
+        String path = configured == null ? ParkedMail.DEFAULT_REPOSITORY + queueName + "/" : configured.trim();
+        try {
+            return Optional.of(new ParkedMail(repositoryStore.select(MailRepositoryUrl.from(path))));
+        } catch (Exception e) {
+            if (configured == null) {
+                LOGGER.warn("{}: the endpoint breaker is off: the default <parkedRepository> {} is not available here ({});"
+                    + " set it, e.g. to cassandra://var/mail/webhook-parked/", getMailetName(), path, e.getMessage());
+                return Optional.empty();
+            }
+            throw new MessagingException(getMailetName() + ": <parkedRepository>: " + e.getMessage(), e);
+        }
     }
 
     /** With {@code instantAddresses} set, addresses minted by {@code POST /mailhook/addresses} are routed too. */

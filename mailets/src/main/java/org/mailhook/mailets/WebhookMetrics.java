@@ -1,7 +1,9 @@
 package org.mailhook.mailets;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
+import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.api.TimeMetric;
 import org.mailhook.webhook.AttemptResult;
@@ -30,15 +32,46 @@ public final class WebhookMetrics {
     public static final String HTTP_TIME = "mailhook_webhook_http_time";
     /** Followed by {@code le_<bound>}, {@code count} and {@code sum_ms}. */
     public static final String ACK_LATENCY_PREFIX = "mailhook_webhook_ack_latency_";
+    /** Mails parked because their endpoint's breaker was open (each time one is parked). */
+    public static final String PARKED = "mailhook_webhook_parked";
+    /** Parked mails delivered once their endpoint was up again. */
+    public static final String DRAINED = "mailhook_webhook_drained";
+    /** Gauge, followed by the endpoint name: 0 closed, 1 open, 2 probing ({@link org.mailhook.webhook.EndpointBreaker.State}). */
+    public static final String ENDPOINT_STATE_PREFIX = "mailhook_webhook_endpoint_state_";
+    /** Gauge, followed by the endpoint name: mails parked, waiting for the endpoint. */
+    public static final String ENDPOINT_BACKLOG_PREFIX = "mailhook_webhook_endpoint_backlog_";
     /** For code paths without James (unit tests of the mailet). */
-    static final WebhookMetrics NONE = new WebhookMetrics(null);
+    static final WebhookMetrics NONE = new WebhookMetrics(null, null);
 
     private final MetricFactory factory;
+    private final GaugeRegistry gauges;
     private final LatencyHistogram ackLatency;
 
-    WebhookMetrics(MetricFactory factory) {
+    WebhookMetrics(MetricFactory factory, GaugeRegistry gauges) {
         this.factory = factory;
+        this.gauges = gauges;
         this.ackLatency = factory == null ? null : new LatencyHistogram(factory, ACK_LATENCY_PREFIX);
+    }
+
+    /** A metric name's suffix for an endpoint name ({@code instant-ab.c} → {@code instant_ab_c}). */
+    static String suffix(String name) {
+        return name.replaceAll("[^A-Za-z0-9_]", "_");
+    }
+
+    /** The state and backlog gauges of an endpoint, registered once its breaker has opened. */
+    void endpointGauges(String endpoint, Supplier<Long> state, Supplier<Long> backlog) {
+        if (gauges != null) {
+            gauges.register(ENDPOINT_STATE_PREFIX + suffix(endpoint), state::get);
+            gauges.register(ENDPOINT_BACKLOG_PREFIX + suffix(endpoint), backlog::get);
+        }
+    }
+
+    void parked() {
+        increment(PARKED);
+    }
+
+    void drained() {
+        increment(DRAINED);
     }
 
     /** Starts timing an HTTP attempt: call {@link TimeMetric#stopAndPublish()} when it returns. */

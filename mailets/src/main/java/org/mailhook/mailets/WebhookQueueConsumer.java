@@ -2,9 +2,16 @@ package org.mailhook.mailets;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
@@ -16,7 +23,9 @@ import org.mailhook.webhook.AttemptResult;
 import org.mailhook.webhook.AttemptHistory;
 import org.mailhook.webhook.DeliveredRecord;
 import org.mailhook.webhook.DeliveryDecision;
+import org.mailhook.webhook.Durations;
 import org.mailhook.webhook.Endpoint;
+import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;
 import org.mailhook.webhook.RetrySchedule;
 import org.mailhook.webhook.Routes;
@@ -42,6 +51,13 @@ import reactor.util.retry.Retry;
  * at-least-once dead-lettering of its wait queues); a copy that arrives while another copy is in flight
  * on this node waits for it. Two copies handled at the same moment on two nodes can still both be sent:
  * receivers deduplicate by webhook-id.
+ *
+ * <p>Each endpoint has a breaker ({@link EndpointBreaker}). While it is open, that endpoint's mail is not
+ * sent: it is parked ({@link ParkedMail}, durable) without spending an attempt, and the queue item is
+ * acknowledged once it is stored. A task every {@link #TICK} lets one probe at a time through (the oldest
+ * parked mail) and, once the endpoint is up, drains the parked mail oldest first at the endpoint's
+ * concurrency limit. Each parked mail keeps its attributes, so its one {@code webhook-id} and its attempt
+ * history; a mail whose retry budget ({@link RetrySchedule#budget()}) runs out while parked is dead-lettered.
  */
 final class WebhookQueueConsumer {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookQueueConsumer.class);
@@ -52,6 +68,13 @@ final class WebhookQueueConsumer {
      * another copy of the same queue item is being delivered on this node.
      */
     private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofSeconds(1);
+    /** How long a mail put back waits when its endpoint's slots are held by slow (or hanging) requests. */
+    private static final Duration SLOW_ENDPOINT_DELAY = Duration.ofSeconds(5);
+    /** How often probes are started, parked mail is drained and expired parked mail is dead-lettered. */
+    static final Duration TICK = Duration.ofMillis(200);
+
+    /** Where a mail went after its attempt. */
+    private enum Next { DONE, REQUEUED, PARKED, DEAD_LETTERED }
 
     private final MailQueue queue;
     private final DelayedRequeue requeue;
@@ -64,16 +87,34 @@ final class WebhookQueueConsumer {
     private final long thinPayloadAbove;
     private final Clock clock;
     private final WebhookMetrics metrics;
-    private final EndpointLimiter limiter = new EndpointLimiter();
+    private final EndpointLimiter limiter;
+    private final EndpointBreaker breaker;
+    /** Empty: the breaker is off (no repository to park in). */
+    private final Optional<ParkedMail> parked;
     /** Keys ({@link DeliveredRecord#keyOf}) of the queue items this node is delivering now. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Parked keys handed to the drain pool and not finished yet. */
+    private final Set<String> draining = ConcurrentHashMap.newKeySet();
+    private final Set<String> gaugedEndpoints = ConcurrentHashMap.newKeySet();
+    /** Drain lanes running per endpoint. */
+    private final java.util.Map<String, AtomicInteger> lanes = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private Scheduler scheduler;
     private Disposable subscription;
+    private ScheduledExecutorService ticker;
+    private ExecutorService drainPool;
 
     WebhookQueueConsumer(MailQueue queue, DelayedRequeue requeue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
                          MailRepository deadLetters, Optional<DeliveredStore> delivered, int concurrency, long thinPayloadAbove,
                          Clock clock, WebhookMetrics metrics) {
+        this(queue, requeue, routes, schedule, sender, deadLetters, delivered, concurrency, thinPayloadAbove, clock, metrics,
+            new EndpointLimiter(), new EndpointBreaker(EndpointBreaker.Settings.OFF, clock), Optional.empty());
+    }
+
+    WebhookQueueConsumer(MailQueue queue, DelayedRequeue requeue, Supplier<Routes> routes, RetrySchedule schedule, WebhookSender sender,
+                         MailRepository deadLetters, Optional<DeliveredStore> delivered, int concurrency, long thinPayloadAbove,
+                         Clock clock, WebhookMetrics metrics, EndpointLimiter limiter, EndpointBreaker breaker,
+                         Optional<ParkedMail> parked) {
         this.queue = queue;
         this.requeue = requeue;
         this.routes = routes;
@@ -85,9 +126,15 @@ final class WebhookQueueConsumer {
         this.thinPayloadAbove = thinPayloadAbove;
         this.clock = clock;
         this.metrics = metrics;
+        this.limiter = limiter;
+        this.breaker = breaker;
+        this.parked = breaker.settings().enabled() ? parked : Optional.empty();
     }
 
     void start() {
+        if (parked.isPresent()) {
+            startParking(parked.get());
+        }
         // JMS deQueue() blocks: it gets threads of its own.
         scheduler = Schedulers.newBoundedElastic(concurrency + 2, Integer.MAX_VALUE, "mailhook-webhook-" + queue.getName().asString());
         subscription = Flux.defer(() -> Flux.from(queue.deQueue()))
@@ -106,6 +153,12 @@ final class WebhookQueueConsumer {
 
     void stop() {
         stopping = true;
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+        if (drainPool != null) {
+            drainPool.shutdownNow();
+        }
         if (subscription != null) {
             subscription.dispose();
         }
@@ -164,13 +217,24 @@ final class WebhookQueueConsumer {
             metrics.duplicateSuppressed();
             return;
         }
-        Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint, BUSY_ENDPOINT_WAIT);
-        if (permit.isEmpty()) {
-            requeue.enQueue(mail, BUSY_ENDPOINT_DELAY);
+        if (parked.isPresent() && !breaker.allowsSending(endpointName) && ParkedMail.parkable(mail)) {
+            // The endpoint is down: wait without spending an attempt.
+            park(mail, mailhookId, webhookId, endpointName);
             return;
         }
+        Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint, BUSY_ENDPOINT_WAIT);
+        if (permit.isEmpty()) {
+            requeue.enQueue(mail, limiter.busyFor(endpoint).compareTo(EndpointLimiter.SLOW) > 0 ? SLOW_ENDPOINT_DELAY : BUSY_ENDPOINT_DELAY);
+            return;
+        }
+        AttemptResult result = send(mail, webhookId, endpoint, permit.get());
+        breaker.record(endpointName, EndpointBreaker.Signal.of(result), false);
+        settle(mail, mailhookId, webhookId, endpointName, endpoint, result);
+    }
+
+    private AttemptResult send(Mail mail, String webhookId, Endpoint endpoint, EndpointLimiter.Permit permit) {
         AttemptResult result;
-        try (EndpointLimiter.Permit held = permit.get()) {
+        try (permit) {
             Runnable stopTimer = metrics.startHttpTimer();
             byte[] payload = WebhookPayload.compose(MailAttributes.string(mail, MailAttributes.JSON).orElse("{}"),
                 DeliveryAttributes.route(mail), thinPayloadAbove);
@@ -178,30 +242,257 @@ final class WebhookQueueConsumer {
             stopTimer.run();
         }
         metrics.attempted(result);
+        return result;
+    }
+
+    /** Counts the attempt, adds it to the history and stores the mail's next state. */
+    private Next settle(Mail mail, String mailhookId, String webhookId, String endpointName, Endpoint endpoint, AttemptResult result)
+        throws Exception {
         int attempt = (int) DeliveryAttributes.attempts(mail) + 1;
         MailAttributes.set(mail, DeliveryAttributes.ATTEMPTS, attempt);
         MailAttributes.set(mail, DeliveryAttributes.HISTORY,
             AttemptHistory.append(Optional.of(DeliveryAttributes.history(mail)), attempt, endpointName, webhookId, result));
-        Duration age = Duration.ofMillis(Math.max(0, clock.millis() - DeliveryAttributes.acceptedAt(mail)));
+        Duration age = ageOf(mail);
         DeliveryDecision decision = DeliveryDecision.after(result, attempt, age, schedule);
+        // The endpoint is down (this failure may have opened its breaker): wait for it rather than for the schedule.
+        boolean park = decision.action() == DeliveryDecision.Action.RETRY && parked.isPresent()
+            && !breaker.allowsSending(endpointName) && ParkedMail.parkable(mail);
         LOGGER.info("{} next={}", AttemptHistory.logLine(mailhookId, endpoint, webhookId, attempt, result),
             switch (decision.action()) {
                 case DONE -> "done";
-                case RETRY -> "retry-in-" + decision.retryIn().orElseThrow().toMillis() + "ms";
+                case RETRY -> park ? "parked-until-endpoint-up" : "retry-in-" + decision.retryIn().orElseThrow().toMillis() + "ms";
                 case DEAD_LETTER -> "dead-letters";
             });
         switch (decision.action()) {
             case DONE -> {
                 recordDelivered(mail, result);
                 metrics.delivered(age);
+                return Next.DONE;
             }
-            case RETRY -> requeue.enQueue(mail, decision.retryIn().orElseThrow());
-            case DEAD_LETTER -> {
+            case RETRY -> {
+                if (park) {
+                    parked.get().park(mail);
+                    metrics.parked();
+                    return Next.PARKED;
+                }
+                requeue.enQueue(mail, decision.retryIn().orElseThrow());
+                return Next.REQUEUED;
+            }
+            default -> {
                 if (decision.flagEndpoint()) {
                     LOGGER.error("endpoint {} answered 410 Gone: it asks for no more webhooks; fix or remove its route", endpointName);
                 }
                 deadLetter(mail, decision.reason().orElse("undeliverable"));
+                return Next.DEAD_LETTERED;
             }
+        }
+    }
+
+    private Duration ageOf(Mail mail) {
+        return Duration.ofMillis(Math.max(0, clock.millis() - DeliveryAttributes.acceptedAt(mail)));
+    }
+
+    /** Parks a mail of an endpoint that is down, or dead-letters it when its retry budget has run out. */
+    private void park(Mail mail, String mailhookId, String webhookId, String endpointName) throws Exception {
+        Duration age = ageOf(mail);
+        if (age.compareTo(schedule.budget()) > 0) {
+            deadLetter(mail, exhaustedWhileWaiting(mail, age));
+            LOGGER.info("webhook id={} webhook-id={} endpoint={} waited past its retry budget: dead-letters", mailhookId, webhookId, endpointName);
+            return;
+        }
+        parked.get().park(mail);
+        metrics.parked();
+        LOGGER.debug("webhook id={} webhook-id={} endpoint={} parked: the endpoint is down", mailhookId, webhookId, endpointName);
+    }
+
+    private String exhaustedWhileWaiting(Mail mail, Duration age) {
+        return "retries exhausted after " + DeliveryAttributes.attempts(mail) + " attempts over " + Durations.format(age)
+            + "; the endpoint was down (breaker open" + breaker.openedAt(DeliveryAttributes.endpoint(mail).orElse("?"))
+                .map(at -> " since " + Instant.ofEpochMilli(at)).orElse("") + ")";
+    }
+
+    private void startParking(ParkedMail lot) {
+        try {
+            for (String endpoint : lot.load()) {
+                // Mail parked before a restart: one probe decides before the backlog is sent.
+                breaker.restoreOpen(endpoint);
+                LOGGER.info("endpoint {}: {} mails wait from before the restart; probing it", endpoint, lot.size(endpoint));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("the parked webhook mail could not be listed", e);
+        }
+        drainPool = Executors.newFixedThreadPool(Math.max(2, concurrency), daemon("mailhook-webhook-drain-" + queue.getName().asString()));
+        ticker = Executors.newSingleThreadScheduledExecutor(daemon("mailhook-webhook-breaker-" + queue.getName().asString()));
+        ticker.scheduleWithFixedDelay(() -> {
+            try {
+                tick(lot);
+            } catch (Throwable e) {
+                LOGGER.warn("webhook breaker tick failed; the next one runs in {} ms", TICK.toMillis(), e);
+            }
+        }, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Probes open endpoints, drains those that are up again, expires what waited too long. */
+    private void tick(ParkedMail lot) throws Exception {
+        for (String name : breaker.known()) {
+            if (gaugedEndpoints.add(name)) {
+                metrics.endpointGauges(name, () -> (long) breaker.state(name).ordinal(), () -> (long) lot.size(name));
+            }
+        }
+        for (String name : lot.endpoints()) {
+            Optional<Endpoint> endpoint = routes.get().endpoint(name);
+            expire(lot, name, endpoint.isEmpty());
+            if (endpoint.isEmpty()) {
+                continue;
+            }
+            switch (breaker.state(name)) {
+                case OPEN -> {
+                    if (breaker.tryStartProbe(name)) {
+                        List<ParkedMail.Entry> oldest = lot.oldest(name, 1);
+                        if (oldest.isEmpty() || !draining.add(oldest.get(0).key())) {
+                            breaker.cancelProbe(name);
+                        } else {
+                            drainPool.execute(() -> sendParked(lot, oldest.get(0), endpoint.get(), true));
+                        }
+                    }
+                }
+                case CLOSED -> {
+                    AtomicInteger running = lanes.computeIfAbsent(name, n -> new AtomicInteger());
+                    while (running.get() < endpoint.get().maxConcurrent()) {
+                        running.incrementAndGet();
+                        drainPool.execute(() -> lane(lot, name, running));
+                    }
+                }
+                case PROBING -> { }
+            }
+        }
+    }
+
+    /**
+     * One of an endpoint's {@link Endpoint#maxConcurrent()} drain lanes: sends its parked mail, oldest
+     * first, while it is up and mail waits.
+     */
+    private void lane(ParkedMail lot, String name, AtomicInteger running) {
+        try {
+            while (!stopping && breaker.allowsSending(name)) {
+                Optional<Endpoint> endpoint = routes.get().endpoint(name);
+                Optional<ParkedMail.Entry> next = endpoint.isEmpty() ? Optional.empty()
+                    : lot.oldest(name, endpoint.get().maxConcurrent() * 2 + 1).stream().filter(entry -> draining.add(entry.key())).findFirst();
+                if (next.isEmpty()) {
+                    return;
+                }
+                if (!sendParked(lot, next.get(), endpoint.get(), false)) {
+                    // Its slots are taken (by mail from the queue): leave the rest to the next tick.
+                    return;
+                }
+            }
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    /** Dead-letters parked mail past its retry budget (all of it when its endpoint is no longer configured). */
+    private void expire(ParkedMail lot, String name, boolean removed) throws Exception {
+        long cutoff = clock.millis() - schedule.budget().toMillis();
+        for (ParkedMail.Entry entry : lot.oldest(name, removed ? Integer.MAX_VALUE : 100)) {
+            if (!removed && entry.acceptedAtMillis() >= cutoff) {
+                return;
+            }
+            if (!draining.add(entry.key())) {
+                continue;
+            }
+            try {
+                Mail mail = lot.retrieve(entry);
+                if (mail == null) {
+                    continue;
+                }
+                try {
+                    deadLetter(mail, removed ? "endpoint-removed" : exhaustedWhileWaiting(mail, ageOf(mail)));
+                    lot.remove(entry);
+                    LOGGER.info("webhook webhook-id={} endpoint={} {}: dead-letters", entry.webhookId(), name,
+                        removed ? "no longer configured" : "waited past its retry budget");
+                } finally {
+                    LifecycleUtil.dispose(mail);
+                }
+            } finally {
+                draining.remove(entry.key());
+            }
+        }
+    }
+
+    /**
+     * One attempt of a parked mail: the probe, or one of the backlog once the endpoint is up. A failed probe
+     * spends no attempt and leaves the mail parked as it was; otherwise the attempt counts as any other and the
+     * parked copy is removed only after the mail's next state is stored.
+     */
+    /** @return false when no slot to the endpoint was free (the mail stays parked, untouched) */
+    private boolean sendParked(ParkedMail lot, ParkedMail.Entry entry, Endpoint endpoint, boolean probe) {
+        boolean reported = false;
+        String name = endpoint.name();
+        try {
+            if (!inFlight.add(entry.itemKey())) {
+                return true;
+            }
+            try {
+                Mail mail = lot.retrieve(entry);
+                if (mail == null) {
+                    return true;
+                }
+                try {
+                    String mailhookId = MailAttributes.string(mail, MailAttributes.ID).orElse("unknown");
+                    if (acknowledgedBefore(mail)) {
+                        metrics.duplicateSuppressed();
+                        lot.remove(entry);
+                        return true;
+                    }
+                    Optional<EndpointLimiter.Permit> permit = limiter.tryAcquire(endpoint, BUSY_ENDPOINT_WAIT);
+                    if (permit.isEmpty()) {
+                        return false;
+                    }
+                    AttemptResult result = send(mail, entry.webhookId(), endpoint, permit.get());
+                    EndpointBreaker.Signal signal = EndpointBreaker.Signal.of(result);
+                    EndpointBreaker.State after = breaker.record(name, signal, probe);
+                    reported = true;
+                    if (probe && signal == EndpointBreaker.Signal.DOWN) {
+                        LOGGER.info("{} probe failed: endpoint stays down, next probe in {} ms ({} mails wait)",
+                            AttemptHistory.logLine(mailhookId, endpoint, entry.webhookId(), (int) DeliveryAttributes.attempts(mail), result),
+                            breaker.untilProbe(name).toMillis(), lot.size(name));
+                        return true;
+                    }
+                    if (probe && after == EndpointBreaker.State.CLOSED) {
+                        LOGGER.info("endpoint {} is up again: {} waiting mails are sent, oldest first", name, lot.size(name));
+                    }
+                    Next next = settle(mail, mailhookId, entry.webhookId(), name, endpoint, result);
+                    if (next != Next.PARKED) {
+                        lot.remove(entry);
+                    }
+                    if (next == Next.DONE) {
+                        metrics.drained();
+                    }
+                    return true;
+                } finally {
+                    LifecycleUtil.dispose(mail);
+                }
+            } finally {
+                inFlight.remove(entry.itemKey());
+            }
+        } catch (Throwable e) {
+            // Still parked: tried again at a later tick.
+            LOGGER.error("parked webhook-id={} endpoint={} could not be handled; it stays parked", entry.webhookId(), name, e);
+            return false;
+        } finally {
+            if (probe && !reported) {
+                breaker.cancelProbe(name);
+            }
+            draining.remove(entry.key());
         }
     }
 

@@ -232,6 +232,22 @@ public final class RetrySchedule {
         return maxAttempts;
     }
 
+    /**
+     * How long after acceptance a mail may still be tried: {@code maxAge} when set, else the sum of the
+     * nominal delays. A mail waiting for its endpoint to recover spends no attempts, but this budget still
+     * runs, so a mail that reaches the end of its schedule while waiting is dead-lettered.
+     */
+    public Duration budget() {
+        if (maxAge.isPresent()) {
+            return maxAge.get();
+        }
+        Duration total = Duration.ZERO;
+        for (int attempt = 1; attempt < maxAttempts; attempt++) {
+            total = total.plus(nominalDelay(attempt));
+        }
+        return total;
+    }
+
     public Optional<Duration> maxAge() {
         return maxAge;
     }

@@ -52,6 +52,14 @@ class RetryScheduleTest {
     }
 
     @Test
+    void theBudgetIsMaxAgeOrTheSumOfTheNominalDelays() {
+        assertThat(RetrySchedule.parse("standard").budget()).isEqualTo(Duration.ofMinutes(75 * 60 + 35).plusSeconds(5));
+        assertThat(RetrySchedule.parse("5s, 1m, 4m, 10m").budget()).isEqualTo(Duration.ofSeconds(5 + 60 + 240 + 600));
+        assertThat(RetrySchedule.parse("2*1s").withMaxAttempts(5).budget()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(RetrySchedule.parse("standard").withMaxAge(Duration.ofDays(3)).budget()).isEqualTo(Duration.ofDays(3));
+    }
+
+    @Test
     void jamesStyleRepeatsExpand() {
         RetrySchedule schedule = RetrySchedule.parse("5*5s, 3 * 5 minutes, 10*1h").withJitter(RetrySchedule.Jitter.NONE);
         List<Duration> delays = drain(schedule);

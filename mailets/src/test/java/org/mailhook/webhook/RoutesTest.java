@@ -10,7 +10,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailhook.testing.MutableClock;
 
 class RoutesTest {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -190,32 +190,5 @@ class RoutesTest {
             .hasMessageContaining("endpoints: must be an object with at least one endpoint");
         assertThatThrownBy(() -> new RoutesFile(dir.resolve("missing.json"), Clock.systemUTC(),
             RoutesFile.DEFAULT_CHECK_INTERVAL, ENV)).hasMessageContaining("cannot be read");
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

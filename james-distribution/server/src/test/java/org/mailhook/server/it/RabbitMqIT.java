@@ -46,6 +46,9 @@ class RabbitMqIT {
         env.put("MAILHOOK_WEBHOOK_DELAYS", delays);
         // as in DeliveryGuaranteesIT: a resolver that never answers must not set the pace of these tests
         env.put("MAILHOOK_DNS_TIMEOUT_MILLIS", "200");
+        // These tests are about retries waiting in RabbitMQ: the endpoint breaker would park the mail of a
+        // failing endpoint in a repository instead (EndpointBreakerIT covers that).
+        env.put("MAILHOOK_WEBHOOK_BREAKER_FAILURES", "0");
         return env;
     }
 

@@ -23,7 +23,7 @@ import org.mailhook.server.ConfigTemplates.ConfigException;
  * {@code MAILHOOK_WEBADMIN_JWT_PUBLIC_KEY} usually holds) is rewritten to the {@code file://} URL James
  * reads; an empty value is left out of the file, since James would try to read "" as a key.
  */
-final class WebAdminAccess {
+public final class WebAdminAccess {
     static final String FILE = "webadmin.properties";
     private static final Pattern KEY_LINE = Pattern.compile("(?m)^[ \\t]*jwt\\.publickeypem\\.url[ \\t]*[=:].*$\\n?");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -37,7 +37,7 @@ final class WebAdminAccess {
      * @return warnings to log (listening beyond loopback over plain HTTP)
      * @throws ConfigException naming the file and the key
      */
-    static List<String> check(Path conf) throws IOException {
+    public static List<String> check(Path conf) throws IOException {
         Path file = conf.resolve(FILE);
         List<String> warnings = new ArrayList<>();
         if (!Files.isRegularFile(file)) {

@@ -38,6 +38,8 @@ class DropInJarIT {
             // No keystore password ships; with STARTTLS off any value renders the template.
             env.put("MAILHOOK_TLS_KEYSTORE_PASSWORD", java.util.UUID.randomUUID().toString());
             ConfigTemplates.render(home.resolve("conf"), data.resolve("conf"), env);
+            // As mailhook-server does after rendering: an empty jwt.publickeypem.url would stop James.
+            org.mailhook.server.WebAdminAccess.check(data.resolve("conf"));
             Files.writeString(data.resolve("conf/jmx.properties"), "jmx.enabled=false\njmx.address=127.0.0.1\njmx.port=" + ServerProcess.freePort() + "\n");
             Files.createDirectories(data.resolve("extensions-jars"));
             Files.copy(home.resolve("extensions-jars/mailhook-extension.jar"), data.resolve("extensions-jars/mailhook-extension.jar"));

@@ -128,7 +128,7 @@ public final class ServerProcess implements AutoCloseable {
         // WebAdmin may open after SMTP: a test's first API call must not race it.
         while (!listening(smtpPort) || (webadminPort > 0 && !listening(webadminPort))) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("server exited with " + process.exitValue() + " during startup:\n" + outputTail());
+                throw new IllegalStateException("server exited with " + process.exitValue() + " during startup:\n" + causes() + outputTail());
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("server did not open SMTP and WebAdmin within " + STARTUP_TIMEOUT + ":\n" + outputTail());
@@ -189,6 +189,16 @@ public final class ServerProcess implements AutoCloseable {
             return out.length() > 6000 ? out.substring(out.length() - 6000) : out;
         } catch (IOException e) {
             return "(no output: " + e + ")";
+        }
+    }
+
+    /** The "Caused by" lines of the output: where a long stack trace says what went wrong. */
+    public String causes() {
+        try {
+            return output().lines().filter(line -> line.startsWith("Caused by:")).distinct().limit(10)
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -41,17 +41,59 @@ public final class MailBytes {
         if (message instanceof BytesMessage held && !held.isModified()) {
             return held.bytes;
         }
-        try (InputStream in = new MimeMessageInputStream(message)) {
+        try (InputStream in = verbatim(message)) {
             return in.readAllBytes();
         } catch (IOException | MessagingException | RuntimeException e) {
             return headerLinesAndRawBody(message, mail.getName(), e);
         }
     }
 
+    /**
+     * The message's bytes as a stream, exactly as stored while no header or body was changed in place.
+     * James' own serialization ({@code MimeMessageWrapper.writeTo}, {@code MimeMessageInputStream})
+     * re-writes every header line through US-ASCII even for an unchanged message, turning each 8-bit
+     * header byte (RFC 6532 UTF-8 headers, legacy raw 8-bit) into '?': DKIM then fails and the JSON
+     * shows '?'. An unchanged wrapper is read from its source instead.
+     */
+    public static InputStream verbatim(MimeMessage message) throws MessagingException {
+        if (message instanceof MimeMessageWrapper wrapper && !wrapper.isModified()) {
+            MimeMessageSource source = sourceOf(wrapper);
+            if (source != null) {
+                try {
+                    return source.getInputStream();
+                } catch (IOException e) {
+                    throw new MessagingException("cannot read the stored message " + source.getSourceId(), e);
+                }
+            }
+        }
+        return new MimeMessageInputStream(message);
+    }
+
+    private static final java.lang.reflect.Field SOURCE = sourceField();
+
+    private static java.lang.reflect.Field sourceField() {
+        try {
+            java.lang.reflect.Field field = MimeMessageWrapper.class.getDeclaredField("source");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static MimeMessageSource sourceOf(MimeMessageWrapper wrapper) {
+        try {
+            return SOURCE == null ? null : (MimeMessageSource) SOURCE.get(wrapper);
+        } catch (IllegalAccessException e) {
+            return null;
+        }
+    }
+
     private static byte[] headerLinesAndRawBody(MimeMessage message, String name, Exception cause) throws MessagingException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String line : Collections.list(message.getAllHeaderLines())) {
-            out.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+            // JavaMail reads header bytes as ISO-8859-1 (one char per byte): written back the same way, nothing is lost.
+            out.writeBytes(line.getBytes(StandardCharsets.ISO_8859_1));
             out.writeBytes(CRLF);
         }
         out.writeBytes(CRLF);

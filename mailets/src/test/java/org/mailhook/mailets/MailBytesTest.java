@@ -63,6 +63,22 @@ class MailBytesTest {
     }
 
     @Test
+    void eightBitHeaderBytesAreReadAsTheyArrivedWhereJamesWouldWriteQuestionMarks() throws Exception {
+        byte[] utf8 = ("From: =?utf-8?q?x?= <a@example.com>\r\nSubject: Grüße aus Köln, 人権の無視\r\n"
+            + "Content-Type: text/plain; comment=\"été\"\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8);
+        Mail mail = receivedOverSmtp("utf8-1", utf8);
+        // Parsed (as when something read its content), still unchanged.
+        ((MimeMessageWrapper) mail.getMessage()).loadMessage();
+        assertThat(((MimeMessageWrapper) mail.getMessage()).isModified()).isFalse();
+
+        assertThat(MailBytes.read(mail)).isEqualTo(utf8);
+        // What James' own serialization gives for the same unchanged message: every 8-bit header byte as '?'.
+        try (java.io.InputStream james = new org.apache.james.server.core.MimeMessageInputStream(mail.getMessage())) {
+            assertThat(new String(james.readAllBytes(), StandardCharsets.ISO_8859_1)).contains("Subject: Gr????e aus K??ln");
+        }
+    }
+
+    @Test
     void theBodyStartsAfterTheFirstEmptyLineWhateverTheLineEnds() {
         assertThat(MailBytes.bodyStart("A: b\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII))).isEqualTo(8);
         assertThat(MailBytes.bodyStart("A: b\n\nbody".getBytes(StandardCharsets.US_ASCII))).isEqualTo(6);

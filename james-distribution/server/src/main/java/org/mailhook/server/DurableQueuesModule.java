@@ -57,7 +57,8 @@ public class DurableQueuesModule extends AbstractModule {
     @Singleton
     ActiveMQMailQueueFactory mailQueueFactory(ConnectionFactory connectionFactory, MailQueueItemDecoratorFactory decorators,
                                               MetricFactory metrics, GaugeRegistry gauges, ActiveMQMetricCollector collector) {
-        ActiveMQMailQueueFactory factory = new ActiveMQMailQueueFactory(connectionFactory, decorators, metrics, gauges, collector);
+        // Stores each mail's bytes as they arrived (James' own queue turns 8-bit header bytes into '?').
+        ActiveMQMailQueueFactory factory = new VerbatimActiveMQMailQueue.Factory(connectionFactory, decorators, metrics, gauges, collector);
         factory.setUseJMX(false);
         factory.init();
         return factory;

@@ -94,6 +94,20 @@ class AuthenticationRealDnsIT {
                 assertThat(wrongIp.at("/auth/dmarc/disposition").asText()).isEqualTo("quarantine");
                 assertThat(resultsHeader(wrongIp)).contains("spf=fail", "dmarc=fail");
 
+                // RFC 6532: raw UTF-8 in the header. James' own serialization turned each such byte into '?',
+                // breaking the signature and the subject; the bytes must reach the verifier as they arrived.
+                byte[] utf8 = MailauthSigner.sign(List.of(("From: Jürgen <alice@sender.example>\r\nTo: inbox@inbound.localhost\r\n"
+                    + "Subject: Grüße, 人権 — utf8 header\r\nDate: Mon, 07 Dec 2026 08:00:00 +0000\r\nMessage-ID: <utf8@test>\r\n"
+                    + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHallo.\r\n").getBytes(StandardCharsets.UTF_8)),
+                    List.of(rsa)).get(0);
+                send(server, "alice@sender.example", utf8);
+                RecordingReceiver.Delivery utf8Delivery = await().atMost(Duration.ofSeconds(60)).until(() -> receiver.deliveries().stream()
+                    .filter(d -> d.body().contains("utf8 header")).findFirst(), Optional::isPresent).get();
+                JsonNode unicode = JSON.readTree(utf8Delivery.body());
+                assertThat(unicode.path("subject").asText()).isEqualTo("Grüße, 人権 — utf8 header");
+                assertThat(unicode.at("/auth/dkim").findValuesAsText("result")).containsExactly("pass");
+                assertThat(unicode.at("/from/0/name").asText()).isEqualTo("Jürgen");
+
                 dns.close();
                 send(server, "bob@later.example", later);
                 JsonNode down = delivered(receiver, "while DNS is down");

@@ -111,6 +111,7 @@ class LoadIT {
                 mailhook = run("mailhook", "load-", server, mails, receiver, true, 0);
                 // Open loop at half the no-op pipeline's ingest: the latency a user sees when the server is not saturated.
                 paced = run("mailhook, paced", "paced-", server, mails, receiver, true, noop.ingestRate() / 2);
+                compareArchivedBytes(server, receiver, mails, dir);
                 assertThat(server.errors(3)).as("server errors").isEmpty();
             }
             report(noop, mailhook, paced);
@@ -239,6 +240,33 @@ class LoadIT {
         table.append(String.format(Locale.ROOT, "paced at half the no-op ingest (%.0f mails/s): accept→ack p99 %d ms%n",
             noop.ingestRate() / 2, paced.percentile(0.99).toMillis()));
         System.out.println(table);
+    }
+
+    /**
+     * For a mail whose verdict is not pass, the raw MIME the server archived against what was sent
+     * (after the server's own Received and Authentication-Results headers): a difference means the bytes
+     * changed on the way, none that the verifier erred. Both are kept in target/load-not-pass/.
+     */
+    private static void compareArchivedBytes(ServerProcess server, RecordingReceiver receiver, List<byte[]> mails, Path tmp) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target/load-not-pass"));
+        for (RecordingReceiver.Delivery delivery : receiver.deliveries()) {
+            JsonNode json = JSON.readTree(delivery.body());
+            String rcpt = json.path("envelope").path("rcptTo").path(0).asText();
+            if (json.at("/auth/dkim/0/result").asText().equals("pass") || !rcpt.matches("(load|paced)-\\d+@.*")) {
+                continue;
+            }
+            int index = Integer.parseInt(rcpt.replaceAll("\\D", ""));
+            HttpResponse<byte[]> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.webadminPort() + "/mailhook/messages/" + json.path("id").asText() + "/raw")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            String archived = new String(raw.body(), StandardCharsets.ISO_8859_1);
+            String sent = new String(mails.get(index), StandardCharsets.ISO_8859_1);
+            int signature = archived.indexOf("DKIM-Signature:");
+            String fromSignature = signature < 0 ? archived : archived.substring(signature);
+            Files.writeString(dir.resolve(rcpt + ".sent.eml"), sent, StandardCharsets.ISO_8859_1);
+            Files.writeString(dir.resolve(rcpt + ".archived.eml"), archived, StandardCharsets.ISO_8859_1);
+            System.out.printf("not pass: %s: archived bytes from DKIM-Signature on %s what was sent (%d vs %d bytes)%n", rcpt,
+                fromSignature.equals(sent) ? "EQUAL" : "DIFFER from", fromSignature.length(), sent.length());
+        }
     }
 
     /** Every accepted mail of the run (recipients starting with {@code prefix}) reached the receiver once, signed, with pass verdicts. */

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
@@ -19,36 +16,18 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailhook.testing.MutableClock;
 
 class RedriveErrorsTest {
     private static final String REPOSITORY = "file://var/mail/error/";
     private static final byte[] MIME = "Subject: stuck\r\nMessage-ID: <stuck@test>\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-12-07T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @Test
     void aFailedMailIsCountedKeptAndSentThroughThePipelineAgainWithGrowingWaits(@TempDir Path jamesHome) throws Exception {
         InMemoryMailRepositoryStore store = InMemoryMailRepositoryStore.files(jamesHome);
         MailRepository errors = store.select(MailRepositoryUrl.from(REPOSITORY));
         RecordingMetricFactory metrics = new RecordingMetricFactory();
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
         FakeMailContext context = FakeMailContext.defaultContext();
         RedriveErrors mailet = new RedriveErrors(store, metrics, clock);
         mailet.init(FakeMailetConfig.builder().mailetName("RedriveErrors").mailetContext(context)
@@ -64,7 +43,7 @@ class RedriveErrorsTest {
             assertThat(metrics.countFor(RedriveErrors.ERRORS_METRIC)).isEqualTo(1);
 
             assertThat(mailet.redrive()).as("not before a minute").isZero();
-            clock.now = clock.now.plus(Duration.ofSeconds(61));
+            clock.advance(Duration.ofSeconds(61));
             assertThat(mailet.redrive()).isEqualTo(1);
             assertThat(errors.size()).isZero();
             assertThat(context.getSentMails()).hasSize(1);

@@ -26,7 +26,7 @@ import org.mailhook.testing.SmtpClient;
  * then the journal after its last write.
  */
 class DurableBeforeReplyIT {
-    private static final Pattern CALL = Pattern.compile("^\\d+ \\S+ (\\w+)\\((\\d+)<([^>]*)>(.*)$");
+    private static final Pattern CALL = Pattern.compile("^\\d+\\s+\\S+ (\\w+)\\((\\d+)<([^>]*)>(.*)$");
 
     @Test
     void theMailIsSyncedToDiskBeforeTheServerAnswers250(@TempDir Path dir) throws Exception {
@@ -37,7 +37,7 @@ class DurableBeforeReplyIT {
             Process tracer = new ProcessBuilder(strace, "-f", "-tt", "-yy", "-s", "80",
                 "-e", "trace=openat,read,write,pwrite64,writev,fsync,fdatasync", "-p", Long.toString(server.pid()), "-o", trace.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("strace.out").toFile()).start();
-            Thread.sleep(3000);
+            awaitAttached(dir.resolve("strace.out"));
             String token = "durable-probe-" + System.nanoTime();
             try (SmtpClient smtp = new SmtpClient(server.smtpPort())) {
                 smtp.command("EHLO client.example");
@@ -51,7 +51,7 @@ class DurableBeforeReplyIT {
             tracer.waitFor(30, TimeUnit.SECONDS);
 
             List<String> lines = Files.readAllLines(trace, StandardCharsets.ISO_8859_1);
-            int received = indexOf(lines, 0, line -> line.contains(" read(") && line.contains(token));
+            int received = indexOf(lines, 0, line -> line.contains("read") && line.contains(token));
             assertThat(received).as("the DATA bytes in the trace").isNotNegative();
             int replied = indexOf(lines, received, line -> line.contains(" write(") && line.contains(":" + server.smtpPort() + "->")
                 && line.contains("\"250 "));
@@ -73,6 +73,20 @@ class DurableBeforeReplyIT {
         }
     }
 
+    /** strace attaches to the JVM's threads one by one ("Process N attached" each): wait until it is done. */
+    private static void awaitAttached(Path straceOutput) throws Exception {
+        long previous = -1;
+        for (int i = 0; i < 60; i++) {
+            Thread.sleep(500);
+            long attached = Files.exists(straceOutput)
+                ? Files.readAllLines(straceOutput, StandardCharsets.ISO_8859_1).stream().filter(line -> line.contains("attached")).count() : 0;
+            if (attached > 0 && attached == previous) {
+                return;
+            }
+            previous = attached;
+        }
+    }
+
     private static boolean isJournal(String path) {
         return path.matches(".*/KahaDB/db-\\d+\\.log");
     }
@@ -91,13 +105,10 @@ class DurableBeforeReplyIT {
         return matcher.matches() ? Optional.of(matcher.group(3)) : Optional.empty();
     }
 
-    /** The path an openat created, from its result annotation {@code = N</path>}. */
+    /** The path an openat created (its file name argument; the result may be on a later "resumed" line). */
     private static Optional<String> call(String line, String name) {
-        if (!line.contains(" " + name + "(") || !line.contains("O_CREAT")) {
-            return Optional.empty();
-        }
-        Matcher result = Pattern.compile("= \\d+<([^>]*)>\\s*$").matcher(line);
-        return result.find() ? Optional.of(result.group(1)) : Optional.empty();
+        Matcher created = Pattern.compile(" " + name + "\\([^,]*, \"([^\"]+)\", [^)]*O_CREAT").matcher(line);
+        return created.find() ? Optional.of(created.group(1)) : Optional.empty();
     }
 
     private static int indexOf(List<String> lines, int from, java.util.function.Predicate<String> test) {

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,39 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailhook.testing.MutableClock;
 
 class FreeSpaceGuardTest {
     private static final long MB = 1024 * 1024;
     private static final long MIN = 100 * MB;
-
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-        void advance(Duration duration) {
-            millis.addAndGet(duration.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     /** A file system whose free space the test sets; counts reads; may fail. */
     static final class FakeSpace implements FreeSpaceGuard.FreeSpace {
@@ -89,7 +59,7 @@ class FreeSpaceGuardTest {
         }
     }
 
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_700_000_000_000L));
     private final Transitions transitions = new Transitions();
 
     private FreeSpaceGuard guard(FakeSpace space, long minFree) {

@@ -20,6 +20,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.webhook.Durations;
+import org.mailhook.webhook.RetrySchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,8 @@ public class RedriveErrors extends GenericMailet {
     private MailRepository errors;
     private String processor;
     private Duration interval;
-    private Duration maxDelay;
+    /** The wait after each failed pass: interval, doubled per pass, at most maxDelay. */
+    private RetrySchedule waits;
     private PeriodicTask task;
 
     @Inject
@@ -84,8 +86,13 @@ public class RedriveErrors extends GenericMailet {
         }
         processor = getInitParameter("processor", "root");
         try {
-            interval = Durations.parse(getInitParameter("interval", "1m"), "interval");
-            maxDelay = Durations.parse(getInitParameter("maxDelay", "6h"), "maxDelay");
+            String intervalText = getInitParameter("interval", "1m");
+            String maxDelayText = getInitParameter("maxDelay", "6h");
+            interval = Durations.parse(intervalText, "interval");
+            if (Durations.parse(maxDelayText, "maxDelay").compareTo(interval) < 0) {
+                throw new MessagingException("RedriveErrors: <maxDelay> " + maxDelayText + " is shorter than <interval> " + intervalText);
+            }
+            waits = RetrySchedule.parse("exponential(" + intervalText + ", " + maxDelayText + ")");
         } catch (IllegalArgumentException e) {
             throw new MessagingException("RedriveErrors: <" + e.getMessage().replaceFirst(":", ">:"));
         }
@@ -139,11 +146,7 @@ public class RedriveErrors extends GenericMailet {
 
     /** interval after the first failure, doubled after each pass, at most maxDelay. */
     Duration delayAfter(long passes) {
-        Duration delay = interval;
-        for (long i = 0; i < passes && delay.compareTo(maxDelay) < 0; i++) {
-            delay = delay.multipliedBy(2);
-        }
-        return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
+        return waits.nominalDelay((int) Math.min(Integer.MAX_VALUE, passes + 1));
     }
 
     private void redriveQuietly() {

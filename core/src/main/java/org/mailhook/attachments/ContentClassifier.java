@@ -106,7 +106,8 @@ public final class ContentClassifier {
                 if (isA(magic, ZIP_TYPES) && !archives.declaredSizesAcceptable(content, path, inspection)) {
                     return magic;
                 }
-                inspection.add(new Finding(Reason.ARCHIVE_TOO_DEEP, path, magic + " nested more than " + policy.maxDepth() + " containers deep (maxArchiveDepth) was not opened"));
+                inspection.add(new Finding(Reason.ARCHIVE_TOO_DEEP, path,
+                    magic + " nested more than " + policy.maxDepth() + " containers deep (maxArchiveDepth) was not opened"));
             } else {
                 openContainer(filename, magic, content, path, depth, inspection);
             }

@@ -119,7 +119,8 @@ final class Inspection {
                 return null;
             }
             if (compressedSize > 0 && read > AttachmentPolicy.RATIO_FLOOR_BYTES && read / compressedSize > policy.maxCompressionRatio()) {
-                bomb(path, "expands at more than " + policy.maxCompressionRatio() + ":1 (maxCompressionRatio; " + compressedSize + " bytes to over " + read + ")");
+                bomb(path, "expands at more than " + policy.maxCompressionRatio() + ":1 (maxCompressionRatio; "
+                    + compressedSize + " bytes to over " + read + ")");
                 return null;
             }
             if (whole == null || whole) {

@@ -64,7 +64,8 @@ final class DnssecCheck {
                 }
             }
         } catch (DnsFailure e) {
-            findings.add(Finding.warn("dnssec.ds", domain, "lookup failed: " + e.getMessage(), "make sure the zone and its parent answer DS and DNSKEY queries"));
+            findings.add(Finding.warn("dnssec.ds", domain, "lookup failed: " + e.getMessage(),
+                "make sure the zone and its parent answer DS and DNSKEY queries"));
         }
         return findings;
     }

@@ -122,7 +122,8 @@ final class SmtpProbe {
             }
             ChainRecorder recorder = new ChainRecorder();
             try (SSLSocket tls = handshake(socket, host, recorder)) {
-                findings.add(Finding.pass("smtp.starttls", subject, "STARTTLS works: " + tls.getSession().getProtocol() + " " + tls.getSession().getCipherSuite()));
+                findings.add(Finding.pass("smtp.starttls", subject,
+                    "STARTTLS works: " + tls.getSession().getProtocol() + " " + tls.getSession().getCipherSuite()));
                 certificate(host, subject, recorder, findings);
                 BufferedReader tlsIn = reader(tls);
                 command(tls.getOutputStream(), tlsIn, "EHLO " + EHLO_NAME);
@@ -176,7 +177,8 @@ final class SmtpProbe {
         Instant now = clock.instant();
         Instant notAfter = leaf.getNotAfter().toInstant();
         if (now.isAfter(notAfter) || now.isBefore(leaf.getNotBefore().toInstant())) {
-            findings.add(Finding.fail("smtp.cert-expiry", subject, "certificate is not valid now (valid " + leaf.getNotBefore().toInstant() + " to " + notAfter + ")",
+            findings.add(Finding.fail("smtp.cert-expiry", subject,
+                "certificate is not valid now (valid " + leaf.getNotBefore().toInstant() + " to " + notAfter + ")",
                 "renew the certificate and reload the MTA"));
         } else if (Duration.between(now, notAfter).compareTo(EXPIRY_WARNING) < 0) {
             findings.add(Finding.warn("smtp.cert-expiry", subject, "certificate expires " + notAfter + ", in less than " + EXPIRY_WARNING.toDays() + " days",

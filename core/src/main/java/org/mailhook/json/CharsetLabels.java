@@ -57,6 +57,7 @@ public final class CharsetLabels {
      * {@code encodings.aliases} and codec names, and what mailers write. A line whose charset this JDK
      * lacks is left out. Where WHATWG differs, the difference is noted.
      */
+    // A canonical name, then its labels; a long list goes on over lines that repeat the name.
     private static final String TABLE = """
         UTF-8: utf-8 utf8 unicode-1-1-utf-8 unicode11utf8 unicode20utf8 x-unicode20utf8 u8 utf utf8_ucs2 utf8_ucs4 cp65001 utf_8
         UTF-7: utf-7 utf7 u7 unicode-1-1-utf-7 unicode-2-0-utf-7 x-unicode-1-1-utf-7 x-unicode-2-0-utf-7 csunicode11utf7 utf_7
@@ -71,9 +72,11 @@ public final class CharsetLabels {
         ISO-8859-3: iso-8859-3 csisolatin3 iso-ir-109 iso8859-3 iso88593 iso_8859-3 iso_8859-3:1988 l3 latin3 latin_3
         ISO-8859-4: iso-8859-4 csisolatin4 iso-ir-110 iso8859-4 iso88594 iso_8859-4 iso_8859-4:1988 l4 latin4 latin_4
         ISO-8859-5: iso-8859-5 csisolatincyrillic cyrillic iso-ir-144 iso8859-5 iso88595 iso_8859-5 iso_8859-5:1988
-        ISO-8859-6: iso-8859-6 arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 iso-8859-6-e iso-8859-6-i iso-ir-127 iso8859-6 iso88596 iso_8859-6 iso_8859-6:1987
+        ISO-8859-6: iso-8859-6 arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 iso-8859-6-e
+        ISO-8859-6: iso-8859-6-i iso-ir-127 iso8859-6 iso88596 iso_8859-6 iso_8859-6:1987
         ISO-8859-7: iso-8859-7 csisolatingreek ecma-118 elot_928 greek greek8 iso-ir-126 iso8859-7 iso88597 iso_8859-7 iso_8859-7:1987 sun_eu_greek
-        ISO-8859-8: iso-8859-8 csiso88598e csisolatinhebrew hebrew iso-8859-8-e iso-ir-138 iso8859-8 iso88598 iso_8859-8 iso_8859-8:1988 visual csiso88598i iso-8859-8-i logical
+        ISO-8859-8: iso-8859-8 csiso88598e csisolatinhebrew hebrew iso-8859-8-e iso-ir-138 iso8859-8 iso88598 iso_8859-8
+        ISO-8859-8: iso_8859-8:1988 visual csiso88598i iso-8859-8-i logical
         ISO-8859-13: iso-8859-13 iso8859-13 iso885913 l7 latin7 latin_7
         ISO-8859-15: iso-8859-15 csisolatin9 iso8859-15 iso885915 iso_8859-15 l9 latin9 latin_9
         KOI8-R: koi8-r cskoi8r koi koi8 koi8_r
@@ -87,14 +90,17 @@ public final class CharsetLabels {
         x-windows-874: windows-874 dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 tis620 tis_620_0 tis_620_2529_0 tis_620_2529_1 iso_ir_166 thai cp874 x-cp874
         windows-1250: windows-1250 cp1250 x-cp1250 1250 windows_1250
         windows-1251: windows-1251 cp1251 x-cp1251 1251 windows_1251
-        windows-1252: windows-1252 cp1252 x-cp1252 1252 windows_1252 csisolatin1 ibm819 cp819 iso-8859-1 iso-ir-100 iso8859-1 iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 latin_1 latin 8859
+        windows-1252: windows-1252 cp1252 x-cp1252 1252 windows_1252 csisolatin1 ibm819 cp819 iso-8859-1 iso-ir-100
+        windows-1252: iso8859-1 iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 latin_1 latin 8859
         windows-1253: windows-1253 cp1253 x-cp1253 1253 windows_1253
-        windows-1254: windows-1254 cp1254 x-cp1254 1254 windows_1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9 iso_8859-9:1989 l5 latin5 latin_5
+        windows-1254: windows-1254 cp1254 x-cp1254 1254 windows_1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9
+        windows-1254: iso88599 iso_8859-9 iso_8859-9:1989 l5 latin5 latin_5
         windows-1255: windows-1255 cp1255 x-cp1255 1255 windows_1255
         windows-1256: windows-1256 cp1256 x-cp1256 1256 windows_1256
         windows-1257: windows-1257 cp1257 x-cp1257 1257 windows_1257
         windows-1258: windows-1258 cp1258 x-cp1258 1258 windows_1258
-        GBK: gbk x-gbk chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 iso-ir-58 euc-cn euccn eucgb2312_cn gb2312_1980 gb2312_80 cn-gb cp936 ms936 936 windows-936
+        GBK: gbk x-gbk chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 iso-ir-58 euc-cn euccn eucgb2312_cn
+        GBK: gb2312_1980 gb2312_80 cn-gb cp936 ms936 936 windows-936
         GB18030: gb18030 gb18030_2000
         Big5: big5 big5_tw big5-tw csbig5 cn-big5 x-x-big5
         Big5-HKSCS: big5-hkscs big5hkscs big5_hkscs hkscs
@@ -103,7 +109,8 @@ public final class CharsetLabels {
         ISO-2022-JP: iso-2022-jp csiso2022jp iso2022_jp iso2022jp
         ISO-2022-JP-2: iso-2022-jp-2 iso2022_jp_2 iso2022_jp_1 iso-2022-jp-1 iso2022_jp_ext csiso2022jp2
         windows-31j: shift_jis csshiftjis ms932 ms_kanji mskanji shift-jis sjis s_jis x-sjis shiftjis windows-31j cp932 932 windows-932
-        x-windows-949: euc-kr cseuckr csksc56011987 iso-ir-149 korean ks_c_5601-1987 ks_c_5601-1989 ksc5601 ksc_5601 ks_c_5601 windows-949 x-euc-kr euc_kr euckr ksx1001 ks_x_1001 cp949 ms949 949 uhc
+        x-windows-949: euc-kr cseuckr csksc56011987 iso-ir-149 korean ks_c_5601-1987 ks_c_5601-1989 ksc5601 ksc_5601
+        x-windows-949: ks_c_5601 windows-949 x-euc-kr euc_kr euckr ksx1001 ks_x_1001 cp949 ms949 949 uhc
         x-Johab: johab cp1361 ms1361
         ISO-2022-KR: iso-2022-kr csiso2022kr iso2022_kr iso2022kr
         ISO-2022-CN: iso-2022-cn iso-2022-cn-ext csiso2022cn

@@ -46,7 +46,8 @@ class AttachmentStripperTest {
     @Test
     void stripsInsideANestedMessageAndASinglePartMessage() throws Exception {
         String inner = "From: a@example.com\r\nSubject: inner\r\nMIME-Version: 1.0\r\n"
-            + TestMails.multipart("mixed", "inner", TestMails.textPart("inner"), TestMails.attachment("application/x-msdownload", "a.exe", Samples.peExecutable()));
+            + TestMails.multipart("mixed", "inner", TestMails.textPart("inner"),
+                TestMails.attachment("application/x-msdownload", "a.exe", Samples.peExecutable()));
         byte[] mail = TestMails.mail("nested", TestMails.multipart("mixed", "outer", TestMails.textPart("outer"), TestMails.attachedMessage(inner)));
         byte[] stripped = AttachmentStripper.replaceParts(mail, Map.of("2.2", "removed"));
         assertThat(new String(body(stripped, "2.2"), StandardCharsets.UTF_8)).isEqualTo("removed");

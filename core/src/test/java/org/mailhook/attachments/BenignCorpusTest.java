@@ -57,7 +57,8 @@ class BenignCorpusTest {
             for (AttachmentVerdict verdict : verdicts) {
                 attachments++;
                 String line = name + "#" + verdict.partId() + " " + verdict.filename() + " [" + verdict.detectedType() + "] " + verdict.verdict().code()
-                    + " " + verdict.findings().stream().map(f -> f.reason().code() + (f.path().isEmpty() ? "" : "@" + f.path()) + " (" + f.detail() + ")").toList();
+                    + " " + verdict.findings().stream()
+                        .map(f -> f.reason().code() + (f.path().isEmpty() ? "" : "@" + f.path()) + " (" + f.detail() + ")").toList();
                 if (verdict.verdict() == Verdict.DANGEROUS && !JUSTIFIED.containsKey(name + "#" + verdict.partId())) {
                     dangerous.add(line);
                 } else if (verdict.verdict() != Verdict.CLEAN) {

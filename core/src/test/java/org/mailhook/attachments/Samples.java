@@ -161,7 +161,8 @@ public final class Samples {
     public static byte[] docx() {
         Map<String, byte[]> parts = new LinkedHashMap<>();
         parts.put("[Content_Types].xml", text("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-            + "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"));
+            + "<Override PartName=\"/word/document.xml\" ContentType=\""
+            + "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"));
         parts.put("_rels/.rels", text("<?xml version=\"1.0\"?><Relationships/>"));
         parts.put("word/document.xml", text("<?xml version=\"1.0\"?><w:document/>"));
         return zip(parts);

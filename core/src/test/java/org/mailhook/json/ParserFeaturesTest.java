@@ -33,7 +33,8 @@ class ParserFeaturesTest {
         assertThat(parse("ruby-mail/multi_charset/japanese_iso_2022.eml").get("subject").asText()).isEqualTo("まみむめも");
         assertThat(parse("ruby-mail/multi_charset/japanese_shift_jis.eml").get("text").asText()).contains("あいうえお");
         assertThat(parse("ruby-mail/multi_charset/ks_c_5601-1987.eml").get("text").asText()).contains("스티해");
-        assertThat(parse("spamscope/mail_test_9").get("subject").asText()).isEqualTo("我把镜头拉近些，你们看看这个是什么屄，这种场合自然少不了内射");
+        assertThat(parse("spamscope/mail_test_9").get("subject").asText())
+            .isEqualTo("我把镜头拉近些，你们看看这个是什么屄，这种场合自然少不了内射");
         JsonNode mislabelled = parse("spamscope/mail_test_12");
         assertThat(mislabelled.get("text").asText()).contains("你好");
         assertThat(mislabelled.get("parse").get("warnings").toString()).contains("charset.mismatch");

@@ -93,7 +93,8 @@ class WebhookDeliveryJamesTest {
         Mail dead = await().atMost(Duration.ofSeconds(20)).until(() -> findDead(server, subject), java.util.Objects::nonNull);
         Thread.sleep(2500); // longer than the retry delay: a 400 must not be retried
         assertThat(deliveriesOf(subject)).hasSize(1);
-        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON)).hasValueSatisfying(r -> assertThat(r).contains("permanent failure").contains("400"));
+        assertThat(MailAttributes.string(dead, DeliveryAttributes.DEAD_REASON))
+            .hasValueSatisfying(r -> assertThat(r).contains("permanent failure").contains("400"));
         assertThat(MailAttributes.string(dead, DeliveryAttributes.HISTORY).orElseThrow()).contains("\"status\":400");
         assertThat(MailAttributes.number(dead, DeliveryAttributes.ATTEMPTS)).contains(1L);
     }

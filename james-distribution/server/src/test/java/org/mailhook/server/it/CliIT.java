@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mailhook.testing.Corpus;
 import org.mailhook.testing.SmtpClient;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**

@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.mailhook.testing.RecordingReceiver;
-import org.mailhook.testing.SmtpClient;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A bad configuration stops startup with a message naming the file and the key. */

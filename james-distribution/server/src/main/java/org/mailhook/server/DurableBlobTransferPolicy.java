@@ -31,6 +31,7 @@ public final class DurableBlobTransferPolicy extends FileSystemBlobTransferPolic
     private DurableBlobStrategy strategy;
 
     @Override
+    @SuppressWarnings("OverridesJavaxInjectableMethod") // built by VmOnlyBroker, which sets it; never by Guice
     public void setFileSystem(FileSystem fileSystem) {
         super.setFileSystem(fileSystem);
         this.fileSystem = fileSystem;

@@ -23,7 +23,6 @@ import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
 import org.apache.james.mime4j.stream.RecursionMode;
-import org.mailhook.json.HeaderValues.EmailAddress;
 
 /**
  * Walks one MIME message with mime4j's pull parser and fills a {@link MessageModel}. Each leaf is read
@@ -229,7 +228,7 @@ final class MimeWalker {
             String addressField = MessageModel.ADDRESS_FIELDS.get(lower);
             if (addressField != null) {
                 List<EmailAddress> list = message.addresses.computeIfAbsent(addressField, k -> new ArrayList<>());
-                list.addAll(HeaderValues.addresses(unfolded));
+                list.addAll(Addresses.parse(unfolded));
                 continue;
             }
             switch (lower) {
@@ -273,7 +272,7 @@ final class MimeWalker {
      * that are not valid in their charset (U+FFFD in the text where the value had none).
      */
     private String decodeWords(String name, String unfolded, String partId) {
-        String decoded = HeaderValues.decodeWords(unfolded, label -> problems.warning("charset.unknown",
+        String decoded = EncodedWords.decode(unfolded, label -> problems.warning("charset.unknown",
             "unknown charset '" + label + "' in an encoded word of " + name + "; read as UTF-8 when valid, else windows-1252",
             partId));
         if (decoded != unfolded && decoded.indexOf('\uFFFD') >= 0 && unfolded.indexOf('\uFFFD') < 0) {

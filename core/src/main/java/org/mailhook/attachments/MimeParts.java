@@ -26,6 +26,8 @@ import org.apache.james.mime4j.stream.MimeConfig;
  * leaf parts as IMAP does (RFC 3501 body part numbers), so verdicts and the message JSON agree:
  * a single-part message has part {@code 1}; multipart children are {@code 1}, {@code 2} ...;
  * inside a {@code message/rfc822} part {@code 2} the encapsulated parts are {@code 2.1}, {@code 2.2} ...
+ * The JSON engine numbers its own walk (it may not use this package); PartNumberAgreementTest holds the
+ * two to the same numbers on the whole corpus.
  */
 final class MimeParts {
     private MimeParts() {

@@ -122,4 +122,24 @@ final class Charsets {
         }
         return true;
     }
+
+    /**
+     * mime4j hands back 8-bit bytes as Latin-1 characters; read such text again as UTF-8 (RFC 6532)
+     * when it is valid UTF-8, else as windows-1252.
+     */
+    static String redecode(String text) {
+        boolean eightBit = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c > 0xFF) {
+                return text;
+            }
+            eightBit |= c >= 0x80;
+        }
+        if (!eightBit) {
+            return text;
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        return Charsets.decodeUnlabelled(bytes, bytes.length);
+    }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.mailhook.json.HeaderValues.EmailAddress;
 
 /** Writes the {@code mailhook.message.v1} document with Jackson's streaming generator. */
 final class DocumentWriter {

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.mailhook.json.HeaderValues.EmailAddress;
 
 /** What the parser found in one message (the mail itself or an attached message/rfc822). */
 final class MessageModel {

@@ -14,7 +14,6 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.mailhook.json.HeaderValues.EmailAddress;
 
 /**
  * Parses one raw mail into the {@code mailhook.message.v1} JSON document (see docs/schema.md). The mail

@@ -33,14 +33,14 @@ record MimeParameters(String value, Map<String, String> parameters) {
         Map<String, String> plain = new LinkedHashMap<>();
         Map<String, TreeMap<Integer, NameValuePair>> sections = new LinkedHashMap<>();
         for (NameValuePair pair : body.getParams()) {
-            String name = HeaderValues.redecode(pair.getName()).strip().toLowerCase(Locale.ROOT);
+            String name = Charsets.redecode(pair.getName()).strip().toLowerCase(Locale.ROOT);
             if (name.isEmpty()) {
                 continue;
             }
             String value = pair.getValue() == null ? "" : pair.getValue();
             int star = name.indexOf('*');
             if (star < 0) {
-                plain.putIfAbsent(name, HeaderValues.decodeWords(HeaderValues.redecode(value)));
+                plain.putIfAbsent(name, EncodedWords.decode(Charsets.redecode(value)));
                 continue;
             }
             String base = name.substring(0, star);
@@ -59,7 +59,7 @@ record MimeParameters(String value, Map<String, String> parameters) {
         Map<String, String> parameters = new LinkedHashMap<>(plain);
         sections.forEach((name, parts) -> parameters.put(name, joinRfc2231(parts)));
         String value = body.getValue() == null ? null
-            : SLASH.matcher(HeaderValues.redecode(body.getValue()).strip().toLowerCase(Locale.ROOT)).replaceAll("/");
+            : SLASH.matcher(Charsets.redecode(body.getValue()).strip().toLowerCase(Locale.ROOT)).replaceAll("/");
         return new MimeParameters(value, parameters);
     }
 

@@ -31,12 +31,12 @@ class EncodedWordsTest {
             String value = text.toString();
             Map<Charset, Charset> map = n % 2 == 0 ? overrides : Map.of();
             oneAPass += value.contains("=?") && EncodedWords.decodeWellFormed(value, map) != null ? 1 : 0;
-            assertThat(EncodedWords.decode(value, map)).as(value)
+            assertThat(EncodedWords.decodeLikeMime4j(value, map)).as(value)
                 .isEqualTo(DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT, null, map));
         }
         System.out.println("EncodedWordsTest: " + oneAPass + " of 50000 texts decoded in one pass, the rest by mime4j");
         assertThat(oneAPass).isGreaterThan(15_000); // the one-pass decoder is really compared, not only the fallback
-        assertThat(EncodedWords.decode("=?utf-8?Q?caf=C3=A9?= =?utf-8?B?w6k=?= x", Map.of())).isEqualTo("caféé x");
-        assertThat(EncodedWords.decode("=?iso-8859-1?Q?=80?=", CharsetLabels.SUPERSETS)).isEqualTo("€");
+        assertThat(EncodedWords.decodeLikeMime4j("=?utf-8?Q?caf=C3=A9?= =?utf-8?B?w6k=?= x", Map.of())).isEqualTo("caféé x");
+        assertThat(EncodedWords.decodeLikeMime4j("=?iso-8859-1?Q?=80?=", CharsetLabels.SUPERSETS)).isEqualTo("€");
     }
 }

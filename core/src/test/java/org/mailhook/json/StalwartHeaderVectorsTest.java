@@ -48,7 +48,7 @@ class StalwartHeaderVectorsTest {
                 case "date" -> agreement.check(where, shown, expectedDate(expected),
                     HeaderValues.date(new RawField("Date", unfolded)));
                 case "id" -> agreement.check(where, shown, texts(expected), HeaderValues.messageIds(unfolded));
-                default -> agreement.check(where, shown, expected.asText(), HeaderValues.decodeWords(unfolded));
+                default -> agreement.check(where, shown, expected.asText(), EncodedWords.decode(unfolded));
             }
         }
         assertThat(agreement.report().rate()).isGreaterThanOrEqualTo(floor);
@@ -69,7 +69,7 @@ class StalwartHeaderVectorsTest {
 
     private static List<String> actualAddresses(String unfolded) {
         List<String> addresses = new ArrayList<>();
-        for (HeaderValues.EmailAddress address : HeaderValues.addresses(unfolded)) {
+        for (EmailAddress address : Addresses.parse(unfolded)) {
             addresses.add((address.group() == null ? "" : address.group() + ": ") + address.name() + " <" + address.address() + ">");
         }
         return addresses;

@@ -1,0 +1,100 @@
+package org.mailhook.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.apache.james.mime4j.dom.address.Address;
+import org.apache.james.mime4j.dom.address.Group;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.field.address.LenientAddressParser;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Q words with specials stay one word, and long address lists parsed in pieces give exactly what parsing
+ * them whole gives, on random strings built from the tokens that matter to mime4j's address parser.
+ */
+class AddressesTest {
+    private static final String[] ADDRESS_TOKENS = {"a", "b@c", "x@y.z", " ", ",", ", ", ",", "\"", "\"Doe, J\"", "(",
+        ")", "(c, d)", "(n (e, s) t)", "<", ">", "<a@b>", "<a>", "<@r,@s:q@t>", ":", ";", "G: a@b, c@d;", "\\", "@",
+        "=?utf-8?Q?x?=", "\"q\\\"x\"", ".", "[1,2]", "\u00e9", "\"<\"", "(<)", "=?utf-8?Q?w?= ", "word ", "\t", " two words"};
+
+    /** What mime4j made of a list, or that it failed (the document then has no addresses for the header). */
+    private static String parsed(java.util.function.Supplier<List<Address>> parse) {
+        List<String> all = new ArrayList<>();
+        try {
+            for (Address address : parse.get()) {
+                all.add(describe(address));
+            }
+        } catch (RuntimeException e) {
+            return "failed";
+        }
+        return all.toString();
+    }
+
+    private static String describe(Address address) {
+        if (address instanceof Group group) {
+            List<String> members = new ArrayList<>();
+            group.getMailboxes().forEach(m -> members.add(describe(m)));
+            return "group " + group.getName() + " " + members;
+        }
+        Mailbox mailbox = (Mailbox) address;
+        return mailbox.getName() + "|" + mailbox.getLocalPart() + "|" + mailbox.getDomain() + "|" + mailbox.getRoute();
+    }
+
+    private static String whole(String value) {
+        return parsed(() -> new ArrayList<>(LenientAddressParser.DEFAULT.parseAddressList(value)));
+    }
+
+    @Test
+    void qWordsWithSpecialsStayOneWordInAddresses() throws Exception {
+        // RFC 2047 forbids ':' and ',' in a phrase's Q words; mime4j would cut the word there (a "group")
+        assertThat(Addresses.parse("=?utf-8?Q?Doe=2C_John:_Sales,_EU?= <j@x.org>, b@y.org")).containsExactly(
+            new EmailAddress("Doe, John: Sales, EU", "j@x.org", null),
+            new EmailAddress(null, "b@y.org", null));
+        // words without specials, malformed words and B words are left as they are
+        assertThat(Addresses.specialsOutOfWords("=?utf-8?Q?caf=C3=A9?= <a@b>")).isEqualTo("=?utf-8?Q?caf=C3=A9?= <a@b>");
+        assertThat(Addresses.specialsOutOfWords("=?utf-8?Q?a:=ZZ?= <a@b>")).isEqualTo("=?utf-8?Q?a:=ZZ?= <a@b>");
+        assertThat(Addresses.specialsOutOfWords("=?utf-8?B?YTpi?= x")).isEqualTo("=?utf-8?B?YTpi?= x");
+        assertThat(Addresses.specialsOutOfWords("x =?iso-8859-1?q?a:b?= y")).isEqualTo("x =?iso-8859-1?B?YTpi?= y");
+
+        // the corpus's 135 KB To header: the thousands of words with colons are one display name
+        String mail = java.nio.file.Files.readString(MimeCorpus.root().resolve("mimekit/messages/stack-overflow.txt"),
+            java.nio.charset.StandardCharsets.ISO_8859_1);
+        int to = mail.indexOf("\nTo:") + 4;
+        List<EmailAddress> addresses = Addresses.parse(HeaderValues.unfold(mail.substring(to, mail.indexOf("\nSubject:", to))));
+        assertThat(addresses).hasSize(2);
+        assertThat(addresses.get(0)).isEqualTo(new EmailAddress("test", "test@test.com", null));
+        assertThat(addresses.get(1).name()).startsWith("date>2017-08-20T10:08:28.617</prdate>2017-08-20T10:08:28.617</pr");
+        assertThat(addresses.get(1).address()).isNull();
+        assertThat(addresses.get(1).group()).isNull();
+    }
+
+    @Test
+    void addressListsParsedInPiecesGiveTheSameAddresses() throws Exception {
+        Random random = new Random(5322);
+        int cut = 0;
+        for (int n = 0; n < 100_000; n++) {
+            StringBuilder list = new StringBuilder();
+            int tokens = 1 + random.nextInt(24);
+            for (int i = 0; i < tokens; i++) {
+                list.append(ADDRESS_TOKENS[random.nextInt(ADDRESS_TOKENS.length)]);
+            }
+            String value = list.toString();
+            int chunkChars = random.nextInt(12);
+            cut += Addresses.addressSegments(value).size() > 1 ? 1 : 0;
+            assertThat(parsed(() -> Addresses.parseAddressList(value, chunkChars))).as(value).isEqualTo(whole(value));
+        }
+        assertThat(cut).isGreaterThan(4_000); // pieces are really tried (4758 of these lists are cut), not only whole lists
+
+        // the 135 KB To header of thousands of encoded words without a comma: read as mime4j reads it
+        String mail = java.nio.file.Files.readString(MimeCorpus.root().resolve("mimekit/messages/stack-overflow.txt"),
+            java.nio.charset.StandardCharsets.ISO_8859_1);
+        int to = mail.indexOf("\nTo:") + 4;
+        String header = HeaderValues.unfold(mail.substring(to, mail.indexOf("\nSubject:", to)));
+        assertThat(header.length()).isGreaterThan(100_000);
+        assertThat(parsed(() -> Addresses.parseAddressList(header, Addresses.ADDRESS_CHUNK_CHARS))).isEqualTo(whole(header));
+    }
+}

@@ -1,7 +1,6 @@
 package org.mailhook.json;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Locale;
 
 import org.apache.james.mime4j.codec.DecodeMonitor;

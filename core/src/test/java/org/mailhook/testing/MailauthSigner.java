@@ -1,19 +1,12 @@
 package org.mailhook.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,36 +81,10 @@ public final class MailauthSigner {
                 keyArray.addObject().put("domain", key.domain()).put("selector", key.selector()).put("privateKey", key.privatePem());
             }
         }
-        Path script = Files.createTempFile("dkim-sign", ".js");
-        try {
-            try (InputStream in = MailauthSigner.class.getResourceAsStream("dkim-sign.js")) {
-                Files.write(script, in.readAllBytes());
-            }
-            Process node = NodePackages.node(script).start();
-            CompletableFuture<byte[]> errors = CompletableFuture.supplyAsync(() -> readAll(node.getErrorStream()));
-            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> readAll(node.getInputStream()));
-            try (OutputStream stdin = node.getOutputStream()) {
-                JSON.writeValue(stdin, requests);
-            }
-            if (!node.waitFor(120, TimeUnit.SECONDS) || node.exitValue() != 0) {
-                node.destroyForcibly();
-                throw new IOException("mailauth signing failed: " + new String(errors.join(), StandardCharsets.UTF_8));
-            }
-            List<byte[]> signed = new ArrayList<>();
-            for (JsonNode one : JSON.readTree(output.join())) {
-                signed.add(Base64.getDecoder().decode(one.asText()));
-            }
-            return signed;
-        } finally {
-            Files.deleteIfExists(script);
+        List<byte[]> signed = new ArrayList<>();
+        for (JsonNode one : NodePackages.runJson(MailauthSigner.class, "dkim-sign.js", requests)) {
+            signed.add(Base64.getDecoder().decode(one.asText()));
         }
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return e.toString().getBytes(StandardCharsets.UTF_8);
-        }
+        return signed;
     }
 }

@@ -14,32 +14,37 @@ import org.mailhook.auth.dkim.TagList;
  */
 record DmarcRecord(String policy, String subdomainPolicy, int percent, boolean strictDkim, boolean strictSpf) {
 
+    /** Whether the record starts with the v=DMARC1 tag; the others are discarded (6.6.3 steps 2 and 4). */
     static boolean isDmarc1(String txt) {
-        return txt.matches("(?s)\\s*v\\s*=\\s*DMARC1\\s*(;.*)?");
+        return txt.matches("(?s)\\s*[vV]\\s*=\\s*DMARC1\\s*(;.*)?");
     }
 
-    /** The record, or empty when it is not usable (6.6.3: then no policy applies). */
+    /**
+     * The policy of a v=DMARC1 record, or empty when none applies (6.6.3 step 6): a record without a
+     * valid p=, or with an invalid sp=, counts as p=none when its rua= holds a syntactically valid URI,
+     * and otherwise is no policy. Other invalid values fall back to their defaults (6.3).
+     */
     static Optional<DmarcRecord> parse(String text) {
         Optional<TagList> parsed = TagList.parse(text);
-        if (parsed.isEmpty() || !"v".equals(parsed.get().firstTag())) {
+        if (parsed.isEmpty() || !"v".equalsIgnoreCase(parsed.get().firstTag())) {
             return Optional.empty();
         }
         TagList tags = parsed.get();
         String policy = policy(tags.get("p"));
-        if (policy == null) {
-            // A record with a reporting address but no valid p= is treated as p=none (6.6.3).
-            if (!tags.has("rua")) {
+        String subdomainPolicy = tags.has("sp") ? policy(tags.get("sp")) : policy;
+        if (policy == null || subdomainPolicy == null) {
+            if (!hasValidReportUri(tags.get("rua"))) {
                 return Optional.empty();
             }
             policy = "none";
+            subdomainPolicy = "none";
         }
-        String subdomainPolicy = policy(tags.get("sp"));
         int percent = 100;
         String pct = tags.get("pct");
-        if (pct != null && pct.matches("[0-9]{1,3}")) {
-            percent = Math.min(100, Integer.parseInt(pct));
+        if (pct != null && pct.matches("[0-9]{1,3}") && Integer.parseInt(pct) <= 100) {
+            percent = Integer.parseInt(pct);
         }
-        return Optional.of(new DmarcRecord(policy, subdomainPolicy == null ? policy : subdomainPolicy, percent,
+        return Optional.of(new DmarcRecord(policy, subdomainPolicy, percent,
             "s".equalsIgnoreCase(tags.get("adkim")), "s".equalsIgnoreCase(tags.get("aspf"))));
     }
 
@@ -49,5 +54,18 @@ record DmarcRecord(String policy, String subdomainPolicy, int percent, boolean s
         }
         String lower = value.toLowerCase(Locale.ROOT);
         return lower.equals("none") || lower.equals("quarantine") || lower.equals("reject") ? lower : null;
+    }
+
+    /** At least one comma-separated entry is a URI (RFC 3986 scheme ":" ...) with an optional !size (6.4). */
+    private static boolean hasValidReportUri(String rua) {
+        if (rua == null) {
+            return false;
+        }
+        for (String uri : rua.split(",")) {
+            if (uri.strip().matches("[A-Za-z][A-Za-z0-9+.-]*:[^\\s!]+(![0-9]+[kmgtKMGT]?)?")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -2,6 +2,7 @@ package org.mailhook.auth.dmarc;
 
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.address.LenientAddressParser;
@@ -27,6 +29,8 @@ import org.mailhook.dns.DnsResolver;
  */
 public final class DmarcVerifier {
     private static final Pattern UTF8_ADDRESS_DOMAIN = Pattern.compile("@([^\\s<>,;:@\"()\\[\\]]+)");
+    /** The dispositions from least to most strict. */
+    private static final List<String> DISPOSITIONS = List.of("none", "quarantine", "reject");
 
     private final DnsResolver dns;
     private final RandomGenerator random;
@@ -41,22 +45,36 @@ public final class DmarcVerifier {
         if (domains.isEmpty()) {
             return new DmarcResult(AuthResult.PERMERROR, null, "none", null, "no RFC5322.From domain");
         }
-        if (domains.size() > 1) {
-            // 6.6.1: mail with several author domains cannot be evaluated against one policy.
-            return new DmarcResult(AuthResult.POLICY, null, "quarantine", String.join(",", domains),
-                "several RFC5322.From domains");
-        }
-        String domain = domains.iterator().next();
+        List<DmarcResult> verdicts = domains.stream().map(domain -> verify(domain, spf, dkim)).toList();
+        return verdicts.size() == 1 ? verdicts.get(0) : strictest(verdicts);
+    }
+
+    /**
+     * 6.6.1: with several author domains each is checked and the strictest policy among the checks that
+     * fail applies; without a failure a temporary error stands, then a pass, then none.
+     */
+    private static DmarcResult strictest(List<DmarcResult> verdicts) {
+        List<AuthResult> precedence = List.of(AuthResult.FAIL, AuthResult.TEMPERROR, AuthResult.PASS, AuthResult.NONE);
+        DmarcResult chosen = verdicts.stream()
+            .min(Comparator.comparingInt((DmarcResult v) -> precedence.indexOf(v.result()))
+                .thenComparing(v -> -DISPOSITIONS.indexOf(v.disposition())))
+            .orElseThrow();
+        String all = verdicts.stream().map(v -> v.domain() + " " + v.result().word()).collect(Collectors.joining(", "));
+        return new DmarcResult(chosen.result(), chosen.policy(), chosen.disposition(), chosen.domain(),
+            chosen.reason() + "; several RFC5322.From domains: " + all);
+    }
+
+    private DmarcResult verify(String domain, SpfResult spf, List<DkimResult> dkim) {
         String orgDomain = OrganizationalDomain.of(domain);
         Discovery discovery = discover(domain, orgDomain);
         if (discovery.tempFailure) {
             return new DmarcResult(AuthResult.TEMPERROR, null, "none", domain, "DNS failure looking up the policy");
         }
         if (discovery.record.isEmpty()) {
-            return new DmarcResult(AuthResult.NONE, null, "none", domain, "no DMARC record");
+            return new DmarcResult(AuthResult.NONE, null, "none", domain, discovery.why);
         }
         DmarcRecord record = discovery.record.get();
-        String policy = discovery.atOrgDomain && !domain.equals(orgDomain) ? record.subdomainPolicy() : record.policy();
+        String policy = discovery.atOrgDomain ? record.subdomainPolicy() : record.policy();
 
         boolean spfAligned = spf != null && spf.result() == AuthResult.PASS
             && OrganizationalDomain.aligned(spf.domain(), domain, record.strictSpf());
@@ -71,35 +89,49 @@ public final class DmarcVerifier {
         String reason = "no aligned SPF or DKIM pass";
         if (!policy.equals("none") && record.percent() < 100 && random.nextInt(100) >= record.percent()) {
             // 6.6.4: outside the pct= sample the next less strict policy applies.
-            disposition = policy.equals("reject") ? "quarantine" : "none";
+            disposition = DISPOSITIONS.get(DISPOSITIONS.indexOf(policy) - 1);
             reason += "; outside pct=" + record.percent() + " sample";
         }
         return new DmarcResult(AuthResult.FAIL, policy, disposition, domain, reason);
     }
 
-    private record Discovery(Optional<DmarcRecord> record, boolean atOrgDomain, boolean tempFailure) {
+    /**
+     * @param atOrgDomain the record came from the organizational domain of a subdomain (sp= applies)
+     * @param why without a record: why none applies
+     */
+    private record Discovery(Optional<DmarcRecord> record, boolean atOrgDomain, boolean tempFailure, String why) {
     }
 
+    /**
+     * Policy discovery, RFC 7489 6.6.3: the From domain's v=DMARC1 records; only when it has none, those
+     * of its organizational domain. Several records, or one without a usable policy, end the discovery
+     * with no policy: they do not send it on to the organizational domain.
+     */
     private Discovery discover(String domain, String orgDomain) {
         DnsAnswer<String> exact = dns.txt("_dmarc." + domain);
         if (exact.isTempFailure()) {
-            return new Discovery(Optional.empty(), false, true);
+            return new Discovery(Optional.empty(), false, true, null);
         }
-        Optional<DmarcRecord> record = single(exact);
-        if (record.isPresent() || domain.equals(orgDomain)) {
-            return new Discovery(record, false, false);
+        List<String> records = dmarc1Records(exact);
+        boolean atOrgDomain = false;
+        if (records.isEmpty() && !domain.equals(orgDomain)) {
+            DnsAnswer<String> org = dns.txt("_dmarc." + orgDomain);
+            if (org.isTempFailure()) {
+                return new Discovery(Optional.empty(), true, true, null);
+            }
+            records = dmarc1Records(org);
+            atOrgDomain = true;
         }
-        DnsAnswer<String> org = dns.txt("_dmarc." + orgDomain);
-        if (org.isTempFailure()) {
-            return new Discovery(Optional.empty(), true, true);
+        if (records.size() != 1) {
+            return new Discovery(Optional.empty(), atOrgDomain, false,
+                records.isEmpty() ? "no DMARC record" : records.size() + " DMARC records");
         }
-        return new Discovery(single(org), true, false);
+        Optional<DmarcRecord> record = DmarcRecord.parse(records.get(0));
+        return new Discovery(record, atOrgDomain, false, record.isEmpty() ? "DMARC record without a valid policy" : null);
     }
 
-    /** Exactly one v=DMARC1 record is a policy; none or several mean no policy (6.6.3). */
-    private static Optional<DmarcRecord> single(DnsAnswer<String> answer) {
-        List<String> records = answer.records().stream().filter(DmarcRecord::isDmarc1).toList();
-        return records.size() == 1 ? DmarcRecord.parse(records.get(0)) : Optional.empty();
+    private static List<String> dmarc1Records(DnsAnswer<String> answer) {
+        return answer.records().stream().filter(DmarcRecord::isDmarc1).toList();
     }
 
     /** The A-label form DNS needs; a name IDNA rejects is kept as written (its lookups simply find nothing). */

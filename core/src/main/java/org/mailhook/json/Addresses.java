@@ -100,7 +100,7 @@ final class Addresses {
         List<EmailAddress> result = new ArrayList<>();
         List<Address> list;
         try {
-            list = parseAddressList(specialsOutOfWords(EncodedWords.readableWords(unfolded, null)), ADDRESS_CHUNK_CHARS);
+            list = parseAddressList(EightBit.protect(specialsOutOfWords(EncodedWords.readableWords(unfolded, null))), ADDRESS_CHUNK_CHARS);
         } catch (RuntimeException e) {
             return result;
         }
@@ -329,15 +329,52 @@ final class Addresses {
             return new EmailAddress(clean(localPart), null, group);
         }
         String address = localPart == null || localPart.isEmpty() ? null : mailbox.getAddress();
-        return new EmailAddress(clean(mailbox.getName()), address == null ? null : Charsets.redecode(address), group);
+        return new EmailAddress(clean(mailbox.getName()), address == null ? null : Charsets.redecode(EightBit.restore(address)), group);
     }
 
     private static String clean(String name) {
         if (name == null) {
             return null;
         }
-        String text = Charsets.redecode(name).strip();
+        String text = Charsets.redecode(EightBit.restore(name)).strip();
         return text.isEmpty() ? null : text;
     }
 
+    /**
+     * mime4j's address parser cuts domains that hold 8-bit characters (RFC 6532 raw UTF-8, which mime4j
+     * hands over as Latin-1 characters): it measures the domain in encoded bytes and slices characters,
+     * so {@code märy@exämple.net} comes back as {@code exÃ¤mple.n}. Every character above US-ASCII is
+     * therefore given to the parser as an ASCII atext marker and put back in the parts it returns.
+     */
+    static final class EightBit {
+        private static final String OPEN = "{~";
+        private static final String CLOSE = "~}";
+        private static final Pattern MARKER = Pattern.compile("\\{~([0-9a-f]{1,6})~}");
+
+        private EightBit() {
+        }
+
+        static String protect(String value) {
+            if (!value.contains(OPEN) && value.chars().allMatch(c -> c < 0x80)) {
+                return value;
+            }
+            // '{' is written as a marker too, so text that looks like one comes back as it was
+            StringBuilder out = new StringBuilder(value.length() + 16);
+            value.codePoints().forEach(c -> {
+                if (c < 0x80 && c != '{') {
+                    out.append((char) c);
+                } else {
+                    out.append(OPEN).append(Integer.toHexString(c)).append(CLOSE);
+                }
+            });
+            return out.toString();
+        }
+
+        static String restore(String value) {
+            if (value == null || !value.contains(OPEN)) {
+                return value;
+            }
+            return MARKER.matcher(value).replaceAll(m -> new String(Character.toChars(Integer.parseInt(m.group(1), 16))));
+        }
+    }
 }

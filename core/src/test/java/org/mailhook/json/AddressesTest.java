@@ -2,6 +2,7 @@ package org.mailhook.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -46,6 +47,19 @@ class AddressesTest {
 
     private static String whole(String value) {
         return parsed(() -> new ArrayList<>(LenientAddressParser.DEFAULT.parseAddressList(value)));
+    }
+
+    @Test
+    void rawUtf8AddressesKeepTheirWholeDomain() {
+        // RFC 6532: raw UTF-8 arrives as Latin-1 characters from the header reader; mime4j alone would
+        // return "jdöe@mÃ¤chine.examp" (ruby-mail rfc6532/utf8_headers.eml)
+        String latin1 = new String("\"Jöhn Doe\" <jdöe@mächine.example>, märy@exämple.net".getBytes(StandardCharsets.UTF_8),
+            StandardCharsets.ISO_8859_1);
+        assertThat(Addresses.parse(latin1)).containsExactly(
+            new EmailAddress("Jöhn Doe", "jdöe@mächine.example", null),
+            new EmailAddress(null, "märy@exämple.net", null));
+        // text that could be taken for the parser's marker is parsed as it is
+        assertThat(Addresses.parse("\"a{~e4~}b\" <x@y.org>")).containsExactly(new EmailAddress("a{~e4~}b", "x@y.org", null));
     }
 
     @Test

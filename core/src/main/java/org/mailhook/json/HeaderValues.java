@@ -21,6 +21,7 @@ import org.apache.james.mime4j.util.ByteSequence;
 final class HeaderValues {
     private static final Pattern COMMENT = Pattern.compile("\\([^()]*\\)");
     private static final Pattern OBSOLETE_ZONE = Pattern.compile("\\s(UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT)[0-9A-Z]*\\s*$");
+    private static final Pattern THREE_DIGIT_ZONE = Pattern.compile("\\s([+-])(\\d{3})\\s*$");
     private static final Map<String, String> ZONE_OFFSETS = Map.of("UT", "+0000", "GMT", "+0000", "EST", "-0500",
         "EDT", "-0400", "CST", "-0600", "CDT", "-0500", "MST", "-0700", "MDT", "-0600", "PST", "-0800", "PDT", "-0700");
     private static final Pattern MSG_ID = Pattern.compile("<([^<>]*)>");
@@ -132,6 +133,15 @@ final class HeaderValues {
     /** The date as an instant, or null when the value is not a date mime4j's lenient parser accepts. */
     static Instant date(Field field) {
         String value = unfold(rawValue(field));
+        if (value.indexOf('(') >= 0) {
+            // comments first: mime4j stops at one and drops the zone after it, "00:19:00 (EDT) -0400"
+            value = withoutComments(value).replaceAll("\\s+", " ").strip();
+        }
+        Matcher shortZone = THREE_DIGIT_ZONE.matcher(value);
+        if (shortZone.find()) {
+            // "-600": an hours digit left out, read as -0600 as other mail readers do
+            value = value.substring(0, shortZone.start()) + " " + shortZone.group(1) + "0" + shortZone.group(2);
+        }
         Matcher zone = OBSOLETE_ZONE.matcher(value);
         if (zone.find()) {
             // RFC 5322 4.3 obsolete zone names, which mime4j reads as UTC
@@ -141,14 +151,20 @@ final class HeaderValues {
         if (date == null) {
             // RFC 5322 obsolete syntax: (nested) comments, blanks around the time's colons; or a trace
             // header's "...; date"
-            String cleaned = value.substring(value.lastIndexOf(';') + 1);
-            for (int i = 0; i < 5 && cleaned.indexOf('(') >= 0; i++) {
-                cleaned = COMMENT.matcher(cleaned).replaceAll(" ");
-            }
+            String cleaned = withoutComments(value.substring(value.lastIndexOf(';') + 1));
             cleaned = cleaned.replaceAll("\\s*:\\s*", ":").replaceAll("\\s+", " ").strip();
             date = lenientDate(new RawField(field.getName(), cleaned));
         }
         return date;
+    }
+
+    /** RFC 5322 comments, nested up to five deep, each replaced by a blank. */
+    private static String withoutComments(String value) {
+        String cleaned = value;
+        for (int i = 0; i < 5 && cleaned.indexOf('(') >= 0; i++) {
+            cleaned = COMMENT.matcher(cleaned).replaceAll(" ");
+        }
+        return cleaned;
     }
 
     private static Instant lenientDate(Field field) {

@@ -2,9 +2,11 @@ package org.mailhook.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.Random;
 import java.util.regex.Pattern;
 
+import org.apache.james.mime4j.stream.RawField;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +28,19 @@ class HeaderValuesTest {
 
     private static String referenceKeyValue(String raw) {
         return BLANKS.matcher(LINE_BREAKS.matcher(raw).replaceAll("")).replaceAll(" ").strip();
+    }
+
+    @Test
+    void datesKeepTheirZoneAfterCommentsAndInThreeDigits() {
+        // both as mailparser and postal-mime read them (mimekit disposition-notification, mime4j multi-bad)
+        assertThat(date("Wed, 20 Sep 1995 00:19:00 (EDT) -0400")).isEqualTo(Instant.parse("1995-09-20T04:19:00Z"));
+        assertThat(date("Mon, 21 Aug 95 13:30:57 -600")).isEqualTo(Instant.parse("1995-08-21T19:30:57Z"));
+        assertThat(date("Mon, 21 Aug 1995 13:30:57 +0000 (UTC)")).isEqualTo(Instant.parse("1995-08-21T13:30:57Z"));
+        assertThat(date("Mon, 21 Aug 1995 13:30:57 EDT")).isEqualTo(Instant.parse("1995-08-21T17:30:57Z"));
+    }
+
+    private static Instant date(String value) {
+        return HeaderValues.date(new RawField("Date", value));
     }
 
     @Test

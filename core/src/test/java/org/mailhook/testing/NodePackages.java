@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class NodePackages {
     /** Keep in step with .ci/setup/node-packages.sh. */
-    public static final List<String> PINNED = List.of("standardwebhooks@1.1.1", "mailauth@4.13.3");
+    public static final List<String> PINNED = List.of("standardwebhooks@1.1.1", "mailauth@4.13.3", "mailparser@3.14.2", "postal-mime@4.0.0");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private NodePackages() {

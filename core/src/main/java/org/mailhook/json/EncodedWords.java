@@ -161,13 +161,37 @@ final class EncodedWords {
             try {
                 bytes = Base64.getMimeDecoder().decode(encoded);
             } catch (IllegalArgumentException e) {
-                return "=?" + label + "?" + encoding + "?" + encoded + "?=";
+                bytes = wholeSextets(encoded);
+                if (bytes == null) {
+                    return "=?" + label + "?" + encoding + "?" + encoded + "?=";
+                }
             }
         } else {
             bytes = qDecoded(encoded);
         }
         String text = charset != null ? new String(bytes, charset) : Charsets.decodeUnlabelled(bytes, bytes.length);
         return "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
+    }
+
+    /**
+     * Base64 with wrong padding ({@code VEVTVA=}), read as mailparser and postal-mime read it: the
+     * alphabet's characters in order, a lone last one dropped; null when nothing is left.
+     */
+    private static byte[] wholeSextets(String encoded) {
+        StringBuilder sextets = new StringBuilder(encoded.length() + 3);
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/') {
+                sextets.append(c);
+            }
+        }
+        if (sextets.length() % 4 == 1) {
+            sextets.setLength(sextets.length() - 1); // six bits make no byte
+        }
+        if (sextets.length() == 0) {
+            return null;
+        }
+        return Base64.getDecoder().decode(sextets.append("==", 0, (4 - sextets.length() % 4) % 4).toString());
     }
 
     /** RFC 2047 4.2 Q encoding: {@code _} is a space, {@code =XX} a byte. */

@@ -18,6 +18,14 @@ class EncodedWordsTest {
         "=?iso-8859-1?q?=E9t=E9?=", "=?gb2312?B?1tDOxA==?=", "=?utf-8?Q??=", "=?utf-8?B?w6?=", "x", "<a@b>"};
 
     @Test
+    void wordsWithBadPaddingInAnUnknownCharsetAreStillDecoded() {
+        // ruby-mail error_emails/bad_encoded_subject.eml; mailparser and postal-mime both read "TEST"
+        assertThat(EncodedWords.decode("=?NONE?B?VEVTVA=?=")).isEqualTo("TEST");
+        assertThat(EncodedWords.decode("=?x-unknown?B?VEVTVA?=")).isEqualTo("TEST");
+        assertThat(EncodedWords.decode("=?NONE?B?V?=")).isEqualTo("=?NONE?B?V?=");
+    }
+
+    @Test
     void decodesExactlyAsMime4j() {
         Random random = new Random(2047);
         Map<Charset, Charset> overrides = CharsetLabels.SUPERSETS;

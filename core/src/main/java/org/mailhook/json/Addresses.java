@@ -1,6 +1,7 @@
 package org.mailhook.json;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -296,8 +297,10 @@ final class Addresses {
     }
 
     /**
-     * Two common shapes mime4j does not read as senders mean them: an unquoted address used as display
-     * name ({@code a@x <a@x>}), and the old {@code a@x (Name)} form, where the comment is the name.
+     * Shapes mime4j does not read as senders mean them: an unquoted address used as display name
+     * ({@code a@x <a@x>}), the old {@code a@x (Name)} form, where the comment is the name, and a list
+     * with blanks where the commas belong ({@code a@x b@y}, or {@code Big Bug bb@x}), which mime4j
+     * runs together into one address.
      */
     private static List<EmailAddress> repaired(List<EmailAddress> addresses, String unfolded) {
         List<EmailAddress> result = new ArrayList<>(addresses.size());
@@ -312,7 +315,11 @@ final class Addresses {
                 result.add(address);
             }
         }
-        if (result.size() == 1 && result.get(0).name() == null) {
+        if (result.size() == 1 && result.get(0).name() == null && result.get(0).group() == null) {
+            List<EmailAddress> blankSeparated = blankSeparated(unfolded);
+            if (blankSeparated != null) {
+                return blankSeparated;
+            }
             Matcher comment = TRAILING_COMMENT.matcher(unfolded);
             if (comment.matches() && !comment.group(2).isBlank()) {
                 EmailAddress only = result.get(0);
@@ -320,6 +327,28 @@ final class Addresses {
             }
         }
         return result;
+    }
+
+    /** Words without any of {@code <>",;:()}, where at least two are addresses or the last one is; else null. */
+    private static List<EmailAddress> blankSeparated(String unfolded) {
+        String value = unfolded.strip();
+        if (value.isEmpty() || value.chars().anyMatch(c -> "<>\",;:()".indexOf(c) >= 0)) {
+            return null;
+        }
+        String[] words = value.split("\\s+");
+        long addresses = Arrays.stream(words).filter(word -> word.indexOf('@') > 0).count();
+        if (words.length < 2 || addresses == 0) {
+            return null;
+        }
+        String last = words[words.length - 1];
+        if (addresses == 1 && last.indexOf('@') > 0) {
+            String name = String.join(" ", Arrays.asList(words).subList(0, words.length - 1));
+            return List.of(new EmailAddress(clean(name), Charsets.redecode(last), null));
+        }
+        if (addresses == words.length) {
+            return Arrays.stream(words).map(word -> new EmailAddress(null, Charsets.redecode(word), null)).toList();
+        }
+        return null;
     }
 
     private static EmailAddress mailbox(Mailbox mailbox, String group) {

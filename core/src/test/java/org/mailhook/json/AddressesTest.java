@@ -50,6 +50,18 @@ class AddressesTest {
     }
 
     @Test
+    void blanksWhereTheCommasBelongSeparateAddresses() {
+        // ruby-mail plain_emails raw_email_multiple_from.eml and mix_caps_content_type.eml, read as
+        // mailparser and postal-mime read them; mime4j runs the words together
+        assertThat(Addresses.parse("tim@powerupdev.com concierge@powerupdev.com")).containsExactly(
+            new EmailAddress(null, "tim@powerupdev.com", null), new EmailAddress(null, "concierge@powerupdev.com", null));
+        assertThat(Addresses.parse("Big Bug bb@bug.com")).containsExactly(new EmailAddress("Big Bug", "bb@bug.com", null));
+        // anything with list syntax is left to the parser
+        assertThat(Addresses.parse("Big Bug <bb@bug.com>")).containsExactly(new EmailAddress("Big Bug", "bb@bug.com", null));
+        assertThat(Addresses.parse("just some words")).hasSize(1);
+    }
+
+    @Test
     void rawUtf8AddressesKeepTheirWholeDomain() {
         // RFC 6532: raw UTF-8 arrives as Latin-1 characters from the header reader; mime4j alone would
         // return "jdöe@mÃ¤chine.examp" (ruby-mail rfc6532/utf8_headers.eml)

@@ -27,7 +27,8 @@ import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhook.webhook.Durations;
+import org.mailhook.config.Durations;
+import org.mailhook.config.ParameterValues;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;
@@ -109,6 +110,7 @@ public class WebhookDelivery extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
+        ParameterValues parameters = ParameterValues.ofMailet(getMailetName(), this::getInitParameter);
         RetrySchedule schedule;
         EndpointBreaker.Settings breakerSettings;
         SsrfGuard guard;
@@ -120,12 +122,11 @@ public class WebhookDelivery extends GenericMailet {
             breakerSettings = EndpointBreaker.Settings.fromParameters(this::parameter);
             guard = new SsrfGuard(SsrfGuard.Policy.fromParameters(this::parameter), dns);
             checkUrls(routes.get(), guard);
-            deliveredRetention = Durations.parse(getInitParameter("deliveredRetention",
-                Durations.format(DeliveredStore.DEFAULT_RETENTION)), "deliveredRetention");
-            deliveredPurgeInterval = Durations.parse(getInitParameter("deliveredPurgeInterval", "1h"), "deliveredPurgeInterval");
+            deliveredRetention = parameters.duration("deliveredRetention", DeliveredStore.DEFAULT_RETENTION);
+            deliveredPurgeInterval = parameters.duration("deliveredPurgeInterval", Duration.ofHours(1));
         } catch (IllegalArgumentException e) {
             // The engines name the parameter (and never show a secret).
-            throw new MessagingException(getMailetName() + ": <" + e.getMessage().replaceFirst(":", ">:"));
+            throw new MessagingException(parameters.locate(e.getMessage()));
         }
         queueName = getInitParameter("queue", "mailhook-webhooks");
         if (!QUEUES_IN_USE.add(queueName)) {
@@ -143,13 +144,15 @@ public class WebhookDelivery extends GenericMailet {
         unroutedProcessor = getInitParameter("unroutedProcessor");
         routes = withInstantAddresses(routes);
         registerGauges();
-        int concurrency = intParameter("concurrency", 8);
-        long thinPayloadAbove = intParameter("thinPayloadAboveBytes", 10 * 1024 * 1024);
+        int concurrency;
+        long thinPayloadAbove;
         EndpointLimiter limiter;
         try {
-            limiter = new EndpointLimiter(intParameter("hostConcurrency", EndpointLimiter.DEFAULT_PER_HOST));
+            concurrency = parameters.wholeNumber("concurrency", 8, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            thinPayloadAbove = parameters.bytes("thinPayloadAboveBytes", 10 * 1024 * 1024, Integer.MAX_VALUE);
+            limiter = new EndpointLimiter(parameters.wholeNumber("hostConcurrency", EndpointLimiter.DEFAULT_PER_HOST, Integer.MIN_VALUE, Integer.MAX_VALUE));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException(getMailetName() + ": <" + e.getMessage().replaceFirst(":", ">:"));
+            throw new MessagingException(parameters.locate(e.getMessage()));
         }
         Optional<ParkedMail> parked = breakerSettings.enabled() ? parkedMail() : Optional.empty();
         EndpointBreaker breaker = new EndpointBreaker(parked.isPresent() ? breakerSettings : EndpointBreaker.Settings.OFF, clock);
@@ -285,18 +288,6 @@ public class WebhookDelivery extends GenericMailet {
     private String parameter(String name) {
         String value = getInitParameter(name);
         return value == null || value.isBlank() ? null : value;
-    }
-
-    private int intParameter(String name, int defaultValue) throws MessagingException {
-        String value = parameter(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new MessagingException(getMailetName() + ": <" + name + "> must be a whole number, got '" + value + "'");
-        }
     }
 
     @Override

@@ -23,7 +23,7 @@ import org.mailhook.webhook.AttemptResult;
 import org.mailhook.webhook.AttemptHistory;
 import org.mailhook.webhook.DeliveredRecord;
 import org.mailhook.webhook.DeliveryDecision;
-import org.mailhook.webhook.Durations;
+import org.mailhook.config.Durations;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;

@@ -59,16 +59,16 @@ public record ScanLimits(int maxParts, int maxMimeDepth, long maxPartBytes, long
     public static ScanLimits parse(Function<String, String> parameter) {
         ScanLimits d = defaults();
         ParameterValues values = ParameterValues.of(parameter);
-        // The lower bounds are the constructor's; each parameter's range starts at 0 here.
+        // The same lower bounds as the constructor's, so a bad parameter is reported as written.
         return new ScanLimits(
-            values.wholeNumber("maxParts", d.maxParts, 0, Integer.MAX_VALUE),
-            values.wholeNumber("maxMimeDepth", d.maxMimeDepth, 0, Integer.MAX_VALUE),
-            values.bytes("maxPartBytes", d.maxPartBytes, Integer.MAX_VALUE - 16),
-            values.bytes("maxArchiveEntryBytes", d.maxArchiveEntryBytes, Integer.MAX_VALUE - 16),
+            values.wholeNumber("maxParts", d.maxParts, 1, Integer.MAX_VALUE),
+            values.wholeNumber("maxMimeDepth", d.maxMimeDepth, 1, Integer.MAX_VALUE),
+            values.bytes("maxPartBytes", d.maxPartBytes, MIN_BYTES, Integer.MAX_VALUE - 16),
+            values.bytes("maxArchiveEntryBytes", d.maxArchiveEntryBytes, MIN_BYTES, Integer.MAX_VALUE - 16),
             values.wholeNumber("maxArchiveDepth", d.maxArchiveDepth, 0, Integer.MAX_VALUE),
-            values.wholeNumber("maxArchiveEntries", d.maxArchiveEntries, 0, Integer.MAX_VALUE),
-            values.bytes("maxExpandedBytes", d.maxExpandedBytes),
-            values.wholeNumber("maxCompressionRatio", d.maxCompressionRatio, 0, Integer.MAX_VALUE));
+            values.wholeNumber("maxArchiveEntries", d.maxArchiveEntries, 1, Integer.MAX_VALUE),
+            values.bytes("maxExpandedBytes", d.maxExpandedBytes, 1, Long.MAX_VALUE),
+            values.wholeNumber("maxCompressionRatio", d.maxCompressionRatio, 1, Integer.MAX_VALUE));
     }
 
     private static void atLeast(String name, long value, long min) {

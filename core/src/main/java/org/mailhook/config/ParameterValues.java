@@ -91,7 +91,6 @@ public final class ParameterValues {
         if (text.isEmpty()) {
             return defaultValue;
         }
-        String range = max == Integer.MAX_VALUE || max == Long.MAX_VALUE ? "at least " + min : min + ".." + max;
         try {
             long value = Long.parseLong(text.get());
             if (value >= min && value <= max) {
@@ -100,7 +99,7 @@ public final class ParameterValues {
         } catch (NumberFormatException e) {
             // reported below with the allowed range
         }
-        throw invalid(name, text.get(), "a whole number (" + range + ")");
+        throw invalid(name, text.get(), "a whole number (" + range(min, max) + ")");
     }
 
     /** A duration as {@link Durations#parse} reads it. */
@@ -110,20 +109,24 @@ public final class ParameterValues {
 
     /** A byte count as {@link #parseBytes} reads it. */
     public long bytes(String name, long defaultValue) {
-        return bytes(name, defaultValue, Long.MAX_VALUE);
+        return bytes(name, defaultValue, 0, Long.MAX_VALUE);
     }
 
-    /** A byte count as {@link #parseBytes} reads it, at most {@code max}. */
-    public long bytes(String name, long defaultValue, long max) {
+    /** A byte count as {@link #parseBytes} reads it, in {@code min..max}. */
+    public long bytes(String name, long defaultValue, long min, long max) {
         Optional<String> text = text(name);
         if (text.isEmpty()) {
             return defaultValue;
         }
         long value = parseBytes(text.get(), where.apply(name));
-        if (value > max) {
-            throw invalid(name, text.get(), "a byte count of at most " + max);
+        if (value < min || value > max) {
+            throw invalid(name, text.get(), "a byte count (" + range(min, max) + ")");
         }
         return value;
+    }
+
+    private static String range(long min, long max) {
+        return max == Integer.MAX_VALUE || max == Long.MAX_VALUE ? "at least " + min : min + ".." + max;
     }
 
     /** An error for a value of an engine-specific form, in this reader's style. */

@@ -75,8 +75,8 @@ class ParameterValuesTest {
         assertThatThrownBy(() -> ParameterValues.ofFile("mailhook.properties", bad::get).duration("retention", Duration.ZERO))
             .hasMessage("mailhook.properties: retention: 'soon' is not a duration (like 500ms, 5s, 5m, 2h, 1d)");
         assertThatThrownBy(() -> ParameterValues.of(bad::get).flag("on", false)).hasMessage("on: 'maybe' is not true or false");
-        assertThatThrownBy(() -> ParameterValues.of(bad::get).bytes("size", 0, 1024))
-            .hasMessage("size: '2M' is not a byte count of at most 1024");
+        assertThatThrownBy(() -> ParameterValues.of(bad::get).bytes("size", 0, 0, 1024))
+            .hasMessage("size: '2M' is not a byte count (0..1024)");
         assertThatThrownBy(() -> ParameterValues.of(bad::get).wholeNumber("maxRetries", 0, 1, Integer.MAX_VALUE))
             .hasMessage("maxRetries: 'abc' is not a whole number (at least 1)");
     }

@@ -54,11 +54,11 @@ public class ToJson extends GenericMailet {
         ParseOptions options;
         try {
             options = new ParseOptions(
-                (int) parameters.bytes("maxHeaderBytes", ParseOptions.DEFAULT_MAX_HEADER_BYTES, Integer.MAX_VALUE),
+                (int) parameters.bytes("maxHeaderBytes", ParseOptions.DEFAULT_MAX_HEADER_BYTES, 0, Integer.MAX_VALUE),
                 parameters.wholeNumber("maxParts", ParseOptions.DEFAULT_MAX_PARTS, 0, Integer.MAX_VALUE),
                 parameters.wholeNumber("maxDepth", ParseOptions.DEFAULT_MAX_DEPTH, 0, Integer.MAX_VALUE),
-                (int) parameters.bytes("maxTextBytes", ParseOptions.DEFAULT_MAX_TEXT_BYTES, Integer.MAX_VALUE),
-                (int) parameters.bytes("attachmentInlineBytes", ParseOptions.DEFAULT_ATTACHMENT_INLINE_BYTES, Integer.MAX_VALUE));
+                (int) parameters.bytes("maxTextBytes", ParseOptions.DEFAULT_MAX_TEXT_BYTES, 0, Integer.MAX_VALUE),
+                (int) parameters.bytes("attachmentInlineBytes", ParseOptions.DEFAULT_ATTACHMENT_INLINE_BYTES, 0, Integer.MAX_VALUE));
         } catch (IllegalArgumentException e) {
             throw new MessagingException(parameters.locate(e.getMessage()));
         }

@@ -43,7 +43,7 @@ import reactor.rabbitmq.Sender;
  * mirrors James' own {@code RabbitMQModule} and {@code RabbitMQMailQueueModule}, with the mail queue view
  * that needs no Cassandra ({@code cassandra.view.enabled=false}: no browsing, no removal by criteria).
  * The queue is James' own, unchanged, exactly as on the distributed James: it ignores enqueue delays, and
- * Mailhook's retries wait in RabbitMQ through the drop-in jar itself ({@code org.mailhook.mailets.DelayedRequeue}).
+ * Mailhook's retries wait in RabbitMQ through the drop-in jar itself ({@code org.mailhook.mailets.delivery.DelayedRequeue}).
  */
 public class RabbitMqQueueModule extends AbstractModule {
     private final Configuration configuration;

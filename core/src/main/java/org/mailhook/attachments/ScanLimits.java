@@ -2,6 +2,8 @@ package org.mailhook.attachments;
 
 import java.util.function.Function;
 
+import org.mailhook.config.ParameterValues;
+
 /**
  * Every bound on the work one mail can cause in the attachment scan, as one immutable value: how
  * many MIME parts are scanned, how deep the MIME tree is walked, how many decoded bytes of a part and
@@ -56,32 +58,17 @@ public record ScanLimits(int maxParts, int maxMimeDepth, long maxPartBytes, long
      */
     public static ScanLimits parse(Function<String, String> parameter) {
         ScanLimits d = defaults();
+        ParameterValues values = ParameterValues.of(parameter);
+        // The same lower bounds as the constructor's, so a bad parameter is reported as written.
         return new ScanLimits(
-            (int) number(parameter, "maxParts", d.maxParts, Integer.MAX_VALUE),
-            (int) number(parameter, "maxMimeDepth", d.maxMimeDepth, Integer.MAX_VALUE),
-            number(parameter, "maxPartBytes", d.maxPartBytes, Integer.MAX_VALUE - 16),
-            number(parameter, "maxArchiveEntryBytes", d.maxArchiveEntryBytes, Integer.MAX_VALUE - 16),
-            (int) number(parameter, "maxArchiveDepth", d.maxArchiveDepth, Integer.MAX_VALUE),
-            (int) number(parameter, "maxArchiveEntries", d.maxArchiveEntries, Integer.MAX_VALUE),
-            number(parameter, "maxExpandedBytes", d.maxExpandedBytes, Long.MAX_VALUE),
-            (int) number(parameter, "maxCompressionRatio", d.maxCompressionRatio, Integer.MAX_VALUE));
-    }
-
-    private static long number(Function<String, String> parameter, String name, long defaultValue, long max) {
-        String value = parameter.apply(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        long parsed;
-        try {
-            parsed = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
-        }
-        if (parsed > max) {
-            throw new IllegalArgumentException(name + " must be at most " + max + ", got '" + value + "'");
-        }
-        return parsed;
+            values.wholeNumber("maxParts", d.maxParts, 1, Integer.MAX_VALUE),
+            values.wholeNumber("maxMimeDepth", d.maxMimeDepth, 1, Integer.MAX_VALUE),
+            values.bytes("maxPartBytes", d.maxPartBytes, MIN_BYTES, Integer.MAX_VALUE - 16),
+            values.bytes("maxArchiveEntryBytes", d.maxArchiveEntryBytes, MIN_BYTES, Integer.MAX_VALUE - 16),
+            values.wholeNumber("maxArchiveDepth", d.maxArchiveDepth, 0, Integer.MAX_VALUE),
+            values.wholeNumber("maxArchiveEntries", d.maxArchiveEntries, 1, Integer.MAX_VALUE),
+            values.bytes("maxExpandedBytes", d.maxExpandedBytes, 1, Long.MAX_VALUE),
+            values.wholeNumber("maxCompressionRatio", d.maxCompressionRatio, 1, Integer.MAX_VALUE));
     }
 
     private static void atLeast(String name, long value, long min) {

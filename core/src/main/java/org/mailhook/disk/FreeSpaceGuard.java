@@ -7,11 +7,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Postfix's {@code queue_minfree} for Mailhook: whether the file system holding the server's data
@@ -99,7 +96,6 @@ public final class FreeSpaceGuard {
     public static final long DEFAULT_MARGIN_BYTES = 64L << 20;
     /** The default threshold when SMTP has no size cap (maxmessagesize 0): as for a 96 MB cap. */
     public static final long DEFAULT_WITHOUT_SIZE_CAP = 2 * (96L << 20) + DEFAULT_MARGIN_BYTES;
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})\\s*([kmg]?)b?");
 
     /**
      * The default threshold: room for two of the largest messages SMTP accepts (one being received,
@@ -108,30 +104,6 @@ public final class FreeSpaceGuard {
      */
     public static long defaultMinFreeBytes(long maxMessageBytes) {
         return maxMessageBytes <= 0 ? DEFAULT_WITHOUT_SIZE_CAP : 2 * maxMessageBytes + DEFAULT_MARGIN_BYTES;
-    }
-
-    /**
-     * A byte count: a whole number of bytes, or with a binary unit {@code k}, {@code m}, {@code g}
-     * (case-insensitive, an optional {@code b}: {@code 512M}, {@code 2GB}).
-     *
-     * @throws IllegalArgumentException starting with {@code what} when the text is not one
-     */
-    public static long parseBytes(String text, String what) {
-        Matcher m = SIZE.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not a byte count (like 0, 150000000, 512M, 2G)");
-        }
-        long amount = Long.parseLong(m.group(1));
-        int shift = switch (m.group(2)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            default -> 0;
-        };
-        if (amount > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is too large");
-        }
-        return amount << shift;
     }
 
     /** The usable space of the file system that holds {@code directory} (a {@link FileStore}). */

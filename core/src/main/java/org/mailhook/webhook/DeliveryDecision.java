@@ -3,6 +3,8 @@ package org.mailhook.webhook;
 import java.time.Duration;
 import java.util.Optional;
 
+import org.mailhook.config.Durations;
+
 /**
  * What the queue consumer does after an attempt: done, try again after a delay, or dead-letter (with
  * {@link #flagEndpoint()} when the receiver answered 410 Gone).

@@ -3,9 +3,13 @@ package org.mailhook.webhook;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+
+import org.mailhook.config.Durations;
+import org.mailhook.config.ParameterValues;
 
 /**
  * Per-endpoint health: a circuit breaker. {@link State#CLOSED} sends; after {@code failures} consecutive
@@ -70,23 +74,16 @@ public final class EndpointBreaker {
          * @throws IllegalArgumentException naming the parameter
          */
         public static Settings fromParameters(Function<String, String> given) {
-            Function<String, String> parameter = Parameters.present(given);
-            int failures = DEFAULT.failures();
-            String count = parameter.apply("breakerFailures");
-            if (count != null) {
-                try {
-                    failures = Integer.parseInt(count.trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("breakerFailures: '" + count + "' is not a whole number", e);
-                }
-            }
+            ParameterValues parameter = ParameterValues.of(given);
+            int failures = parameter.wholeNumber("breakerFailures", DEFAULT.failures(), 0, Integer.MAX_VALUE);
             Duration first = DEFAULT.firstProbe();
             Duration cap = DEFAULT.maxProbe();
-            String probe = parameter.apply("breakerProbe");
-            if (probe != null) {
-                String[] parts = probe.trim().split("\\.\\.", -1);
+            Optional<String> probeText = parameter.text("breakerProbe");
+            if (probeText.isPresent()) {
+                String probe = probeText.get();
+                String[] parts = probe.split("\\.\\.", -1);
                 if (parts.length != 2) {
-                    throw new IllegalArgumentException("breakerProbe: '" + probe + "' is not first..cap, e.g. 2s..30s");
+                    throw parameter.invalid("breakerProbe", probe, "first..cap, e.g. 2s..30s");
                 }
                 first = Durations.parse(parts[0].trim(), "breakerProbe");
                 cap = Durations.parse(parts[1].trim(), "breakerProbe");

@@ -12,6 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.mailhook.config.Durations;
+import org.mailhook.config.ParameterValues;
+
 /**
  * When to try a webhook again. Either a table of delays written like James RemoteDelivery's
  * {@code delayTime} ({@code 5*5s, 3*5m, 10*1h}: five retries 5 s apart, then three 5 min apart, ...; the
@@ -119,39 +122,26 @@ public final class RetrySchedule {
      * @throws IllegalArgumentException naming the parameter that is wrong
      */
     public static RetrySchedule fromParameters(Function<String, String> given) {
-        Function<String, String> parameter = Parameters.present(given);
-        String delays = parameter.apply("delays");
+        ParameterValues parameter = ParameterValues.of(given);
         RetrySchedule schedule;
         try {
-            schedule = parse(delays == null ? "standard" : delays);
+            schedule = parse(parameter.text("delays", "standard"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("delays: " + e.getMessage(), e);
         }
-        String maxAttempts = parameter.apply("maxAttempts");
-        if (maxAttempts != null) {
+        schedule = schedule.withMaxAttempts(parameter.wholeNumber("maxAttempts", schedule.maxAttempts(), 1, Integer.MAX_VALUE));
+        if (parameter.text("maxAge").isPresent()) {
+            schedule = schedule.withMaxAge(parameter.duration("maxAge", Duration.ZERO));
+        }
+        Optional<String> jitter = parameter.text("jitter");
+        if (jitter.isPresent()) {
             try {
-                schedule = schedule.withMaxAttempts(Integer.parseInt(maxAttempts.trim()));
+                schedule = schedule.withJitter(Jitter.valueOf(jitter.get().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("maxAttempts: '" + maxAttempts + "' is not a whole number >= 1", e);
+                throw parameter.invalid("jitter", jitter.get(), "one of none, full, equal");
             }
         }
-        String maxAge = parameter.apply("maxAge");
-        if (maxAge != null) {
-            schedule = schedule.withMaxAge(Durations.parse(maxAge, "maxAge"));
-        }
-        String jitter = parameter.apply("jitter");
-        if (jitter != null) {
-            try {
-                schedule = schedule.withJitter(Jitter.valueOf(jitter.trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("jitter: '" + jitter + "' is not one of none, full, equal", e);
-            }
-        }
-        String cap = parameter.apply("retryAfterCap");
-        if (cap != null) {
-            schedule = schedule.withRetryAfterCap(Durations.parse(cap, "retryAfterCap"));
-        }
-        return schedule;
+        return schedule.withRetryAfterCap(parameter.duration("retryAfterCap", schedule.retryAfterCap));
     }
 
     /** Attempts in all, the first one included. */

@@ -13,6 +13,9 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.mailhook.config.Durations;
+import org.mailhook.config.ParameterValues;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,7 +97,8 @@ public final class Routes {
      * @throws IllegalArgumentException naming the parameter that is wrong (never showing a secret)
      */
     public static Routes fromParameters(Function<String, String> given, Function<String, Optional<String>> env) {
-        Function<String, String> parameter = Parameters.present(given);
+        ParameterValues values = ParameterValues.of(given);
+        Function<String, String> parameter = name -> values.text(name).orElse(null);
         String name = Optional.ofNullable(parameter.apply("name")).orElse("default").trim();
         String url = parameter.apply("url");
         if (url == null) {
@@ -298,21 +302,13 @@ public final class Routes {
                     case "connectTimeout" -> builder.connectTimeout(Durations.parse(text, key));
                     case "readTimeout" -> builder.readTimeout(Durations.parse(text, key));
                     case "callTimeout" -> builder.callTimeout(Durations.parse(text, key));
-                    default -> builder.maxConcurrent(parseCount(text));
+                    default -> builder.maxConcurrent(ParameterValues.of(k -> text).wholeNumber(key, 1, 1, Integer.MAX_VALUE));
                 }
             } catch (IllegalArgumentException e) {
                 String message = e.getMessage().startsWith(key + ":")
                     ? e.getMessage().substring(key.length() + 1).trim() : e.getMessage();
                 throw new IllegalArgumentException(prefix + key + ": " + message, e);
             }
-        }
-    }
-
-    private static int parseCount(String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a whole number");
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.function.Function;
 
 import javax.net.SocketFactory;
 
+import org.mailhook.config.ParameterValues;
+
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
 
@@ -91,32 +93,18 @@ public final class SsrfGuard implements Dns {
          * @throws IllegalArgumentException naming the parameter that is wrong
          */
         public static Policy fromParameters(Function<String, String> given) {
-            Function<String, String> parameter = Parameters.present(given);
+            ParameterValues parameter = ParameterValues.of(given);
             List<Cidr> blocks = new ArrayList<>();
-            String cidrs = parameter.apply("allowCidrs");
-            if (cidrs != null && !cidrs.isBlank()) {
-                for (String block : cidrs.split(",")) {
-                    try {
-                        blocks.add(Cidr.parse(block));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("allowCidrs: " + e.getMessage(), e);
-                    }
+            for (String block : parameter.text("allowCidrs").map(cidrs -> cidrs.split(",")).orElse(new String[0])) {
+                try {
+                    blocks.add(Cidr.parse(block));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("allowCidrs: " + e.getMessage(), e);
                 }
             }
-            return new Policy(bool(parameter, "allowLoopback"), bool(parameter, "allowPrivate"), blocks);
+            return new Policy(parameter.flag("allowLoopback", false), parameter.flag("allowPrivate", false), blocks);
         }
 
-        private static boolean bool(Function<String, String> parameter, String key) {
-            String value = parameter.apply(key);
-            if (value == null) {
-                return false;
-            }
-            return switch (value.trim().toLowerCase(Locale.ROOT)) {
-                case "true", "yes" -> true;
-                case "false", "no" -> false;
-                default -> throw new IllegalArgumentException(key + ": '" + value + "' is not true or false");
-            };
-        }
     }
 
     /** The host resolved only to addresses the policy refuses. */

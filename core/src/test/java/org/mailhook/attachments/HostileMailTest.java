@@ -134,7 +134,8 @@ class HostileMailTest {
             Map.entry("maxArchiveEntryBytes", "1k"), Map.entry("maxArchiveDepth", "-2"), Map.entry("maxArchiveEntries", "0"),
             Map.entry("maxExpandedBytes", "0"), Map.entry("maxCompressionRatio", "1.5"))) {
             assertThatThrownBy(() -> ScanLimits.parse(name -> name.equals(bad.getKey()) ? bad.getValue() : null))
-                .as(bad.toString()).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(bad.getKey() + " ");
+                .as(bad.toString()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(bad.getKey() + ": '" + bad.getValue() + "' is not ");
         }
     }
 

@@ -236,20 +236,6 @@ class FreeSpaceGuardTest {
     }
 
     @Test
-    void byteCountsTakeBinaryUnits() {
-        assertThat(FreeSpaceGuard.parseBytes("0", "k")).isZero();
-        assertThat(FreeSpaceGuard.parseBytes(" 150000000 ", "k")).isEqualTo(150_000_000L);
-        assertThat(FreeSpaceGuard.parseBytes("512M", "k")).isEqualTo(512 * MB);
-        assertThat(FreeSpaceGuard.parseBytes("2gb", "k")).isEqualTo(2048 * MB);
-        assertThat(FreeSpaceGuard.parseBytes("64k", "k")).isEqualTo(64 * 1024);
-        for (String bad : new String[] {"", "abc", "-1", "1.5G", "12T", "999999999999999G"}) {
-            assertThatThrownBy(() -> FreeSpaceGuard.parseBytes(bad, "mailhook.properties: smtp.minFreeBytes"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("mailhook.properties: smtp.minFreeBytes: '" + bad + "'");
-        }
-    }
-
-    @Test
     void readsARealFileStore(@TempDir Path dir) throws Exception {
         FreeSpaceGuard guard = new FreeSpaceGuard(FreeSpaceGuard.fileStoreOf(dir), 1, Duration.ofSeconds(1), Clock.systemUTC(),
             FreeSpaceGuard.Listener.NONE);

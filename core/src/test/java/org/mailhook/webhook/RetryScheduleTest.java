@@ -164,17 +164,6 @@ class RetryScheduleTest {
             .isEqualTo("standard maxAttempts=10 jitter=equal retryAfterCap=1h");
     }
 
-    @Test
-    void durationsReadJamesUnits() {
-        assertThat(Durations.parse("500", "x")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("250ms", "x")).isEqualTo(Duration.ofMillis(250));
-        assertThat(Durations.parse("2 minutes", "x")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Durations.parse("1 hour", "x")).isEqualTo(Duration.ofHours(1));
-        assertThat(Durations.parse("30 sec", "x")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Durations.parse("1d", "x")).isEqualTo(Duration.ofDays(1));
-        assertThatThrownBy(() -> Durations.parse("5 fortnights", "readTimeout")).hasMessageStartingWith("readTimeout");
-    }
-
     private static List<Duration> drain(RetrySchedule schedule) {
         List<Duration> delays = new ArrayList<>();
         Duration age = Duration.ZERO;

@@ -20,7 +20,8 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.archive.ArchiveKeys;
-import org.mailhook.webhook.Durations;
+import org.mailhook.config.Durations;
+import org.mailhook.config.ParameterValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,11 +71,12 @@ public class Archive extends GenericMailet {
             throw new MessagingException("Archive: <repositoryPath> " + path + ": " + e.getMessage(), e);
         }
         Duration purgeInterval;
+        ParameterValues parameters = ParameterValues.ofMailet("Archive", this::getInitParameter);
         try {
-            retention = Durations.parse(getInitParameter("retention", "30d"), "retention");
-            purgeInterval = Durations.parse(getInitParameter("purgeInterval", "1h"), "purgeInterval");
+            retention = parameters.duration("retention", Duration.ofDays(30));
+            purgeInterval = parameters.duration("purgeInterval", Duration.ofHours(1));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("Archive: <" + e.getMessage().replaceFirst(":", ">:"));
+            throw new MessagingException(e.getMessage());
         }
         keys = new ArchiveKeys(clock, new SecureRandom());
         purger = PeriodicTask.start("mailhook-archive-purge", Duration.ZERO, purgeInterval, this::purgeQuietly);

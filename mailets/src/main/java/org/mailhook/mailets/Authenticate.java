@@ -19,6 +19,7 @@ import org.apache.mailet.base.GenericMailet;
 import org.mailhook.auth.AuthenticationReport;
 import org.mailhook.auth.Authenticator;
 import org.mailhook.auth.results.ResultsHeaderInsertion;
+import org.mailhook.config.ParameterValues;
 import org.mailhook.dns.DnsJavaResolver;
 import org.mailhook.dns.DnsResolver;
 
@@ -63,9 +64,16 @@ public class Authenticate extends GenericMailet {
         }
         Set<String> trusted = Arrays.stream(getInitParameter("trustedArcSealers", "").split("[,\\s]+"))
             .filter(s -> !s.isBlank()).collect(Collectors.toCollection(LinkedHashSet::new));
-        Duration timeout = Duration.ofMillis(number("dnsTimeoutMillis", "5000", "a number of milliseconds"));
-        int cacheEntries = (int) number("dnsCacheEntries", Integer.toString(DnsJavaResolver.DEFAULT_CACHE_ENTRIES),
-            "a number of DNS answers (0: no cache)");
+        ParameterValues parameters = ParameterValues.ofMailet("Authenticate", this::getInitParameter);
+        Duration timeout;
+        int cacheEntries;
+        try {
+            timeout = Duration.ofMillis(parameters.wholeNumber("dnsTimeoutMillis", 5000L, 0, Long.MAX_VALUE));
+            // 0: no cache
+            cacheEntries = parameters.wholeNumber("dnsCacheEntries", DnsJavaResolver.DEFAULT_CACHE_ENTRIES, 0, Integer.MAX_VALUE);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(parameters.locate(e.getMessage()));
+        }
         String[] servers = Arrays.stream(getInitParameter("dnsServers", "").split("[,\\s]+"))
             .filter(s -> !s.isBlank()).toArray(String[]::new);
         DnsResolver resolver = fixedResolver;
@@ -78,19 +86,6 @@ public class Authenticate extends GenericMailet {
                 + " (expected host, host:port or [IPv6]:port, comma separated)", e);
         }
         this.authenticator = new Authenticator(resolver, Clock.systemUTC(), new Random(), authservId, trusted);
-    }
-
-    private long number(String name, String fallback, String form) throws MessagingException {
-        String text = getInitParameter(name, fallback).strip();
-        try {
-            long value = Long.parseLong(text.isEmpty() ? fallback : text);
-            if (value < 0) {
-                throw new NumberFormatException();
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new MessagingException("Authenticate: <" + name + "> must be " + form + ", got '" + text + "'");
-        }
     }
 
     @Override

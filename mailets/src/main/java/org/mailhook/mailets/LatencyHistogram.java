@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.apache.james.metrics.api.MetricFactory;
-import org.mailhook.webhook.Durations;
+import org.mailhook.config.Durations;
 
 /**
  * A Prometheus-style cumulative histogram made of James counters: {@code <prefix>le_<bound>},

@@ -29,6 +29,7 @@ import org.mailhook.attachments.ScanReport;
 import org.mailhook.attachments.ScannerDownPolicy;
 import org.mailhook.attachments.Verdict;
 import org.mailhook.attachments.VirusScanner;
+import org.mailhook.config.ParameterValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,16 +94,17 @@ public class QuarantineAttachments extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
+        ParameterValues parameters = ParameterValues.ofMailet("QuarantineAttachments", this::getInitParameter);
         try {
             limits = ScanLimits.parse(this::getInitParameter);
             AttachmentPolicy policy = new AttachmentPolicy(AttachmentPolicy.parseExtensions(getInitParameter("blockedExtensions", "default")), limits);
             Optional<VirusScanner> clamd = getInitParameterAsOptional("clamd").map(spec -> ClamdClient.parse(spec,
-                Duration.ofMillis(longParameter("clamdTimeout", ClamdClient.DEFAULT_TIMEOUT.toMillis())),
-                longParameter("clamdMaxBytes", ClamdClient.DEFAULT_MAX_BYTES)));
+                Duration.ofMillis(parameters.wholeNumber("clamdTimeout", ClamdClient.DEFAULT_TIMEOUT.toMillis(), 0, Long.MAX_VALUE)),
+                parameters.bytes("clamdMaxBytes", ClamdClient.DEFAULT_MAX_BYTES)));
             ScannerDownPolicy whenDown = ScannerDownPolicy.fromCode(getInitParameter("clamdUnavailable", "warn"));
             scanner = new MessageScanner(new ContentClassifier(policy), clamd, whenDown);
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("QuarantineAttachments: " + e.getMessage(), e);
+            throw new MessagingException(parameters.locate(e.getMessage()), e);
         }
         actions.put(Verdict.CLEAN, Action.KEEP);
         actions.put(Verdict.DANGEROUS, Action.parse("onDangerous", getInitParameter("onDangerous", "strip")));
@@ -194,18 +196,6 @@ public class QuarantineAttachments extends GenericMailet {
             MailBytes.replace(mail, stripped);
         } catch (IOException e) {
             throw new MessagingException("QuarantineAttachments: could not strip parts of " + key + " (original is in quarantine)", e);
-        }
-    }
-
-    private long longParameter(String name, long defaultValue) {
-        String value = getInitParameter(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
         }
     }
 }

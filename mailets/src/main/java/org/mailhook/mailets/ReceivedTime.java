@@ -12,11 +12,11 @@ import org.apache.mailet.Mail;
  * container changes it. A backlog in the spool therefore counts in {@code receivedAt} and in the
  * accept-to-ack latency, as an ingestion SLO must. Never later than {@code clock}'s now.
  */
-final class ReceivedTime {
+public final class ReceivedTime {
     private ReceivedTime() {
     }
 
-    static Instant of(Mail mail, Clock clock) {
+    public static Instant of(Mail mail, Clock clock) {
         Instant now = clock.instant();
         Date stamped = mail.getLastUpdated();
         return stamped == null || stamped.toInstant().isAfter(now) ? now : stamped.toInstant();

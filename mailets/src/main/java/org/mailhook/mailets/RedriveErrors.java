@@ -19,7 +19,8 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.mailhook.webhook.Durations;
+import org.mailhook.config.Durations;
+import org.mailhook.config.ParameterValues;
 import org.mailhook.webhook.RetrySchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,16 +86,17 @@ public class RedriveErrors extends GenericMailet {
             throw new MessagingException("RedriveErrors: <repositoryPath> " + path + ": " + e.getMessage(), e);
         }
         processor = getInitParameter("processor", "root");
+        ParameterValues parameters = ParameterValues.ofMailet("RedriveErrors", this::getInitParameter);
         try {
-            String intervalText = getInitParameter("interval", "1m");
-            String maxDelayText = getInitParameter("maxDelay", "6h");
-            interval = Durations.parse(intervalText, "interval");
-            if (Durations.parse(maxDelayText, "maxDelay").compareTo(interval) < 0) {
-                throw new MessagingException("RedriveErrors: <maxDelay> " + maxDelayText + " is shorter than <interval> " + intervalText);
+            interval = parameters.duration("interval", Duration.ofMinutes(1));
+            Duration maxDelay = parameters.duration("maxDelay", Duration.ofHours(6));
+            if (maxDelay.compareTo(interval) < 0) {
+                throw new MessagingException("RedriveErrors: <maxDelay> " + Durations.format(maxDelay) + " is shorter than <interval> "
+                    + Durations.format(interval));
             }
-            waits = RetrySchedule.parse("exponential(" + intervalText + ", " + maxDelayText + ")");
+            waits = RetrySchedule.parse("exponential(" + Durations.format(interval) + ", " + Durations.format(maxDelay) + ")");
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("RedriveErrors: <" + e.getMessage().replaceFirst(":", ">:"));
+            throw new MessagingException(parameters.locate(e.getMessage()));
         }
         task = PeriodicTask.start("mailhook-redrive-errors", interval, interval, this::redriveQuietly);
     }

@@ -11,6 +11,7 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.mailhook.config.ParameterValues;
 import org.mailhook.json.Envelope;
 import org.mailhook.json.MessageParser;
 import org.mailhook.json.ParseOptions;
@@ -49,34 +50,19 @@ public class ToJson extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
+        ParameterValues parameters = ParameterValues.ofMailet("ToJson", this::getInitParameter);
         ParseOptions options;
         try {
             options = new ParseOptions(
-                positiveInt("maxHeaderBytes", ParseOptions.DEFAULT_MAX_HEADER_BYTES),
-                positiveInt("maxParts", ParseOptions.DEFAULT_MAX_PARTS),
-                positiveInt("maxDepth", ParseOptions.DEFAULT_MAX_DEPTH),
-                positiveInt("maxTextBytes", ParseOptions.DEFAULT_MAX_TEXT_BYTES),
-                positiveInt("attachmentInlineBytes", ParseOptions.DEFAULT_ATTACHMENT_INLINE_BYTES));
+                (int) parameters.bytes("maxHeaderBytes", ParseOptions.DEFAULT_MAX_HEADER_BYTES, 0, Integer.MAX_VALUE),
+                parameters.wholeNumber("maxParts", ParseOptions.DEFAULT_MAX_PARTS, 0, Integer.MAX_VALUE),
+                parameters.wholeNumber("maxDepth", ParseOptions.DEFAULT_MAX_DEPTH, 0, Integer.MAX_VALUE),
+                (int) parameters.bytes("maxTextBytes", ParseOptions.DEFAULT_MAX_TEXT_BYTES, 0, Integer.MAX_VALUE),
+                (int) parameters.bytes("attachmentInlineBytes", ParseOptions.DEFAULT_ATTACHMENT_INLINE_BYTES, 0, Integer.MAX_VALUE));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("ToJson: " + e.getMessage());
+            throw new MessagingException(parameters.locate(e.getMessage()));
         }
         parser = new MessageParser(options);
-    }
-
-    private int positiveInt(String name, int defaultValue) throws MessagingException {
-        String value = getInitParameter(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.strip());
-            if (parsed < 0) {
-                throw new NumberFormatException("negative");
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new MessagingException("ToJson: " + name + " must be a non-negative whole number, got '" + value + "'");
-        }
     }
 
     @Override

@@ -19,6 +19,7 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.util.Size;
 import org.apache.james.utils.PropertiesProvider;
+import org.mailhook.config.ParameterValues;
 import org.mailhook.disk.FreeSpaceGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +81,7 @@ public class FreeSpaceMonitor {
         if (value.isEmpty()) {
             return FreeSpaceGuard.defaultMinFreeBytes(maxMessageBytes.getAsLong());
         }
-        return FreeSpaceGuard.parseBytes(value, "mailhook.properties: " + KEY);
+        return ParameterValues.parseBytes(value, "mailhook.properties: " + KEY);
     }
 
     /** The largest {@code maxmessagesize} of smtpserver.xml in bytes (KB unless a unit is given, as James reads it); 0: no cap. */

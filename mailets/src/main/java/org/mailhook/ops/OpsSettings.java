@@ -7,9 +7,9 @@ import java.util.Optional;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.james.utils.PropertiesProvider;
 import org.mailhook.mailets.Archive;
-import org.mailhook.mailets.DeliveredStore;
-import org.mailhook.mailets.InstantAddressStore;
-import org.mailhook.webhook.Durations;
+import org.mailhook.mailets.delivery.DeliveredStore;
+import org.mailhook.mailets.delivery.InstantAddressStore;
+import org.mailhook.config.Durations;
 import org.mailhook.webhook.SsrfGuard;
 
 /**

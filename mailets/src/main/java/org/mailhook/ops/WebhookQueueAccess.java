@@ -16,8 +16,8 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.mailet.Mail;
-import org.mailhook.mailets.DeliveredStore;
-import org.mailhook.mailets.DeliveryState;
+import org.mailhook.mailets.delivery.DeliveredStore;
+import org.mailhook.mailets.delivery.DeliveryState;
 
 import com.google.common.base.Supplier;
 import com.google.common.base.Suppliers;

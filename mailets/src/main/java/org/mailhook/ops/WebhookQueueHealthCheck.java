@@ -17,7 +17,7 @@ import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.utils.PropertiesProvider;
-import org.mailhook.webhook.Durations;
+import org.mailhook.config.Durations;
 import org.reactivestreams.Publisher;
 
 import reactor.core.publisher.Mono;

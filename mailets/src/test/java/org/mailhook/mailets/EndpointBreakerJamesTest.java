@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailhook.testing.JamesTestServer;
 import org.mailhook.testing.RecordingReceiver;
 import org.mailhook.testing.SmtpClient;
+import org.mailhook.mailets.delivery.DeliveryAttributes;
 
 /**
  * The endpoint breaker inside a real James: mail that fails during an outage waits (parked) without

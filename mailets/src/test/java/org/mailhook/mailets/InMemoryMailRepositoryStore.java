@@ -22,11 +22,11 @@ import org.apache.james.server.core.filesystem.FileSystemImpl;
  * James mail repositories behind the store interface: MemoryMailRepository by default, whatever the
  * URL's protocol, or the repositories a factory makes (e.g. James' FileMailRepository).
  */
-final class InMemoryMailRepositoryStore implements MailRepositoryStore {
+public final class InMemoryMailRepositoryStore implements MailRepositoryStore {
     private final Map<MailRepositoryUrl, MailRepository> repositories = new ConcurrentHashMap<>();
     private final Function<MailRepositoryUrl, MailRepository> factory;
 
-    InMemoryMailRepositoryStore() {
+    public InMemoryMailRepositoryStore() {
         this(any -> new MemoryMailRepository());
     }
 
@@ -35,7 +35,7 @@ final class InMemoryMailRepositoryStore implements MailRepositoryStore {
     }
 
     /** James' FileMailRepository (the shipped default) for every URL, under {@code jamesHome}. */
-    static InMemoryMailRepositoryStore files(Path jamesHome) throws Exception {
+    public static InMemoryMailRepositoryStore files(Path jamesHome) throws Exception {
         FileSystemImpl fileSystem = new FileSystemImpl(Configuration.builder().workingDirectory(jamesHome.toFile())
             .configurationFromClasspath().build().directories());
         return new InMemoryMailRepositoryStore(url -> {

@@ -17,6 +17,7 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mailhook.testing.RecordingReceiver;
+import org.mailhook.mailets.delivery.WebhookMetrics;
 
 /**
  * A queue item handed out again after its delivery was acknowledged (what RabbitMQ does after a lost

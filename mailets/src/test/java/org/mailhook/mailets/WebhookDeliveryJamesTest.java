@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailhook.testing.JamesTestServer;
 import org.mailhook.testing.RecordingReceiver;
 import org.mailhook.testing.SmtpClient;
+import org.mailhook.mailets.delivery.DeliveryAttributes;
 
 /** WebhookDelivery inside a real James: SMTP in, durable-queue consumer, real HTTP receiver. */
 class WebhookDeliveryJamesTest {

@@ -15,6 +15,7 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mailhook.mailets.delivery.DeliveredStore;
 
 import okhttp3.Dns;
 

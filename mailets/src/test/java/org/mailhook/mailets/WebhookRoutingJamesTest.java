@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailhook.testing.JamesTestServer;
 import org.mailhook.testing.RecordingReceiver;
 import org.mailhook.testing.SmtpClient;
+import org.mailhook.mailets.delivery.DeliveryAttributes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

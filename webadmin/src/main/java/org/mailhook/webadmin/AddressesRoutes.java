@@ -9,7 +9,7 @@ import javax.inject.Inject;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
-import org.mailhook.mailets.InstantAddressStore;
+import org.mailhook.mailets.delivery.InstantAddressStore;
 import org.mailhook.ops.OpsSettings;
 import org.mailhook.ops.WebhookQueueAccess;
 import org.mailhook.webhook.InstantAddress;

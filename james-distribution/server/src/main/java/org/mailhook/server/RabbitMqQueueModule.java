@@ -22,6 +22,7 @@ import org.apache.james.queue.rabbitmq.view.api.FakeMailQueueView;
 import org.apache.james.queue.rabbitmq.view.api.MailQueueView;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
+import org.mailhook.mailets.delivery.DelayedRequeue;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -42,7 +43,7 @@ import reactor.rabbitmq.Sender;
  * mirrors James' own {@code RabbitMQModule} and {@code RabbitMQMailQueueModule}, with the mail queue view
  * that needs no Cassandra ({@code cassandra.view.enabled=false}: no browsing, no removal by criteria).
  * The queue is James' own, unchanged, exactly as on the distributed James: it ignores enqueue delays, and
- * Mailhook's retries wait in RabbitMQ through the drop-in jar itself ({@code org.mailhook.mailets.DelayedRequeue}).
+ * Mailhook's retries wait in RabbitMQ through the drop-in jar itself ({@code org.mailhook.mailets.delivery.DelayedRequeue}).
  */
 public class RabbitMqQueueModule extends AbstractModule {
     private final Configuration configuration;

@@ -1,4 +1,4 @@
-package org.mailhook.mailets;
+package org.mailhook.mailets.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

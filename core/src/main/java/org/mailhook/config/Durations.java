@@ -1,4 +1,4 @@
-package org.mailhook.webhook;
+package org.mailhook.config;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -1,23 +1,24 @@
-package org.mailhook.mailets;
+package org.mailhook.mailets.delivery;
 
 import java.util.Optional;
 
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
+import org.mailhook.mailets.MailAttributes;
 
 /** Per-delivery state a mail carries through the webhook queue and into dead letters. */
-final class DeliveryAttributes {
-    static final AttributeName ENDPOINT = AttributeName.of("mailhook.webhook.endpoint");
-    static final AttributeName WEBHOOK_ID = AttributeName.of("mailhook.webhook.id");
-    static final AttributeName ATTEMPTS = AttributeName.of("mailhook.webhook.attempts");
-    static final AttributeName ACCEPTED_AT = AttributeName.of("mailhook.webhook.acceptedAt");
+public final class DeliveryAttributes {
+    public static final AttributeName ENDPOINT = AttributeName.of("mailhook.webhook.endpoint");
+    public static final AttributeName WEBHOOK_ID = AttributeName.of("mailhook.webhook.id");
+    public static final AttributeName ATTEMPTS = AttributeName.of("mailhook.webhook.attempts");
+    public static final AttributeName ACCEPTED_AT = AttributeName.of("mailhook.webhook.acceptedAt");
     /** JSON array of {at, status, latencyMs, error}, one per attempt. */
-    static final AttributeName HISTORY = AttributeName.of("mailhook.webhook.history");
-    static final AttributeName DEAD_REASON = AttributeName.of("mailhook.webhook.deadReason");
+    public static final AttributeName HISTORY = AttributeName.of("mailhook.webhook.history");
+    public static final AttributeName DEAD_REASON = AttributeName.of("mailhook.webhook.deadReason");
     /** JSON {endpoint, recipients[{address, tag}]}: added to the payload as "route". */
-    static final AttributeName ROUTE = AttributeName.of("mailhook.webhook.route");
+    public static final AttributeName ROUTE = AttributeName.of("mailhook.webhook.route");
     /** On a replay: the key of the delivered record it was made from ({@link DeliveredStore}). */
-    static final AttributeName REPLAY_OF = AttributeName.of("mailhook.webhook.replayOf");
+    public static final AttributeName REPLAY_OF = AttributeName.of("mailhook.webhook.replayOf");
 
     private DeliveryAttributes() {
     }

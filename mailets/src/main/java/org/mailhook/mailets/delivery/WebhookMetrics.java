@@ -1,4 +1,4 @@
-package org.mailhook.mailets;
+package org.mailhook.mailets.delivery;
 
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -7,6 +7,7 @@ import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.api.TimeMetric;
 import org.mailhook.webhook.AttemptResult;
+import org.mailhook.mailets.LatencyHistogram;
 
 /**
  * The webhook consumer's metrics, through James' {@link MetricFactory} (so they reach whatever
@@ -41,13 +42,13 @@ public final class WebhookMetrics {
     /** Gauge, followed by the endpoint name: mails parked, waiting for the endpoint. */
     public static final String ENDPOINT_BACKLOG_PREFIX = "mailhook_webhook_endpoint_backlog_";
     /** For code paths without James (unit tests of the mailet). */
-    static final WebhookMetrics NONE = new WebhookMetrics(null, null);
+    public static final WebhookMetrics NONE = new WebhookMetrics(null, null);
 
     private final MetricFactory factory;
     private final GaugeRegistry gauges;
     private final LatencyHistogram ackLatency;
 
-    WebhookMetrics(MetricFactory factory, GaugeRegistry gauges) {
+    public WebhookMetrics(MetricFactory factory, GaugeRegistry gauges) {
         this.factory = factory;
         this.gauges = gauges;
         this.ackLatency = factory == null ? null : new LatencyHistogram(factory, ACK_LATENCY_PREFIX);

@@ -1,4 +1,4 @@
-package org.mailhook.mailets;
+package org.mailhook.mailets.delivery;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package org.mailhook.mailets;
+package org.mailhook.mailets.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +10,8 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.DeliveredRecord;
+import org.mailhook.mailets.Archive;
+import org.mailhook.mailets.MailAttributes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.mailhook.mailets;
+package org.mailhook.mailets.delivery;
 
 import java.util.Iterator;
 import java.util.List;
@@ -19,6 +19,7 @@ import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.DeliveredRecord;
+import org.mailhook.mailets.MailBytes;
 
 /**
  * Webhook mail waiting for an endpoint whose breaker is open ({@link org.mailhook.webhook.EndpointBreaker}),

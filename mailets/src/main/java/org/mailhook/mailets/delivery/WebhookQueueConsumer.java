@@ -1,4 +1,4 @@
-package org.mailhook.mailets;
+package org.mailhook.mailets.delivery;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import org.mailhook.webhook.AttemptResult;
 import org.mailhook.webhook.AttemptHistory;
 import org.mailhook.webhook.DeliveredRecord;
 import org.mailhook.webhook.DeliveryDecision;
-import org.mailhook.webhook.Durations;
+import org.mailhook.config.Durations;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;
@@ -33,6 +33,8 @@ import org.mailhook.webhook.WebhookPayload;
 import org.mailhook.webhook.WebhookSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.mailhook.mailets.MailBytes;
+import org.mailhook.mailets.MailAttributes;
 
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;

@@ -1,4 +1,4 @@
-package org.mailhook.mailets;
+package org.mailhook.mailets.delivery;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -20,6 +20,8 @@ import org.apache.mailet.Mail;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.InstantAddress;
 import org.mailhook.webhook.SsrfGuard;
+import org.mailhook.mailets.MailAttributes;
+import org.mailhook.mailets.RecordMails;
 
 /**
  * The instant addresses ({@link InstantAddress}) kept in one James mail repository, one small mail per

@@ -1,4 +1,4 @@
-package org.mailhook.mailets;
+package org.mailhook.mailets.delivery;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +22,9 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.DeliveredRecord;
 import org.mailhook.webhook.DeliverySelection;
+import org.mailhook.mailets.Archive;
+import org.mailhook.mailets.MailAttributes;
+import org.mailhook.mailets.RecordMails;
 
 /**
  * Acknowledged webhook deliveries ({@link DeliveredRecord}) in a James mail repository, one small

@@ -1,4 +1,4 @@
-package org.mailhook.mailets;
+package org.mailhook.mailets.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +24,9 @@ import org.mailhook.webhook.DeliveredRecord;
 import org.mailhook.webhook.DeliverySelection;
 import org.mailhook.webhook.DeliveryOutcome;
 import org.mailhook.webhook.WebhookIds;
+import org.mailhook.mailets.Archive;
+import org.mailhook.mailets.MailAttributes;
+import org.mailhook.mailets.InMemoryMailRepositoryStore;
 
 class DeliveredStoreTest {
     private static final String MAILHOOK_ID = "mh1_0123456789abcdef0123456789abcdef";

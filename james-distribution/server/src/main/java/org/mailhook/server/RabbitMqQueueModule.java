@@ -22,7 +22,6 @@ import org.apache.james.queue.rabbitmq.view.api.FakeMailQueueView;
 import org.apache.james.queue.rabbitmq.view.api.MailQueueView;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
-import org.mailhook.mailets.delivery.DelayedRequeue;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;

@@ -44,7 +44,9 @@ public class DurableQueuesModule extends AbstractModule {
         install(new MailQueueFactoryBindings(ActiveMQMailQueueFactory.class));
         bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorImpl.class);
         bind(ActiveMQMetricCollectorImpl.class).in(Scopes.SINGLETON);
-        Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
+        Multibinder<HealthCheck> healthChecks = Multibinder.newSetBinder(binder(), HealthCheck.class);
+        healthChecks.addBinding().to(ActiveMQHealthCheck.class);
+        healthChecks.addBinding().to(ActiveMqDeadLettersHealthCheck.class);
     }
 
     @Provides

@@ -8,7 +8,9 @@ import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.ActiveMQPrefetchPolicy;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.region.Destination;
 import org.apache.activemq.broker.jmx.ManagementContext;
+import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.apache.activemq.store.PersistenceAdapter;
 import org.apache.james.filesystem.api.FileSystem;
@@ -27,6 +29,7 @@ public final class VmOnlyBroker {
     private static final String KAHADB_STORE_LOCATION = "file://var/store/activemq/brokers/KahaDB";
     private static final String BLOB_TRANSFER_LOCATION = "file://var/store/activemq/blob-transfer";
     private static final String BROKERS_LOCATION = "file://var/store/activemq/brokers";
+    static final String DEAD_LETTER_QUEUE = "ActiveMQ.DLQ";
 
     private final BrokerService broker;
     private final ActiveMQConnectionFactory connectionFactory;
@@ -66,6 +69,12 @@ public final class VmOnlyBroker {
 
     public ConnectionFactory connectionFactory() {
         return connectionFactory;
+    }
+
+    /** Messages in {@code ActiveMQ.DLQ}, where the broker puts entries whose redeliveries ran out. */
+    long deadLetterCount() throws Exception {
+        Destination dlq = broker.getDestination(new ActiveMQQueue(DEAD_LETTER_QUEUE));
+        return dlq == null ? 0 : dlq.getDestinationStatistics().getMessages().getCount();
     }
 
     @PreDestroy

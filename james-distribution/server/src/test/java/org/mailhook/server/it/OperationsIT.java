@@ -37,6 +37,9 @@ class OperationsIT {
                 send(server, "someone@inbound.localhost", before);
                 await().atMost(Duration.ofSeconds(30)).until(() -> main.deliveries().stream().anyMatch(d -> d.body().contains(before)));
                 assertThat(health(server)).isEqualTo("healthy");
+                // the server's main binds the check on ActiveMQ's own dead-letter queue next to James' checks
+                assertThat(JSON.readTree(http(server, "GET", "/healthcheck/checks/mailhook-activemq-dlq", null).body())
+                    .path("status").asText()).isEqualTo("healthy");
                 assertThat(http(server, "GET", "/metrics", null).body()).contains("mailhook_mails_accepted_total 1.0");
             }
             Map<String, String> withCanary = Map.of("MAILHOOK_CANARY", "true", "MAILHOOK_CANARY_INTERVAL", "2s");

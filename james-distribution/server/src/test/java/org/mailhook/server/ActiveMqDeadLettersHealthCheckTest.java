@@ -1,0 +1,86 @@
+package org.mailhook.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+import javax.jms.Connection;
+import javax.jms.MessageConsumer;
+import javax.jms.MessageProducer;
+import javax.jms.Queue;
+import javax.jms.Session;
+
+import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
+import org.apache.james.core.healthcheck.Result;
+import org.apache.james.filesystem.api.FileSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * The real broker the server runs (VmOnlyBroker, KahaDB on disk): an entry that a consumer rolls back
+ * until the broker's redeliveries run out lands in ActiveMQ.DLQ, and the health check turns degraded.
+ */
+class ActiveMqDeadLettersHealthCheckTest {
+
+    @Test
+    void entriesTheBrokerGaveUpOnMakeTheCheckDegraded(@TempDir Path data) throws Exception {
+        VmOnlyBroker broker = new VmOnlyBroker(new DirectoryFileSystem(data), new KahaDBPersistenceAdapter());
+        try {
+            ActiveMqDeadLettersHealthCheck check = new ActiveMqDeadLettersHealthCheck(broker);
+            assertThat(result(check).isHealthy()).isTrue();
+
+            Connection connection = broker.connectionFactory().createConnection();
+            try {
+                connection.start();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                Queue spool = session.createQueue("spool");
+                MessageProducer producer = session.createProducer(spool);
+                producer.send(session.createTextMessage("a mail the processors keep failing on"));
+                session.commit();
+                MessageConsumer consumer = session.createConsumer(spool);
+                // the default redelivery policy: one delivery and six redeliveries, then ActiveMQ.DLQ
+                int deliveries = 0;
+                while (consumer.receive(2000) != null) {
+                    deliveries++;
+                    session.rollback();
+                }
+                assertThat(deliveries).isEqualTo(7);
+            } finally {
+                connection.close();
+            }
+
+            Result result = result(check);
+            assertThat(result.isDegraded()).isTrue();
+            assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause).startsWith("1 spool entries in ActiveMQ.DLQ"));
+        } finally {
+            broker.stop();
+        }
+    }
+
+    private static Result result(ActiveMqDeadLettersHealthCheck check) {
+        return Mono.from(check.check()).block();
+    }
+
+    /** James' file system over one directory: "file://var/x" is DIR/var/x. */
+    private record DirectoryFileSystem(Path root) implements FileSystem {
+        @Override
+        public InputStream getResource(String url) throws java.io.IOException {
+            return new FileInputStream(getFile(url));
+        }
+
+        @Override
+        public File getFile(String fileUrl) {
+            return root.resolve(fileUrl.replaceFirst("^file://", "")).toFile();
+        }
+
+        @Override
+        public File getBasedir() {
+            return root.toFile();
+        }
+    }
+}

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,17 +98,30 @@ public final class WebhookSignature {
         if (signatureHeader == null || signatureHeader.isEmpty()) {
             return Optional.of("missing webhook-signature header");
         }
+        // digits only, blanks around them allowed: String.trim() would also drop control characters
+        // ("1765000000\0"), and parseLong would take a sign; the fuzz campaign found both accepted
+        String digits = timestamp.strip();
         long seconds;
         try {
-            seconds = Long.parseLong(timestamp.trim());
+            if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new NumberFormatException(digits);
+            }
+            seconds = Long.parseLong(digits);
         } catch (NumberFormatException e) {
             return Optional.of("webhook-timestamp is not a number");
         }
         Instant now = clock.instant();
-        if (Instant.ofEpochSecond(seconds).isBefore(now.minus(tolerance))) {
+        Instant sent;
+        try {
+            sent = Instant.ofEpochSecond(seconds);
+        } catch (DateTimeException e) {
+            // beyond what Instant holds (found by the fuzz campaign): surely outside the tolerance
+            return Optional.of(seconds < 0 ? "webhook-timestamp too old" : "webhook-timestamp too new");
+        }
+        if (sent.isBefore(now.minus(tolerance))) {
             return Optional.of("webhook-timestamp too old");
         }
-        if (Instant.ofEpochSecond(seconds).isAfter(now.plus(tolerance))) {
+        if (sent.isAfter(now.plus(tolerance))) {
             return Optional.of("webhook-timestamp too new");
         }
         byte[] content = signedContent(id, seconds, payload);

@@ -52,6 +52,20 @@ class WebhookSignatureTest {
     }
 
     @Test
+    void timestampsThatAreNotPlainSecondsOrBeyondAnInstantAreRefused() {
+        // found by FuzzCampaignTest: Instant.ofEpochSecond threw DateTimeException on these
+        WebhookSecret secret = WebhookSecret.parse(WebhookSecret.generate(RANDOM));
+        for (String timestamp : List.of("1700000000\u0000", "+1700000000", "-1", "17e8")) {
+            assertThat(WebhookSignature.verify(secret, "msg_1", timestamp, "v1,AAAA", PAYLOAD, Clock.systemUTC(),
+                WebhookSignature.DEFAULT_TOLERANCE)).contains("webhook-timestamp is not a number");
+        }
+        for (String timestamp : List.of("9223372036854775807", "31556889864403200")) {
+            assertThat(WebhookSignature.verify(secret, "msg_1", timestamp, "v1,AAAA", PAYLOAD, Clock.systemUTC(),
+                WebhookSignature.DEFAULT_TOLERANCE)).hasValueSatisfying(reason -> assertThat(reason).matches("webhook-timestamp too (old|new)"));
+        }
+    }
+
+    @Test
     void ed25519MatchesRfc8032TestVector1() {
         // RFC 8032 section 7.1, TEST 1: the signature of the empty message.
         byte[] seed = HexFormat.of().parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");

@@ -22,6 +22,14 @@ public final class MailAttributes {
     public static final AttributeName AUTH = AttributeName.of("mailhook.auth");
     /** Attachment verdicts JSON (text), written by QuarantineAttachments. */
     public static final AttributeName SECURITY = AttributeName.of("mailhook.security");
+    /** The spam verdict JSON (text), the document's {@code spam} section, written by ScoreSpam. */
+    public static final AttributeName SPAM = AttributeName.of("mailhook.spam");
+    /** {@code scored} or {@code unavailable}, written by ScoreSpam. */
+    public static final AttributeName SPAM_STATUS = AttributeName.of("mailhook.spam.status");
+    /** Rspamd's action ({@code no action} … {@code reject}), only when scored; written by ScoreSpam. */
+    public static final AttributeName SPAM_ACTION = AttributeName.of("mailhook.spam.action");
+    /** Rspamd's score (text, a decimal number), only when scored; written by ScoreSpam. */
+    public static final AttributeName SPAM_SCORE = AttributeName.of("mailhook.spam.score");
 
     private MailAttributes() {
     }

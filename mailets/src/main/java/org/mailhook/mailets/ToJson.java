@@ -22,7 +22,8 @@ import org.mailhook.json.ParsedMessage;
  * next mailets: attribute {@code mailhook.json} (the document, JSON text), {@code mailhook.id} (its
  * idempotency key) and {@code mailhook.summary} (a small JSON object for matchers: id, messageId, subject,
  * from, attachmentCount, errorCount, warningCount). Attributes {@code mailhook.auth} and {@code mailhook.security}, when an earlier
- * mailet set them, are embedded as the document's {@code auth} and {@code security} sections.
+ * mailet set them, are embedded as the document's {@code auth} and {@code security} sections; {@code mailhook.spam}
+ * (ScoreSpam) as {@code spam}, which is null when ScoreSpam did not run.
  * The mail itself is not changed. Malformed mail still gets a document (with {@code parse.errors}).
  *
  * <pre>{@code
@@ -70,6 +71,8 @@ public class ToJson extends GenericMailet {
         Map<String, String> sections = new LinkedHashMap<>();
         MailAttributes.string(mail, MailAttributes.AUTH).ifPresent(text -> sections.put("auth", text));
         MailAttributes.string(mail, MailAttributes.SECURITY).ifPresent(text -> sections.put("security", text));
+        // Always present, null without ScoreSpam: a receiver tells "not scanned" from "scanned, clean".
+        sections.put("spam", MailAttributes.string(mail, MailAttributes.SPAM).orElse("null"));
         ParsedMessage parsed;
         byte[] raw = MailBytes.read(mail);
         parsed = parser.parse(new ByteArrayInputStream(raw), envelope(mail), ReceivedTime.of(mail, clock), sections);

@@ -135,6 +135,21 @@ class ToJsonTest {
     }
 
     @Test
+    void spamIsNullWithoutScoreSpamAndEmbeddedWithIt() throws Exception {
+        Mail plain = mail();
+        mailet().service(plain);
+        assertThat(json(plain).has("spam")).isTrue();
+        assertThat(json(plain).get("spam").isNull()).as("not scanned, distinct from clean").isTrue();
+
+        Mail scored = mail(new Attribute(MailAttributes.SPAM, AttributeValue.of("{\"status\":\"scored\",\"scanner\":\"rspamd\","
+            + "\"version\":\"3.4\",\"score\":15.0,\"requiredScore\":15.0,\"action\":\"reject\","
+            + "\"symbols\":[{\"name\":\"GTUBE\",\"score\":0.0,\"options\":[]}],\"reason\":null}")));
+        mailet().service(scored);
+        assertThat(json(scored).at("/spam/action").asText()).isEqualTo("reject");
+        assertThat(json(scored).at("/spam/symbols/0/name").asText()).isEqualTo("GTUBE");
+    }
+
+    @Test
     void attachmentInlineLimitIsAnInitParameter() throws Exception {
         Mail mail = mail();
         mailet("attachmentInlineBytes", "4").service(mail);

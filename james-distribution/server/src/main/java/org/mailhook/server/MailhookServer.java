@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.core.joran.spi.JoranException;
 import org.apache.james.ExtraProperties;
 import org.apache.james.FakeSearchMailboxModule;
 import org.apache.james.GuiceJamesServer;
@@ -18,6 +21,8 @@ import org.apache.james.JamesServerMain;
 import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.modules.RunArgumentsModule;
+
+import org.slf4j.LoggerFactory;
 
 import com.google.inject.Module;
 
@@ -32,6 +37,17 @@ import com.google.inject.Module;
 public final class MailhookServer {
 
     private MailhookServer() {
+    }
+
+    /**
+     * On a first start James' keystore creator logs before DATA/conf/logback.xml exists, and logback
+     * falls back to printing everything at DEBUG: read the rendered file again once it is there.
+     */
+    private static void reloadLogging() throws JoranException {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.reset();
+            new ContextInitializer(context).autoConfig();
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -53,7 +69,8 @@ public final class MailhookServer {
             System.exit(2);
         }
         // Logback reads the rendered DATA/conf/logback.xml (bin script), so log only now.
-        warnings.forEach(warning -> org.slf4j.LoggerFactory.getLogger(MailhookServer.class).warn(warning));
+        reloadLogging();
+        warnings.forEach(warning -> LoggerFactory.getLogger(MailhookServer.class).warn(warning));
 
         syncExtensions(home.resolve("extensions-jars"), data.resolve("extensions-jars"));
 

@@ -40,7 +40,7 @@ class LayeringTest {
 
     @Test
     void leaf_engines_use_no_other_engine() {
-        for (String leaf : new String[] {"archive", "attachments", "disk", "dns", "json"}) {
+        for (String leaf : new String[] {"archive", "attachments", "disk", "dns", "json", "reports"}) {
             onlyUses(leaf);
         }
     }

@@ -17,10 +17,12 @@ public record ReportLimits(int maxPartBytes, long maxExpandedBytes, int maxCompr
     public static final int DEFAULT_MAX_COMPRESSION_RATIO = 500;
     public static final int DEFAULT_MAX_RECORDS = 10_000;
     public static final long RATIO_FLOOR_BYTES = 1024 * 1024;
+    /** A part is held in one array, with one byte more to tell that it is over the limit. */
+    static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
 
     public ReportLimits {
-        if (maxPartBytes < 1 || maxExpandedBytes < 1 || maxCompressionRatio < 1 || maxRecords < 1) {
-            throw new IllegalArgumentException("report limits must be at least 1");
+        if (maxPartBytes < 1 || maxPartBytes > MAX_ARRAY_BYTES || maxExpandedBytes < 1 || maxCompressionRatio < 1 || maxRecords < 1) {
+            throw new IllegalArgumentException("report limits must be at least 1 (maxPartBytes at most " + MAX_ARRAY_BYTES + ")");
         }
     }
 

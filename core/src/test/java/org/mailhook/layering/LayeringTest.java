@@ -40,9 +40,14 @@ class LayeringTest {
 
     @Test
     void leaf_engines_use_no_other_engine() {
-        for (String leaf : new String[] {"archive", "attachments", "disk", "dns", "json", "reports"}) {
+        for (String leaf : new String[] {"archive", "attachments", "disk", "dns", "reports"}) {
             onlyUses(leaf);
         }
+    }
+
+    @Test
+    void the_mime_engine_uses_only_the_report_reader() {
+        onlyUses("json", "reports");
     }
 
     @Test

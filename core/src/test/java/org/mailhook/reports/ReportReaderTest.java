@@ -1,10 +1,8 @@
 package org.mailhook.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailhook.reports.ReportSamples.sample;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -17,17 +15,6 @@ import org.mailhook.attachments.Samples;
 /** Real reports as reporters sent them (see SOURCES.md beside the samples), and hostile ones. */
 class ReportReaderTest {
     private final ReportReader reader = new ReportReader(ReportLimits.defaults());
-
-    static byte[] sample(String name) {
-        try (InputStream in = ReportReaderTest.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("no sample " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private Report read(String contentType, String filename, byte[] bytes) {
         ReportReader.Candidate candidate = ReportReader.candidate(contentType, filename);

@@ -1,6 +1,7 @@
 package org.mailhook.reports;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The front door: tells from a part's content type and filename alone whether it may hold a report
@@ -18,6 +19,9 @@ public final class ReportReader {
 
     public record Candidate(Format format, boolean named) {
     }
+
+    /** receiver!policy-domain!begin!end[!unique-id].extension (RFC 7489 7.2.1.1, RFC 8460 5.1). */
+    private static final Pattern REPORT_FILE_NAME = Pattern.compile("[^!]+![^!]+!\\d+!\\d+(![^!.]+)?\\..+");
 
     private final ReportLimits limits;
     private final BoundedExpansion expansion;
@@ -44,22 +48,28 @@ public final class ReportReader {
             return new Candidate(Format.FEEDBACK, true);
         }
         String name = filename == null ? "" : filename.toLowerCase(Locale.ROOT);
-        boolean named = contentType.startsWith("application/tlsrpt+") || name.indexOf('!') >= 0;
         if (contentType.equals("application/gzip") || contentType.equals("application/x-gzip")
             || contentType.equals("application/tlsrpt+gzip") || name.endsWith(".gz")) {
+            boolean named = named(contentType, name);
             return named || name.endsWith(".xml.gz") || name.endsWith(".json.gz") ? new Candidate(Format.GZIP, named) : null;
         }
         if (contentType.equals("application/zip") || contentType.equals("application/x-zip-compressed")
             || contentType.equals("application/x-zip") || name.endsWith(".zip")) {
+            boolean named = named(contentType, name);
             return named || name.endsWith(".xml.zip") ? new Candidate(Format.ZIP, named) : null;
         }
         if (contentType.equals("text/xml") || contentType.equals("application/xml") || name.endsWith(".xml")) {
-            return new Candidate(Format.XML, named);
+            return new Candidate(Format.XML, named(contentType, name));
         }
         if (contentType.equals("application/tlsrpt+json") || contentType.equals("application/json") || name.endsWith(".json")) {
-            return new Candidate(Format.JSON, named);
+            return new Candidate(Format.JSON, named(contentType, name));
         }
         return null;
+    }
+
+    /** Whether the sender marked the part as a report: a TLS report media type or the reporters' file name. */
+    private static boolean named(String contentType, String lowerCaseName) {
+        return contentType.startsWith("application/tlsrpt+") || REPORT_FILE_NAME.matcher(lowerCaseName).matches();
     }
 
     /** Reads a candidate's decoded bytes (at most {@link ReportLimits#maxPartBytes()} of them). */

@@ -178,6 +178,10 @@ class ReportReaderTest {
         assertThat(ReportReader.candidate("text/plain", null)).isNull();
         assertThat(ReportReader.candidate("application/zip", "google.com!example.com!1549929600!1550015999.zip"))
             .isEqualTo(new ReportReader.Candidate(ReportReader.Format.ZIP, true));
+        assertThat(ReportReader.candidate("application/json", "Wow!.json"))
+            .isEqualTo(new ReportReader.Candidate(ReportReader.Format.JSON, false));
+        assertThat(ReportReader.candidate("application/gzip", "google.com!example.ca!1725321600!1725407999!001.json.gz"))
+            .isEqualTo(new ReportReader.Candidate(ReportReader.Format.GZIP, true));
         assertThat(ReportReader.candidate("application/octet-stream", "report.xml.gz"))
             .isEqualTo(new ReportReader.Candidate(ReportReader.Format.GZIP, false));
     }

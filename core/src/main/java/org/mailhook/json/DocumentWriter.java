@@ -27,6 +27,7 @@ final class DocumentWriter {
         json.writeStringField("receivedAt", document.receivedAt().toString());
         writeEnvelope(json, document.envelope());
         writeMessage(json, document.message(), true);
+        ReportSection.write(json, document.message().report);
         json.writeObjectFieldStart("raw");
         json.writeNumberField("size", document.rawSize());
         json.writeStringField("sha256", document.rawSha256());
@@ -274,7 +275,7 @@ final class DocumentWriter {
         json.writeEndArray();
     }
 
-    private static void writeStrings(JsonGenerator json, String field, List<String> values) throws IOException {
+    static void writeStrings(JsonGenerator json, String field, List<String> values) throws IOException {
         json.writeArrayFieldStart(field);
         for (String value : values) {
             json.writeString(value);

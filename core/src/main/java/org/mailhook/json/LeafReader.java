@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
 import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.mailhook.reports.ReportLimits;
+import org.mailhook.reports.ReportReader;
+import org.mailhook.reports.ReportResult;
 
 /**
  * Reads one leaf part's body, once, as a stream: inline text becomes a body part, everything else an
@@ -22,6 +25,9 @@ import org.apache.james.mime4j.stream.MimeTokenStream;
 final class LeafReader {
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     private static final Pattern WIDE_CHARSET = Pattern.compile("\"?(UTF-?(16|32)|UCS-?[24]).*");
+
+    /** Reads DMARC and TLS reports; thread-safe, shared by every walk. */
+    private static final ReportReader REPORTS = new ReportReader(ReportLimits.defaults());
 
     private final WalkState state;
     /** Walks the messages attached to a leaf, on its decoded stream. */
@@ -73,6 +79,11 @@ final class LeafReader {
             problems.warning("text.binary", "text part is mostly control bytes; it is an attachment, not body text",
                 partId);
             decoded = new SequenceInputStream(new ByteArrayInputStream(bytes), decoded);
+        }
+        ReportReader.Candidate report = entity.ofMail && message.report == null && !uuencoded
+            ? ReportReader.candidate(contentType, filename) : null;
+        if (report != null) {
+            decoded = readReport(decoded, report, partId, filename, message);
         }
         if (state.isTarget(partId) && !uuencoded) {
             decoded = new CopyingStream(decoded, state.target.out());
@@ -128,6 +139,30 @@ final class LeafReader {
         attachment.sha256 = measured.sha256Hex();
         attachment.content = measured.kept();
         message.attachments.addAll(derived);
+    }
+
+    /**
+     * Reads a report candidate's decoded bytes (held, up to {@link ReportLimits#maxPartBytes()}) into the mail's
+     * report; a report that cannot be read is a {@code report.invalid} warning and the part stays an ordinary
+     * attachment. Returns the part's bytes again for the attachment.
+     */
+    private InputStream readReport(InputStream decoded, ReportReader.Candidate candidate, String partId, String filename,
+                                   MessageModel message) throws IOException {
+        int limit = REPORTS.limits().maxPartBytes();
+        byte[] bytes = decoded.readNBytes(limit + 1);
+        if (bytes.length > limit) {
+            if (candidate.named()) {
+                state.problems.warning("report.invalid", "report part larger than " + limit + " bytes is not read", partId);
+            }
+            return new SequenceInputStream(new ByteArrayInputStream(bytes), decoded);
+        }
+        ReportResult result = REPORTS.read(bytes, candidate);
+        if (result.report() != null) {
+            message.report = new MessageModel.FoundReport(partId, filename, result.report());
+        } else if (result.error() != null) {
+            state.problems.warning("report.invalid", "report not read: " + result.error(), partId);
+        }
+        return new ByteArrayInputStream(bytes);
     }
 
     /** A body part's text: {@code bytes} as read within the text budget, {@code rest} what the budget left unread. */

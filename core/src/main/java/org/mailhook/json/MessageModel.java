@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.mailhook.reports.Report;
+
 
 /** What the parser found in one message (the mail itself or an attached message/rfc822). */
 final class MessageModel {
@@ -39,6 +41,12 @@ final class MessageModel {
     final List<AttachmentModel> attachments = new ArrayList<>();
     /** Set when this message itself is a message/partial fragment. */
     Partial partial;
+    /** The first report found among the mail's own parts (never an attached message's); mail only. */
+    FoundReport report;
+
+    /** A report read from the part {@code partId}, named {@code filename} (null when unnamed). */
+    record FoundReport(String partId, String filename, Report report) {
+    }
 
     List<EmailAddress> addresses(String jsonName) {
         return addresses.getOrDefault(jsonName, List.of());

@@ -27,7 +27,7 @@ public final class MessageParser {
     /** Top-level names that extra sections may not take. */
     private static final Set<String> RESERVED = Set.of("schema", "id", "receivedAt", "envelope", "messageId",
         "inReplyTo", "references", "date", "subject", "from", "sender", "replyTo", "to", "cc", "bcc", "headers",
-        "text", "html", "strippedText", "bodyParts", "attachments", "calendar", "partial", "raw", "parse");
+        "text", "html", "strippedText", "bodyParts", "attachments", "calendar", "partial", "report", "raw", "parse");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -113,7 +113,8 @@ public final class MessageParser {
         List<EmailAddress> from = message.addresses("from");
         return new ParsedMessage(id, out.toByteArray(), message.messageId, message.subject,
             from.isEmpty() ? null : from.get(0).address(), message.attachmentCountDeep(),
-            problems.errors().size(), problems.warnings().size());
+            problems.errors().size(), problems.warnings().size(),
+            message.report == null ? null : message.report.report().kind().label());
     }
 
     private static Map<String, JsonNode> sections(Map<String, String> extraSections, Problems problems) {

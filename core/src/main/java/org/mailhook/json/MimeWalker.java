@@ -56,16 +56,19 @@ final class MimeWalker {
         final String id;
         final boolean root;
         final int depth;
+        /** Whether this entity belongs to the mail itself rather than to a message attached to it. */
+        final boolean ofMail;
         final List<Field> fields = new ArrayList<>();
         int headerBytes;
         int children;
         byte[] preamble;
         boolean headerLimitReported;
 
-        Entity(String id, boolean root, int depth) {
+        Entity(String id, boolean root, int depth, boolean ofMail) {
             this.id = id;
             this.root = root;
             this.depth = depth;
+            this.ofMail = ofMail;
         }
 
         String childId() {
@@ -104,12 +107,12 @@ final class MimeWalker {
             for (EntityState token = tokens.getState(); token != EntityState.T_END_OF_STREAM; token = tokens.next()) {
                 switch (token) {
                     case T_START_MESSAGE -> {
-                        stack.push(new Entity(prefix, true, depth));
+                        stack.push(new Entity(prefix, true, depth, prefix.isEmpty()));
                         state.partId = prefix.isEmpty() ? null : prefix;
                     }
                     case T_START_BODYPART -> {
                         Entity parent = stack.peek();
-                        Entity part = new Entity(parent.childId(), false, parent.depth + 1);
+                        Entity part = new Entity(parent.childId(), false, parent.depth + 1, parent.ofMail);
                         stack.push(part);
                         state.partId = part.id;
                         if (state.pastPartLimit()) {

@@ -16,9 +16,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param attachmentCount entries in {@code attachments} (TNEF and uuencoded files included)
  * @param errorCount entries in {@code parse.errors}
  * @param warningCount entries in {@code parse.warnings}
+ * @param reportKind the document's {@code report.kind} ({@code dmarc-aggregate}, {@code tls-rpt},
+ *        {@code dmarc-failure}), or null when the mail carries no report
  */
 public record ParsedMessage(String id, byte[] json, String messageId, String subject, String from,
-                            int attachmentCount, int errorCount, int warningCount) {
+                            int attachmentCount, int errorCount, int warningCount, String reportKind) {
     private static final ObjectMapper SUMMARY_MAPPER = new ObjectMapper();
 
     public String jsonText() {
@@ -27,7 +29,7 @@ public record ParsedMessage(String id, byte[] json, String messageId, String sub
 
     /**
      * The summary as a small JSON object ({@code id, messageId, subject, from, attachmentCount, errorCount,
-     * warningCount}), for matchers that should not read the whole document.
+     * warningCount, reportKind}), for matchers that should not read the whole document.
      */
     public String summaryJson() {
         ObjectNode summary = SUMMARY_MAPPER.createObjectNode();
@@ -38,6 +40,7 @@ public record ParsedMessage(String id, byte[] json, String messageId, String sub
         summary.put("attachmentCount", attachmentCount);
         summary.put("errorCount", errorCount);
         summary.put("warningCount", warningCount);
+        summary.put("reportKind", reportKind);
         return summary.toString();
     }
 }

@@ -131,7 +131,7 @@ class ParserFeaturesTest {
         ParsedMessage parsed = MimeCorpus.parse(parser, MimeCorpus.root().resolve("mailparser/nodemailer.eml"));
         byte[] thin = ThinPayload.thin(parsed.json());
         JsonNode document = MimeCorpus.MAPPER.valueToTree(MimeCorpus.json(new ParsedMessage(parsed.id(), thin, null, null,
-            null, 0, 0, 0)));
+            null, 0, 0, 0, null)));
 
         assertThat(MessageSchema.errors(thin)).isEmpty();
         assertThat(document.get("thin").asBoolean()).isTrue();

@@ -41,9 +41,14 @@ class LayeringTest {
 
     @Test
     void leaf_engines_use_no_other_engine() {
-        for (String leaf : new String[] {"archive", "attachments", "config", "disk", "dns", "json", "spam"}) {
+        for (String leaf : new String[] {"archive", "attachments", "config", "disk", "dns", "reports", "spam"}) {
             onlyUses(leaf);
         }
+    }
+
+    @Test
+    void the_mime_engine_uses_only_the_report_reader() {
+        onlyUses("json", "reports");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.mailhook.matchers;
 
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,20 +26,8 @@ public class HasDangerousAttachment extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        if (condition == null || condition.isBlank()) {
-            return;
-        }
-        Set<String> wanted = new LinkedHashSet<>();
-        for (String code : condition.split(",")) {
-            String trimmed = code.trim();
-            if (Reason.fromCode(trimmed).isEmpty()) {
-                throw new MessagingException("HasDangerousAttachment: unknown reason '" + trimmed + "'; known: "
-                    + List.of(Reason.values()).stream().map(Reason::code).toList());
-            }
-            wanted.add(trimmed);
-        }
-        reasons = Set.copyOf(wanted);
+        reasons = ConditionCodes.parse("HasDangerousAttachment", getCondition(),
+            List.of(Reason.values()).stream().map(Reason::code).toList(), "reason");
     }
 
     @Override

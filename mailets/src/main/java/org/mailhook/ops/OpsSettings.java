@@ -6,9 +6,7 @@ import java.util.Optional;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.james.utils.PropertiesProvider;
-import org.mailhook.mailets.Archive;
-import org.mailhook.mailets.delivery.DeliveredStore;
-import org.mailhook.mailets.delivery.InstantAddressStore;
+import org.mailhook.mailets.Repositories;
 import org.mailhook.config.Durations;
 import org.mailhook.webhook.SsrfGuard;
 
@@ -21,12 +19,9 @@ public record OpsSettings(String archiveRepository, String deadLetterRepository,
                           String webhookQueue, String addressesRepository, Optional<String> addressesDomain, Duration pullSettle,
                           long deadLettersMax, int failingAttempts, Duration queueMaxAge, SsrfGuard.Policy addressesPolicy) {
 
-    public static final String DEFAULT_DEAD_LETTERS = "file://var/mail/webhook-dead-letters/";
-    public static final String DEFAULT_QUEUE = "mailhook-webhooks";
-
     public static OpsSettings defaults() {
-        return new OpsSettings(Archive.DEFAULT_REPOSITORY, DEFAULT_DEAD_LETTERS, Optional.of(DeliveredStore.DEFAULT_REPOSITORY), DEFAULT_QUEUE,
-            InstantAddressStore.DEFAULT_REPOSITORY, Optional.empty(), Duration.ofSeconds(2), 0, 5, Duration.ofHours(1), SsrfGuard.Policy.strict());
+        return new OpsSettings(Repositories.ARCHIVE, Repositories.DEAD_LETTERS, Optional.of(Repositories.DELIVERED), Repositories.WEBHOOK_QUEUE,
+            Repositories.INSTANT_ADDRESSES, Optional.empty(), Duration.ofSeconds(2), 0, 5, Duration.ofHours(1), SsrfGuard.Policy.strict());
     }
 
     /** @throws IllegalArgumentException naming the key whose value is wrong */

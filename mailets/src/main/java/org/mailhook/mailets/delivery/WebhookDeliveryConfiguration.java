@@ -10,6 +10,7 @@ import javax.mail.MessagingException;
 
 import org.apache.mailet.MailetConfig;
 import org.mailhook.config.ParameterValues;
+import org.mailhook.mailets.Repositories;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;
@@ -26,8 +27,6 @@ import okhttp3.Dns;
  * the parameter, the value and the allowed form. Parameters: docs/webhooks.md.
  */
 public final class WebhookDeliveryConfiguration {
-    public static final String DEFAULT_QUEUE = "mailhook-webhooks";
-    public static final String DEFAULT_DEAD_LETTERS = "file://var/mail/webhook-dead-letters/";
     public static final int DEFAULT_CONCURRENCY = 8;
     public static final long DEFAULT_THIN_PAYLOAD_ABOVE = 10 * 1024 * 1024;
 
@@ -65,12 +64,12 @@ public final class WebhookDeliveryConfiguration {
             breaker = EndpointBreaker.Settings.fromParameters(config::getInitParameter);
             urlPolicy = SsrfGuard.Policy.fromParameters(config::getInitParameter);
             checkUrls(routes.get(), routesFile.isPresent());
-            queue = parameters.text("queue", DEFAULT_QUEUE);
-            deadLetterRepository = parameters.text("deadLetterRepository", DEFAULT_DEAD_LETTERS);
+            queue = parameters.text("queue", Repositories.WEBHOOK_QUEUE);
+            deadLetterRepository = parameters.text("deadLetterRepository", Repositories.DEAD_LETTERS);
             // Present but empty: no delivered records (a blank value is "set" here, unlike other parameters).
             String delivered = config.getInitParameter("deliveredRepository");
             deliveredRepositoryConfigured = delivered != null;
-            deliveredRepository = delivered == null ? Optional.of(DeliveredStore.DEFAULT_REPOSITORY)
+            deliveredRepository = delivered == null ? Optional.of(Repositories.DELIVERED)
                 : Optional.of(delivered.trim()).filter(path -> !path.isEmpty());
             deliveredRetention = parameters.duration("deliveredRetention", DeliveredStore.DEFAULT_RETENTION);
             deliveredPurgeInterval = parameters.duration("deliveredPurgeInterval", Duration.ofHours(1));
@@ -157,7 +156,7 @@ public final class WebhookDeliveryConfiguration {
         return deliveredPurgeInterval;
     }
 
-    /** The configured {@code parkedRepository}; when empty, one per queue under {@link ParkedMail#DEFAULT_REPOSITORY}. */
+    /** The configured {@code parkedRepository}; when empty, one per queue under {@link Repositories#PARKED_PREFIX}. */
     public Optional<String> parkedRepository() {
         return parkedRepository;
     }

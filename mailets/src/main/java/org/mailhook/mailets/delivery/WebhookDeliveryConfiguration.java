@@ -66,11 +66,9 @@ public final class WebhookDeliveryConfiguration {
             checkUrls(routes.get(), routesFile.isPresent());
             queue = parameters.text("queue", Repositories.WEBHOOK_QUEUE);
             deadLetterRepository = parameters.text("deadLetterRepository", Repositories.DEAD_LETTERS);
-            // Present but empty: no delivered records (a blank value is "set" here, unlike other parameters).
             String delivered = config.getInitParameter("deliveredRepository");
             deliveredRepositoryConfigured = delivered != null;
-            deliveredRepository = delivered == null ? Optional.of(Repositories.DELIVERED)
-                : Optional.of(delivered.trim()).filter(path -> !path.isEmpty());
+            deliveredRepository = deliveredRepository(delivered);
             deliveredRetention = parameters.duration("deliveredRetention", DeliveredStore.DEFAULT_RETENTION);
             deliveredPurgeInterval = parameters.duration("deliveredPurgeInterval", Duration.ofHours(1));
             parkedRepository = parameters.text("parkedRepository");
@@ -154,6 +152,14 @@ public final class WebhookDeliveryConfiguration {
 
     public Duration deliveredPurgeInterval() {
         return deliveredPurgeInterval;
+    }
+
+    /**
+     * The {@code deliveredRepository} a parameter value names: the default when absent, none when present
+     * but empty (a blank value is "set" here, unlike other parameters); mailhook.properties reads its key so too.
+     */
+    public static Optional<String> deliveredRepository(String parameter) {
+        return parameter == null ? Optional.of(Repositories.DELIVERED) : Optional.of(parameter.trim()).filter(path -> !path.isEmpty());
     }
 
     /** The configured {@code parkedRepository}; when empty, one per queue under {@link Repositories#PARKED_PREFIX}. */

@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public class Archive extends GenericMailet {
-    public static final String DEFAULT_REPOSITORY = "file://var/mail/archive/";
     /** The archive key of the mail (its id in the pull API). */
     public static final AttributeName ARCHIVE_ID = AttributeName.of("mailhook.archive.id");
     private static final Logger LOGGER = LoggerFactory.getLogger(Archive.class);
@@ -64,7 +63,7 @@ public class Archive extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        String path = getInitParameter("repositoryPath", DEFAULT_REPOSITORY);
+        String path = getInitParameter("repositoryPath", Repositories.ARCHIVE);
         try {
             archive = repositoryStore.select(MailRepositoryUrl.from(path));
         } catch (Exception e) {

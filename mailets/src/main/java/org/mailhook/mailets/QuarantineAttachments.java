@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
 public class QuarantineAttachments extends GenericMailet {
     /** On the stored original: the verdict JSON at the time it was quarantined; also marks a released mail. */
     public static final AttributeName QUARANTINE = AttributeName.of("mailhook.quarantine");
-    public static final String DEFAULT_REPOSITORY = "file://var/mail/quarantine/";
     public static final String DEFAULT_PROCESSOR = "quarantine";
     public static final String DEFAULT_NOTICE = "Mailhook removed the attachment \"{filename}\" ({verdict}: {reasons}).\r\n"
         + "The original message is kept in quarantine as {key}; an administrator can release it.\r\n";
@@ -111,7 +110,7 @@ public class QuarantineAttachments extends GenericMailet {
         actions.put(Verdict.SUSPICIOUS, Action.parse("onSuspicious", getInitParameter("onSuspicious", "keep")));
         processor = getInitParameter("processor", DEFAULT_PROCESSOR);
         notice = getInitParameter("notice", DEFAULT_NOTICE);
-        repositoryUrl = getInitParameter("repositoryPath", DEFAULT_REPOSITORY);
+        repositoryUrl = getInitParameter("repositoryPath", Repositories.QUARANTINE);
         try {
             repository = repositoryStore.select(MailRepositoryUrl.from(repositoryUrl));
         } catch (MailRepositoryStore.MailRepositoryStoreException | IllegalArgumentException e) {

@@ -79,7 +79,7 @@ public class RedriveErrors extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        String path = getInitParameter("repositoryPath", "file://var/mail/error/");
+        String path = getInitParameter("repositoryPath", Repositories.ERROR);
         try {
             errors = repositoryStore.select(MailRepositoryUrl.from(path));
         } catch (Exception e) {

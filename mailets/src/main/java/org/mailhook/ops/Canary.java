@@ -15,14 +15,12 @@ import javax.mail.Transport;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.commons.configuration2.Configuration;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
-import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.utils.UserDefinedStartable;
 import org.apache.mailet.Mail;
 import org.mailhook.archive.ArchiveKeys;
@@ -47,18 +45,8 @@ public class Canary implements UserDefinedStartable {
     static final String TOKEN_HEADER = "X-Mailhook-Canary";
     private static final Logger LOGGER = LoggerFactory.getLogger(Canary.class);
 
-    /** canary.* keys of mailhook.properties. */
+    /** canary.* keys of mailhook.properties ({@link MailhookSettings#canary()}). */
     public record Settings(boolean enabled, Duration interval, Duration timeout, String smtpHost, int smtpPort, String to) {
-        static Settings load(PropertiesProvider properties) {
-            Optional<Configuration> file = OpsSettings.file(properties);
-            Configuration conf = file.orElse(new org.apache.commons.configuration2.BaseConfiguration());
-            return new Settings(conf.getBoolean("canary.enabled", false),
-                OpsSettings.duration(conf, "canary.interval", Duration.ofMinutes(5)),
-                OpsSettings.duration(conf, "canary.timeout", Duration.ofMinutes(2)),
-                OpsSettings.text(conf, "canary.smtpHost", "127.0.0.1"),
-                conf.getInt("canary.smtpPort", 25),
-                OpsSettings.text(conf, "canary.to", "canary@" + conf.getString("addresses.domain", "localhost")));
-        }
     }
 
     private final Settings settings;
@@ -70,9 +58,9 @@ public class Canary implements UserDefinedStartable {
     private PeriodicTask scheduler;
 
     @Inject
-    public Canary(PropertiesProvider properties, MailRepositoryStore repositories, MetricFactory metrics, GaugeRegistry gauges) {
-        this.settings = Settings.load(properties);
-        this.archive = WebhookQueueAccess.repository(repositories, OpsSettings.load(properties).archiveRepository());
+    public Canary(MailhookSettings mailhook, MailRepositoryStore repositories, MetricFactory metrics, GaugeRegistry gauges) {
+        this.settings = mailhook.canary();
+        this.archive = WebhookQueueAccess.repository(repositories, mailhook.archiveRepository());
         this.metrics = metrics;
         this.gauges = gauges;
     }

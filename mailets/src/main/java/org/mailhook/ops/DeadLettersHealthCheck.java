@@ -7,7 +7,6 @@ import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.core.healthcheck.Result;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
-import org.apache.james.utils.PropertiesProvider;
 import org.reactivestreams.Publisher;
 
 import reactor.core.publisher.Mono;
@@ -24,8 +23,7 @@ public class DeadLettersHealthCheck implements HealthCheck {
     private final long max;
 
     @Inject
-    public DeadLettersHealthCheck(MailRepositoryStore repositories, PropertiesProvider properties) throws Exception {
-        OpsSettings settings = OpsSettings.load(properties);
+    public DeadLettersHealthCheck(MailRepositoryStore repositories, MailhookSettings settings) {
         this.deadLetters = WebhookQueueAccess.repository(repositories, settings.deadLetterRepository());
         this.max = settings.deadLettersMax();
     }

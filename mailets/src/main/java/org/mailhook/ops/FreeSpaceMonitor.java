@@ -5,12 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
-import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.filesystem.api.FileSystem;
@@ -18,8 +16,6 @@ import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.util.Size;
-import org.apache.james.utils.PropertiesProvider;
-import org.mailhook.config.ParameterValues;
 import org.mailhook.disk.FreeSpaceGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 public class FreeSpaceMonitor {
-    public static final String KEY = "smtp.minFreeBytes";
+    public static final String KEY = MailhookSettings.MIN_FREE_BYTES;
     public static final String FREE_BYTES = "mailhook_disk_free_bytes";
     public static final String MIN_FREE_BYTES = "mailhook_disk_min_free_bytes";
     public static final String REFUSED = "mailhook_smtp_insufficient_storage";
@@ -49,11 +45,11 @@ public class FreeSpaceMonitor {
     private final MetricFactory metrics;
 
     @Inject
-    public FreeSpaceMonitor(FileSystem fileSystem, PropertiesProvider properties, ConfigurationProvider configurations,
+    public FreeSpaceMonitor(FileSystem fileSystem, MailhookSettings settings, ConfigurationProvider configurations,
                             GaugeRegistry gauges, MetricFactory metrics) throws Exception {
         this.directory = fileSystem.getBasedir().toPath().toAbsolutePath();
         this.metrics = metrics;
-        long minFree = minFreeBytes(OpsSettings.file(properties), () -> maxMessageBytes(configurations));
+        long minFree = minFreeBytes(settings, () -> maxMessageBytes(configurations));
         this.guard = new FreeSpaceGuard(FreeSpaceGuard.fileStoreOf(directory), minFree, RECHECK, Clock.systemUTC(), new Logging(directory));
         register(gauges, FREE_BYTES, () -> guard.reading().freeBytes());
         register(gauges, MIN_FREE_BYTES, () -> minFree);
@@ -71,17 +67,9 @@ public class FreeSpaceMonitor {
         this.metrics = metrics;
     }
 
-    /**
-     * {@code smtp.minFreeBytes}, or the default for the largest accepted message.
-     *
-     * @throws IllegalArgumentException naming mailhook.properties and the key
-     */
-    public static long minFreeBytes(Optional<Configuration> file, java.util.function.LongSupplier maxMessageBytes) {
-        String value = file.map(conf -> conf.getString(KEY, null)).map(String::trim).orElse("");
-        if (value.isEmpty()) {
-            return FreeSpaceGuard.defaultMinFreeBytes(maxMessageBytes.getAsLong());
-        }
-        return ParameterValues.parseBytes(value, "mailhook.properties: " + KEY);
+    /** {@code smtp.minFreeBytes}, or the default for the largest accepted message. */
+    public static long minFreeBytes(MailhookSettings settings, java.util.function.LongSupplier maxMessageBytes) {
+        return settings.minFreeBytes().orElseGet(() -> FreeSpaceGuard.defaultMinFreeBytes(maxMessageBytes.getAsLong()));
     }
 
     /** The largest {@code maxmessagesize} of smtpserver.xml in bytes (KB unless a unit is given, as James reads it); 0: no cap. */

@@ -47,7 +47,7 @@ public final class WebhookQueueAccess {
 
     /** Nothing is opened here: James creates routes and health checks before its repository store is configured. */
     public WebhookQueueAccess(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                              OpsSettings settings) {
+                              MailhookSettings settings) {
         MailQueueName name = MailQueueName.of(settings.webhookQueue());
         this.queue = Suppliers.memoize(() -> {
             Optional<? extends ManageableMailQueue> existing = queues.getQueue(name);

@@ -16,7 +16,6 @@ import org.apache.james.core.healthcheck.Result;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
-import org.apache.james.utils.PropertiesProvider;
 import org.mailhook.config.Durations;
 import org.reactivestreams.Publisher;
 
@@ -33,13 +32,13 @@ public class WebhookQueueHealthCheck implements HealthCheck {
     public static final ComponentName NAME = new ComponentName("mailhook-webhook-queue");
 
     private final WebhookQueueAccess access;
-    private final OpsSettings settings;
+    private final MailhookSettings settings;
     private final Clock clock;
 
     @Inject
     public WebhookQueueHealthCheck(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                                   PropertiesProvider properties) throws Exception {
-        this.settings = OpsSettings.load(properties);
+                                   MailhookSettings settings) {
+        this.settings = settings;
         this.access = new WebhookQueueAccess(queues, repositories, settings);
         this.clock = Clock.systemUTC();
     }

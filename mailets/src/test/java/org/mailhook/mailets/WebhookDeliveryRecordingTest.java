@@ -15,14 +15,13 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.mailhook.mailets.delivery.DeliveredStore;
 
 import okhttp3.Dns;
 
 /** Which repository WebhookDelivery records acknowledged deliveries in ({@code deliveredRepository}). */
 class WebhookDeliveryRecordingTest {
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    private static final MailRepositoryUrl DEFAULT = MailRepositoryUrl.from(DeliveredStore.DEFAULT_REPOSITORY);
+    private static final MailRepositoryUrl DEFAULT = MailRepositoryUrl.from(Repositories.DELIVERED);
     private WebhookDelivery mailet;
 
     @AfterEach

@@ -9,10 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.commons.configuration2.BaseConfiguration;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.tree.ImmutableNode;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.mailhook.disk.FreeSpaceGuard;
 import org.mailhook.ops.FreeSpaceHealthCheck;
 import org.mailhook.ops.FreeSpaceMonitor;
+import org.mailhook.ops.MailhookSettings;
 
 import reactor.core.publisher.Mono;
 
@@ -103,16 +103,16 @@ class FreeSpaceHookTest {
 
     @Test
     void theThresholdComesFromTheKeyOrFromTheLargestMessage() {
-        BaseConfiguration conf = new BaseConfiguration();
-        assertThat(FreeSpaceMonitor.minFreeBytes(Optional.empty(), () -> 25600L * 1024)).isEqualTo(114 * MB);
-        conf.setProperty(FreeSpaceMonitor.KEY, "");
-        assertThat(FreeSpaceMonitor.minFreeBytes(Optional.of(conf), () -> 1024L * 1024)).isEqualTo(66 * MB);
-        conf.setProperty(FreeSpaceMonitor.KEY, "2G");
-        assertThat(FreeSpaceMonitor.minFreeBytes(Optional.of(conf), () -> 0)).isEqualTo(2048 * MB);
-        conf.setProperty(FreeSpaceMonitor.KEY, "lots");
-        assertThatThrownBy(() -> FreeSpaceMonitor.minFreeBytes(Optional.of(conf), () -> 0))
+        assertThat(FreeSpaceMonitor.minFreeBytes(MailhookSettings.defaults(), () -> 25600L * 1024)).isEqualTo(114 * MB);
+        assertThat(FreeSpaceMonitor.minFreeBytes(withMinFreeBytes(""), () -> 1024L * 1024)).isEqualTo(66 * MB);
+        assertThat(FreeSpaceMonitor.minFreeBytes(withMinFreeBytes("2G"), () -> 0)).isEqualTo(2048 * MB);
+        assertThatThrownBy(() -> withMinFreeBytes("lots"))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageStartingWith("mailhook.properties: smtp.minFreeBytes: 'lots' is not a byte count");
+    }
+
+    private static MailhookSettings withMinFreeBytes(String value) {
+        return new MailhookSettings(Map.of(FreeSpaceMonitor.KEY, value)::get);
     }
 
     @Test

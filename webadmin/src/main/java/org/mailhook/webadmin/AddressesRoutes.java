@@ -10,7 +10,7 @@ import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
 import org.mailhook.mailets.delivery.InstantAddressStore;
-import org.mailhook.ops.OpsSettings;
+import org.mailhook.ops.MailhookSettings;
 import org.mailhook.ops.WebhookQueueAccess;
 import org.mailhook.webhook.InstantAddress;
 import org.mailhook.webhook.SsrfGuard;
@@ -46,15 +46,14 @@ public class AddressesRoutes implements Routes {
     private final RequestGuard guard;
 
     @Inject
-    public AddressesRoutes(MailRepositoryStore repositories, PropertiesProvider properties) throws Exception {
-        OpsSettings settings = OpsSettings.load(properties);
+    public AddressesRoutes(MailRepositoryStore repositories, MailhookSettings settings, PropertiesProvider properties) throws Exception {
         java.util.function.Supplier<org.apache.james.mailrepository.api.MailRepository> repository =
             WebhookQueueAccess.repository(repositories, settings.addressesRepository());
         this.store = () -> new InstantAddressStore(repository.get());
         this.domain = settings.addressesDomain();
         // The policy WebhookDelivery applies (mailhook.properties webhook.allow*): a URL it would refuse is never minted.
         this.ssrfGuard = new SsrfGuard(settings.addressesPolicy(), Dns.SYSTEM);
-        this.guard = RequestGuard.load(properties);
+        this.guard = RequestGuard.load(properties, settings);
     }
 
     @Override

@@ -24,7 +24,7 @@ import org.mailhook.mailets.delivery.DeliveredStore;
 import org.mailhook.mailets.delivery.DeliveryState;
 import org.mailhook.mailets.RecordMails;
 import org.mailhook.mailets.delivery.WebhookMetrics;
-import org.mailhook.ops.OpsSettings;
+import org.mailhook.ops.MailhookSettings;
 import org.mailhook.ops.WebhookQueueAccess;
 import org.mailhook.webhook.DeliveredRecord;
 import org.mailhook.webhook.DeliverySelection;
@@ -69,11 +69,11 @@ public class DeliveriesRoutes implements Routes {
 
     @Inject
     public DeliveriesRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                            PropertiesProvider properties, MetricFactory metrics) throws Exception {
-        this.access = new WebhookQueueAccess(queues, repositories, OpsSettings.load(properties));
+                            MailhookSettings settings, PropertiesProvider properties, MetricFactory metrics) throws Exception {
+        this.access = new WebhookQueueAccess(queues, repositories, settings);
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
-        this.guard = RequestGuard.load(properties);
+        this.guard = RequestGuard.load(properties, settings);
     }
 
     @Override

@@ -25,7 +25,7 @@ import org.mailhook.archive.ArchiveKeys;
 import org.mailhook.json.AttachmentExtractor;
 import org.mailhook.json.ParseOptions;
 import org.mailhook.mailets.MailAttributes;
-import org.mailhook.ops.OpsSettings;
+import org.mailhook.ops.MailhookSettings;
 import org.mailhook.ops.WebhookQueueAccess;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -54,17 +54,17 @@ public class MessagesRoutes implements Routes {
     private static final int MAX_LIMIT = 1000;
 
     private final Supplier<MailRepository> archive;
-    private final OpsSettings settings;
+    private final MailhookSettings settings;
     private final Clock clock;
     private final RequestGuard guard;
     private final AttachmentExtractor attachments = new AttachmentExtractor(ParseOptions.defaults());
 
     @Inject
-    public MessagesRoutes(MailRepositoryStore repositories, PropertiesProvider properties) throws Exception {
-        this(repositories, OpsSettings.load(properties), Clock.systemUTC(), RequestGuard.load(properties));
+    public MessagesRoutes(MailRepositoryStore repositories, MailhookSettings settings, PropertiesProvider properties) throws Exception {
+        this(repositories, settings, Clock.systemUTC(), RequestGuard.load(properties, settings));
     }
 
-    MessagesRoutes(MailRepositoryStore repositories, OpsSettings settings, Clock clock, RequestGuard guard) throws Exception {
+    MessagesRoutes(MailRepositoryStore repositories, MailhookSettings settings, Clock clock, RequestGuard guard) throws Exception {
         this.guard = guard;
         this.settings = settings;
         this.clock = clock;

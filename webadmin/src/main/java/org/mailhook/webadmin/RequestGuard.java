@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.james.utils.PropertiesProvider;
+import org.mailhook.ops.MailhookSettings;
 
 import spark.Filter;
 import spark.HaltException;
@@ -60,35 +61,26 @@ final class RequestGuard implements Filter {
     }
 
     /** From webadmin.properties ({@code host}, {@code cors.origin}) and mailhook.properties ({@code webadmin.allowedHosts}). */
-    static RequestGuard load(PropertiesProvider properties) throws Exception {
+    static RequestGuard load(PropertiesProvider properties, MailhookSettings settings) throws Exception {
         Set<String> names = new HashSet<>();
         Set<String> withPort = new HashSet<>();
         Optional<String> corsOrigin = Optional.empty();
-        Optional<Configuration> webadmin = configuration(properties, "webadmin");
+        Optional<Configuration> webadmin = webadminProperties(properties);
         if (webadmin.isPresent()) {
             Optional.ofNullable(webadmin.get().getString("host", null)).map(String::trim).filter(h -> !h.isEmpty())
                 .map(RequestGuard::bare).filter(h -> !isWildcard(h)).ifPresent(names::add);
             corsOrigin = Optional.ofNullable(webadmin.get().getString("cors.origin", null)).map(String::trim)
                 .filter(o -> !o.isEmpty() && !o.equals("*")).map(o -> o.toLowerCase(Locale.ROOT));
         }
-        Optional<Configuration> mailhook = configuration(properties, "mailhook");
-        if (mailhook.isPresent()) {
-            for (String value : mailhook.get().getStringArray("webadmin.allowedHosts")) {
-                for (String entry : value.trim().split("[\\s,]+")) {
-                    if (entry.isEmpty()) {
-                        continue;
-                    }
-                    HostPort parsed = HostPort.parse(entry.toLowerCase(Locale.ROOT));
-                    if (parsed == null) {
-                        throw new IllegalArgumentException("mailhook.properties: webadmin.allowedHosts: '" + entry
-                            + "' is not a host name or name:port");
-                    }
-                    if (parsed.port() < 0) {
-                        names.add(parsed.name());
-                    } else {
-                        withPort.add(parsed.name() + ":" + parsed.port());
-                    }
-                }
+        for (String entry : settings.allowedHosts()) {
+            HostPort parsed = HostPort.parse(entry.toLowerCase(Locale.ROOT));
+            if (parsed == null) {
+                throw settings.invalid("webadmin.allowedHosts", entry, "a host name or name:port");
+            }
+            if (parsed.port() < 0) {
+                names.add(parsed.name());
+            } else {
+                withPort.add(parsed.name() + ":" + parsed.port());
             }
         }
         return new RequestGuard(Set.copyOf(names), Set.copyOf(withPort), corsOrigin);
@@ -153,9 +145,9 @@ final class RequestGuard implements Filter {
         return Spark.halt(403, JsonResponses.JSON.createObjectNode().put("statusCode", 403).put("message", reason).toString());
     }
 
-    private static Optional<Configuration> configuration(PropertiesProvider properties, String name) throws Exception {
+    private static Optional<Configuration> webadminProperties(PropertiesProvider properties) throws Exception {
         try {
-            return Optional.of(properties.getConfiguration(name));
+            return Optional.of(properties.getConfiguration("webadmin"));
         } catch (FileNotFoundException e) {
             return Optional.empty();
         }

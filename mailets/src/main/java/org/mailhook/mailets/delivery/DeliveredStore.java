@@ -32,7 +32,6 @@ import org.mailhook.mailets.RecordMails;
  * James backend. Records older than the retention are pruned.
  */
 public final class DeliveredStore {
-    public static final String DEFAULT_REPOSITORY = "file://var/mail/mailhook-delivered/";
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
     /** The record, JSON text ({@link DeliveredRecord#toJson()}). */
     static final AttributeName RECORD = AttributeName.of("mailhook.delivered");

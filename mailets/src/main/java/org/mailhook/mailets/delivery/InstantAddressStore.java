@@ -29,7 +29,6 @@ import org.mailhook.mailets.RecordMails;
  * James that uses the same repository. The WebAdmin routes write them; WebhookDelivery routes them.
  */
 public final class InstantAddressStore {
-    public static final String DEFAULT_REPOSITORY = "file://var/mail/instant-addresses/";
     private static final AttributeName ADDRESS = AttributeName.of("mailhook.instant.address");
     private static final AttributeName URL = AttributeName.of("mailhook.instant.url");
     private static final AttributeName SECRET = AttributeName.of("mailhook.instant.secret");

@@ -34,7 +34,6 @@ import org.mailhook.mailets.MailBytes;
  */
 final class ParkedMail {
     /** Followed by the queue name and {@code /}. */
-    static final String DEFAULT_REPOSITORY = "file://var/mail/webhook-parked/";
     private static final Pattern KEY = Pattern.compile("p(\\d{13})-(msg_.{27})-([A-Za-z0-9_.-]{1,64})");
 
     /** A parked delivery, as its key tells it. */

@@ -10,6 +10,7 @@ import javax.mail.MessagingException;
 
 import org.apache.mailet.MailetConfig;
 import org.mailhook.config.ParameterValues;
+import org.mailhook.mailets.Repositories;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;
@@ -26,8 +27,6 @@ import okhttp3.Dns;
  * the parameter, the value and the allowed form. Parameters: docs/webhooks.md.
  */
 public final class WebhookDeliveryConfiguration {
-    public static final String DEFAULT_QUEUE = "mailhook-webhooks";
-    public static final String DEFAULT_DEAD_LETTERS = "file://var/mail/webhook-dead-letters/";
     public static final int DEFAULT_CONCURRENCY = 8;
     public static final long DEFAULT_THIN_PAYLOAD_ABOVE = 10 * 1024 * 1024;
 
@@ -65,13 +64,11 @@ public final class WebhookDeliveryConfiguration {
             breaker = EndpointBreaker.Settings.fromParameters(config::getInitParameter);
             urlPolicy = SsrfGuard.Policy.fromParameters(config::getInitParameter);
             checkUrls(routes.get(), routesFile.isPresent());
-            queue = parameters.text("queue", DEFAULT_QUEUE);
-            deadLetterRepository = parameters.text("deadLetterRepository", DEFAULT_DEAD_LETTERS);
-            // Present but empty: no delivered records (a blank value is "set" here, unlike other parameters).
+            queue = parameters.text("queue", Repositories.WEBHOOK_QUEUE);
+            deadLetterRepository = parameters.text("deadLetterRepository", Repositories.DEAD_LETTERS);
             String delivered = config.getInitParameter("deliveredRepository");
             deliveredRepositoryConfigured = delivered != null;
-            deliveredRepository = delivered == null ? Optional.of(DeliveredStore.DEFAULT_REPOSITORY)
-                : Optional.of(delivered.trim()).filter(path -> !path.isEmpty());
+            deliveredRepository = deliveredRepository(delivered);
             deliveredRetention = parameters.duration("deliveredRetention", DeliveredStore.DEFAULT_RETENTION);
             deliveredPurgeInterval = parameters.duration("deliveredPurgeInterval", Duration.ofHours(1));
             parkedRepository = parameters.text("parkedRepository");
@@ -157,7 +154,15 @@ public final class WebhookDeliveryConfiguration {
         return deliveredPurgeInterval;
     }
 
-    /** The configured {@code parkedRepository}; when empty, one per queue under {@link ParkedMail#DEFAULT_REPOSITORY}. */
+    /**
+     * The {@code deliveredRepository} a parameter value names: the default when absent, none when present
+     * but empty (a blank value is "set" here, unlike other parameters); mailhook.properties reads its key so too.
+     */
+    public static Optional<String> deliveredRepository(String parameter) {
+        return parameter == null ? Optional.of(Repositories.DELIVERED) : Optional.of(parameter.trim()).filter(path -> !path.isEmpty());
+    }
+
+    /** The configured {@code parkedRepository}; when empty, one per queue under {@link Repositories#PARKED_PREFIX}. */
     public Optional<String> parkedRepository() {
         return parkedRepository;
     }

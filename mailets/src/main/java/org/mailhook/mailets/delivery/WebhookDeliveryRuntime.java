@@ -28,6 +28,7 @@ import org.mailhook.config.Durations;
 import org.mailhook.mailets.MailAttributes;
 import org.mailhook.mailets.MailBytes;
 import org.mailhook.mailets.PeriodicTask;
+import org.mailhook.mailets.Repositories;
 import org.mailhook.mailets.ReceivedTime;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;
@@ -155,7 +156,7 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
      */
     private Optional<ParkedMail> parkedMail(Services services) throws MessagingException {
         // One repository per queue: a consumer takes every endpoint parked in its repository as its own.
-        String path = config.parkedRepository().orElse(ParkedMail.DEFAULT_REPOSITORY + config.queue() + "/");
+        String path = config.parkedRepository().orElse(Repositories.PARKED_PREFIX + config.queue() + "/");
         try {
             return Optional.of(new ParkedMail(services.repositories().select(MailRepositoryUrl.from(path))));
         } catch (Exception e) {

@@ -27,6 +27,7 @@ import org.mailhook.webhook.WebhookIds;
 import org.mailhook.mailets.Archive;
 import org.mailhook.mailets.MailAttributes;
 import org.mailhook.mailets.InMemoryMailRepositoryStore;
+import org.mailhook.mailets.Repositories;
 
 class DeliveredStoreTest {
     private static final String MAILHOOK_ID = "mh1_0123456789abcdef0123456789abcdef";
@@ -81,7 +82,7 @@ class DeliveredStoreTest {
 
     @Test
     void aRepeatedOrReplayedDeliveryKeepsOneRecordAndSelectionReadsNewestAcceptedFirstOnJamesFileRepository() throws Exception {
-        MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(DeliveredStore.DEFAULT_REPOSITORY));
+        MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(Repositories.DELIVERED));
         DeliveredStore store = new DeliveredStore(files);
         Mail orders = acknowledged("orders");
         // the consumer crashed after writing, the queue gave the item again, a later attempt was acknowledged
@@ -125,7 +126,7 @@ class DeliveredStoreTest {
 
     @Test
     void onAFileRepositoryRecordsWrittenBeforeARestartAreFoundAndUnknownKeysAreNotRead() throws Exception {
-        MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(DeliveredStore.DEFAULT_REPOSITORY));
+        MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(Repositories.DELIVERED));
         Mail orders = acknowledged("orders");
         new DeliveredStore(files).write(DeliveredStore.recordOf(orders, ACCEPTED.plusSeconds(3), 204), Optional.empty());
 
@@ -140,7 +141,7 @@ class DeliveredStoreTest {
 
     @Test
     void theDeliveriesApiSeesRecordsAnotherInstanceWroteAfterItLookedFirst() throws Exception {
-        MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(DeliveredStore.DEFAULT_REPOSITORY));
+        MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(Repositories.DELIVERED));
         DeliveredStore api = new DeliveredStore(files);
         DeliveredStore consumer = new DeliveredStore(files);
         Mail orders = acknowledged("orders");

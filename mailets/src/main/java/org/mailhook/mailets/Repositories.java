@@ -1,0 +1,29 @@
+package org.mailhook.mailets;
+
+/**
+ * The one place that names each repository and queue of the pipeline, with the default every mailet,
+ * route, health check and {@code mailhook.properties} key falls back to. The shipped
+ * {@code conf/mailetcontainer.xml} writes the same URLs; the settings check at startup that it and
+ * {@code conf/mailhook.properties} agree ({@code org.mailhook.ops.MailhookSettings}).
+ */
+public final class Repositories {
+    /** Archive's {@code repositoryPath}: what the pull API serves. */
+    public static final String ARCHIVE = "file://var/mail/archive/";
+    /** WebhookDelivery's {@code queue}. */
+    public static final String WEBHOOK_QUEUE = "mailhook-webhooks";
+    /** WebhookDelivery's {@code deadLetterRepository}. */
+    public static final String DEAD_LETTERS = "file://var/mail/webhook-dead-letters/";
+    /** WebhookDelivery's {@code deliveredRepository}: acknowledged deliveries. */
+    public static final String DELIVERED = "file://var/mail/mailhook-delivered/";
+    /** WebhookDelivery's {@code parkedRepository} without it: this followed by the queue name and a slash. */
+    public static final String PARKED_PREFIX = "file://var/mail/webhook-parked/";
+    /** WebhookDelivery's {@code instantAddresses} as the addresses API writes them. */
+    public static final String INSTANT_ADDRESSES = "file://var/mail/instant-addresses/";
+    /** QuarantineAttachments' {@code repositoryPath}: intact originals of quarantined mail. */
+    public static final String QUARANTINE = "file://var/mail/quarantine/";
+    /** The spooler's {@code errorRepository} and RedriveErrors' {@code repositoryPath}. */
+    public static final String ERROR = "file://var/mail/error/";
+
+    private Repositories() {
+    }
+}

@@ -37,8 +37,8 @@ class RequestGuardJamesTest {
             port=0
             host=127.0.0.1
             cors.origin=https://console.example
-            extensions.routes=org.mailhook.webadmin.MessagesRoutes,org.mailhook.webadmin.DeliveriesRoutes,\
-            org.mailhook.webadmin.AddressesRoutes
+            extensions.routes=org.mailhook.webadmin.GuardEveryRoute,org.mailhook.webadmin.MessagesRoutes,\
+            org.mailhook.webadmin.DeliveriesRoutes,org.mailhook.webadmin.AddressesRoutes
             """)
         .withConf("mailhook.properties", """
             archive.repository=memory://var/mail/archive/
@@ -108,6 +108,19 @@ class RequestGuardJamesTest {
         assertThat(raw(port, "GET", "/mailhook/addresses", "[::1]:" + port)).startsWith("HTTP/1.1 200");
         assertThat(raw(port, "DELETE", UNKNOWN, "mx.example:" + port)).startsWith("HTTP/1.1 404");
         assertThat(raw(port, "GET", "/mailhook/addresses", "proxy.example:443")).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void jamesOwnRoutesAreGuardedToo(GuiceJamesServer server) throws Exception {
+        int port = port(server);
+        // James' routes check neither header; GuardEveryRoute puts the same guard in front of them
+        assertThat(raw(port, "GET", "/healthcheck", "evil.example:" + port)).startsWith("HTTP/1.1 403");
+        assertThat(raw(port, "PUT", "/domains/rebound.example", "evil.example:" + port)).startsWith("HTTP/1.1 403");
+        assertThat(send(server, "PUT", "/domains/posted.example", "http://evil.example", null).statusCode()).isEqualTo(403);
+        assertThat(send(server, "GET", "/domains", null, null).body()).doesNotContain("rebound.example", "posted.example");
+        // WebAdmin's own clients are unaffected
+        assertThat(raw(port, "GET", "/healthcheck", "127.0.0.1:" + port)).startsWith("HTTP/1.1 200");
+        assertThat(send(server, "PUT", "/domains/curl.example", null, null).statusCode()).isNotEqualTo(403);
     }
 
     private static int port(GuiceJamesServer server) {

@@ -45,6 +45,7 @@ public final class MailhookSettings {
     private final String archiveRepository;
     private final String deadLetterRepository;
     private final Optional<String> deliveredRepository;
+    private final String parkedRepository;
     private final String webhookQueue;
     private final String addressesRepository;
     private final Optional<String> addressesDomain;
@@ -74,6 +75,7 @@ public final class MailhookSettings {
         // As WebhookDelivery's parameter: present but empty means no delivered records.
         deliveredRepository = WebhookDeliveryConfiguration.deliveredRepository(file.apply("webhook.deliveredRepository"));
         webhookQueue = values.text("webhook.queue", Repositories.WEBHOOK_QUEUE);
+        parkedRepository = values.text("webhook.parkedRepository", Repositories.PARKED_PREFIX + webhookQueue + "/");
         addressesRepository = values.text("addresses.repository", Repositories.INSTANT_ADDRESSES);
         addressesDomain = values.text("addresses.domain");
         addressesPolicy = addressesPolicy(file);
@@ -154,6 +156,8 @@ public final class MailhookSettings {
                         parameters.text("deadLetterRepository", Repositories.DEAD_LETTERS));
                     agree("webhook.deliveredRepository", deliveredRepository.orElse(""), "WebhookDelivery", "deliveredRepository",
                         WebhookDeliveryConfiguration.deliveredRepository(mailet.getString("deliveredRepository", null)).orElse(""));
+                    agree("webhook.parkedRepository", parkedRepository, "WebhookDelivery", "parkedRepository",
+                        parameters.text("parkedRepository", Repositories.PARKED_PREFIX + queue + "/"));
                     parameters.text("instantAddresses").ifPresent(addresses ->
                         agree("addresses.repository", addressesRepository, "WebhookDelivery", "instantAddresses", addresses));
                 }
@@ -187,6 +191,11 @@ public final class MailhookSettings {
 
     public String deadLetterRepository() {
         return deadLetterRepository;
+    }
+
+    /** Where WebhookDelivery parks mail for an endpoint whose breaker is open (one per queue by default). */
+    public String parkedRepository() {
+        return parkedRepository;
     }
 
     /** Empty when {@code webhook.deliveredRepository} is present and empty: deliveries are not recorded. */

@@ -31,10 +31,10 @@ public final class WebhookQueueAccess {
     public record Queued(DeliveryState.View view, Optional<ZonedDateTime> nextDelivery) {
     }
 
-    /** A dead letter: its repository key and state. */
-    public record Dead(String key, DeliveryState.View view, long lastUpdatedMillis) {
-        /** When it died: its last attempt, else when it was stored. */
-        public Instant diedAt() {
+    /** A delivery kept in a repository (a dead letter, or parked mail): its key and state. */
+    public record Stored(String key, DeliveryState.View view, long lastUpdatedMillis) {
+        /** Its last attempt (for a dead letter: when it died), else when it was stored. */
+        public Instant lastAttemptOrStored() {
             return view.lastAttempt().map(a -> a.path("at").asText("")).filter(s -> !s.isEmpty())
                 .map(Instant::parse).orElse(Instant.ofEpochMilli(lastUpdatedMillis));
         }
@@ -42,6 +42,7 @@ public final class WebhookQueueAccess {
 
     private final Supplier<ManageableMailQueue> queue;
     private final Supplier<MailRepository> deadLetters;
+    private final Supplier<MailRepository> parked;
     private final Supplier<MailRepository> archive;
     private final Optional<Supplier<DeliveredStore>> delivered;
 
@@ -54,6 +55,7 @@ public final class WebhookQueueAccess {
             return existing.isPresent() ? existing.get() : queues.createQueue(name);
         });
         this.deadLetters = repository(repositories, settings.deadLetterRepository());
+        this.parked = repository(repositories, settings.parkedRepository());
         this.archive = repository(repositories, settings.archiveRepository());
         this.delivered = settings.deliveredRepository().map(url -> {
             Supplier<MailRepository> repository = repository(repositories, url);
@@ -115,16 +117,25 @@ public final class WebhookQueueAccess {
         return Optional.of(items);
     }
 
-    public List<Dead> dead() throws Exception {
-        List<Dead> items = new ArrayList<>();
-        for (Iterator<MailKey> it = deadLetters().list(); it.hasNext(); ) {
+    public List<Stored> dead() throws Exception {
+        return stored(deadLetters());
+    }
+
+    /** Mail waiting for an endpoint whose breaker is open; the last update is when it was parked. */
+    public List<Stored> parked() throws Exception {
+        return stored(parked.get());
+    }
+
+    private static List<Stored> stored(MailRepository repository) throws Exception {
+        List<Stored> items = new ArrayList<>();
+        for (Iterator<MailKey> it = repository.list(); it.hasNext(); ) {
             MailKey key = it.next();
-            Mail mail = deadLetters().retrieve(key);
+            Mail mail = repository.retrieve(key);
             if (mail == null) {
                 continue;
             }
             try {
-                items.add(new Dead(key.asString(), DeliveryState.view(mail),
+                items.add(new Stored(key.asString(), DeliveryState.view(mail),
                     mail.getLastUpdated() == null ? 0 : mail.getLastUpdated().getTime()));
             } finally {
                 LifecycleUtil.dispose(mail);

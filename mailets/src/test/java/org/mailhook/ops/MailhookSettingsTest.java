@@ -47,6 +47,7 @@ class MailhookSettingsTest {
         assertThat(settings.deadLetterRepository()).isEqualTo(Repositories.DEAD_LETTERS);
         assertThat(settings.deliveredRepository()).contains(Repositories.DELIVERED);
         assertThat(settings.addressesRepository()).isEqualTo(Repositories.INSTANT_ADDRESSES);
+        assertThat(settings.parkedRepository()).isEqualTo(Repositories.PARKED_PREFIX + Repositories.WEBHOOK_QUEUE + "/");
         assertThat(settings.canary().to()).isEqualTo("canary@localhost");
     }
 
@@ -115,6 +116,8 @@ class MailhookSettingsTest {
                 + " mailetcontainer.xml WebhookDelivery <deadLetterRepository> names ('memory://x/')");
         assertThatThrownBy(() -> settings.checkAgreesWith(container(delivery("<deliveredRepository></deliveredRepository>"))))
             .hasMessageContaining("webhook.deliveredRepository").hasMessageContaining("<deliveredRepository>");
+        assertThatThrownBy(() -> settings.checkAgreesWith(container(delivery("<parkedRepository>memory://p/</parkedRepository>"))))
+            .hasMessageContaining("webhook.parkedRepository").hasMessageContaining("<parkedRepository>");
         assertThatThrownBy(() -> settings.checkAgreesWith(container(delivery("<instantAddresses>memory://a/</instantAddresses>"))))
             .hasMessageContaining("addresses.repository").hasMessageContaining("<instantAddresses>");
         assertThatThrownBy(() -> settings.checkAgreesWith(container(delivery("<queue>other</queue>"))))

@@ -46,7 +46,7 @@ import spark.Service;
  * recipients of the recorded delivery, so the receiver gets the same body under the same webhook-id.
  *
  * <pre>
- * GET    /mailhook/deliveries?status=pending|retrying|dead|delivered&amp;endpoint=NAME&amp;from=ISO&amp;to=ISO&amp;limit=N
+ * GET    /mailhook/deliveries?status=pending|retrying|parked|dead|delivered&amp;endpoint=NAME&amp;from=ISO&amp;to=ISO&amp;limit=N
  * POST   /mailhook/deliveries/dead/{key}/redeliver
  * POST   /mailhook/deliveries/dead/redeliver?endpoint=NAME&amp;from=ISO&amp;to=ISO   (at least one filter, or all=true)
  * POST   /mailhook/deliveries/delivered/{key}/redeliver
@@ -58,7 +58,7 @@ import spark.Service;
  */
 public class DeliveriesRoutes implements Routes {
     public static final String BASE = "/mailhook/deliveries";
-    private static final List<String> STATUSES = List.of("all", "pending", "retrying", "dead", "delivered");
+    private static final List<String> STATUSES = List.of("all", "pending", "retrying", "parked", "dead", "delivered");
     static final String NOT_BROWSABLE = "pending and retrying deliveries cannot be listed: this James' mail queue does not browse "
         + "(James' RabbitMQ queue without its Cassandra view); see the RabbitMQ management UI for queue depths";
 
@@ -97,7 +97,7 @@ public class DeliveriesRoutes implements Routes {
     private Object list(Request request, Response response) throws Exception {
         String status = Optional.ofNullable(request.queryParams("status")).orElse("all");
         if (!STATUSES.contains(status)) {
-            return JsonResponses.error(response, 400, "status must be pending, retrying, dead, delivered or all");
+            return JsonResponses.error(response, 400, "status must be pending, retrying, parked, dead, delivered or all");
         }
         DeliverySelection selection;
         int limit;
@@ -131,9 +131,17 @@ public class DeliveriesRoutes implements Routes {
             }
         }
         if (status.equals("all") || status.equals("dead")) {
-            for (WebhookQueueAccess.Dead dead : access.dead()) {
-                if (selection.matches(dead.view().endpoint(), dead.diedAt())) {
+            for (WebhookQueueAccess.Stored dead : access.dead()) {
+                if (selection.matches(dead.view().endpoint(), dead.lastAttemptOrStored())) {
                     describe(deliveries.addObject(), dead.view(), "dead").put("key", dead.key()).putNull("nextAttempt");
+                }
+            }
+        }
+        if (status.equals("all") || status.equals("parked")) {
+            // waiting for an endpoint whose breaker is open: its probe, not a schedule, decides when
+            for (WebhookQueueAccess.Stored parked : access.parked()) {
+                if (selection.matchesEndpoint(parked.view().endpoint())) {
+                    describe(deliveries.addObject(), parked.view(), "parked").put("key", parked.key()).putNull("nextAttempt");
                 }
             }
         }
@@ -241,8 +249,8 @@ public class DeliveriesRoutes implements Routes {
     private Object redeliverDeadLetters(Request request, Response response) throws Exception {
         return redeliverMany(request, response, selection -> {
             Map<String, Optional<String>> results = new LinkedHashMap<>();
-            for (WebhookQueueAccess.Dead dead : access.dead()) {
-                if (selection.matches(dead.view().endpoint(), dead.diedAt())) {
+            for (WebhookQueueAccess.Stored dead : access.dead()) {
+                if (selection.matches(dead.view().endpoint(), dead.lastAttemptOrStored())) {
                     results.put(dead.key(), redeliverDead(dead.key()));
                 }
             }

@@ -111,6 +111,14 @@ class EndpointBreakerIT {
                     System.out.println(server.errors(10));
                     throw e;
                 }
+                // and the deliveries API lists it as parked, with its endpoint
+                com.fasterxml.jackson.databind.JsonNode parkedList = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    server.webadmin("GET", "/mailhook/deliveries?status=parked", null).body()).path("deliveries");
+                assertThat(parkedList.size()).isPositive();
+                assertThat(parkedList).allSatisfy(entry -> {
+                    assertThat(entry.path("status").asText()).isEqualTo("parked");
+                    assertThat(entry.path("key").asText()).startsWith("p");
+                });
                 Thread.sleep(Math.max(0, OUTAGE_SECONDS * 2000 / 3 - Duration.between(outageStart, Instant.now()).toMillis()));
                 System.out.printf("BREAKER before kill -9: %d mails accepted, %d files parked, %d requests failed%n",
                     accepted.size(), countFiles(parked), failed.get());

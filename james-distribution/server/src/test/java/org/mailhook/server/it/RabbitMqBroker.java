@@ -166,6 +166,12 @@ final class RabbitMqBroker implements AutoCloseable {
         process = null;
     }
 
+    /** The Erlang VM's pid (the start script runs it as a child), for tracing the broker's own writes. */
+    long vmPid() {
+        return process.descendants().filter(handle -> handle.info().command().orElse("").contains("beam"))
+            .findFirst().orElseThrow(() -> new IllegalStateException("no Erlang VM under rabbitmq-server")).pid();
+    }
+
     String tail() {
         try {
             String out = Files.readString(dir.resolve("broker.out"));

@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps James' error repository from being a silent parking place. A mail lands there only when a mailet
  * threw (storage down, a bug): SMTP already answered 250, so it must still reach its endpoint. This
- * mailet, first in the {@code error} processor, counts the mail ({@code mailhook_error_mails_total}) and
- * logs why; the {@code ToRepository} after it keeps the mail. Every {@code interval} it sends the mails
+ * mailet, the {@code error} processor's only one, counts the mail ({@code mailhook_error_mails_total}),
+ * logs why and keeps it in {@code repositoryPath}. When even that store fails (a full disk), it waits and
+ * tries again (1 s, doubling to 30 s) while holding the spool entry: the mail stays in the spool until it
+ * is stored, where James' {@code ToRepository} would log the failure and let the spooler acknowledge a
+ * mail stored nowhere; a shutdown in the meantime leaves the entry in the spool (with
+ * {@code onMailetException=propagate} the spooler rolls it back). Every {@code interval} it sends the mails
  * of the repository back through {@code processor} (default {@code root}: the whole pipeline again, so a
  * fixed cause — storage back, a corrected configuration, an upgrade — delivers them), each mail waiting
  * longer after each failed pass ({@code interval} doubled per pass, at most {@code maxDelay}). A mail is
@@ -42,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *         <repositoryPath>file://var/mail/error/</repositoryPath>
  *         <interval>1m</interval>
  *         <maxDelay>6h</maxDelay>
+ *         <onMailetException>propagate</onMailetException>
  *     </mailet>
- *     <mailet match="All" class="ToRepository"><repositoryPath>file://var/mail/error/</repositoryPath></mailet>
  * </processor>
  * }</pre>
  */
@@ -55,10 +59,18 @@ public class RedriveErrors extends GenericMailet {
     /** When the mail last reached the error processor (epoch millis); the wait counts from there. */
     static final AttributeName FAILED_AT = AttributeName.of("mailhook.error.failedAt");
     private static final Logger LOGGER = LoggerFactory.getLogger(RedriveErrors.class);
+    private static final Duration FIRST_STORE_WAIT = Duration.ofSeconds(1);
+    private static final Duration LONGEST_STORE_WAIT = Duration.ofSeconds(30);
+
+    /** Waits between store attempts; a test passes one that records instead of sleeping. */
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
 
     private final MailRepositoryStore repositoryStore;
     private final MetricFactory metrics;
     private final Clock clock;
+    private final Sleeper sleeper;
     private MailRepository errors;
     private String processor;
     private Duration interval;
@@ -68,13 +80,14 @@ public class RedriveErrors extends GenericMailet {
 
     @Inject
     public RedriveErrors(MailRepositoryStore repositoryStore, MetricFactory metrics) {
-        this(repositoryStore, metrics, Clock.systemUTC());
+        this(repositoryStore, metrics, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()));
     }
 
-    RedriveErrors(MailRepositoryStore repositoryStore, MetricFactory metrics, Clock clock) {
+    RedriveErrors(MailRepositoryStore repositoryStore, MetricFactory metrics, Clock clock, Sleeper sleeper) {
         this.repositoryStore = repositoryStore;
         this.metrics = metrics;
         this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     @Override
@@ -102,12 +115,35 @@ public class RedriveErrors extends GenericMailet {
     }
 
     @Override
-    public void service(Mail mail) {
+    public void service(Mail mail) throws MessagingException {
         metrics.generate(ERRORS_METRIC).increment();
         MailAttributes.set(mail, FAILED_AT, clock.millis());
         String reason = mail.getErrorMessage() == null ? "unknown" : mail.getErrorMessage().lines().findFirst().orElse("unknown");
         LOGGER.error("mail {} failed in the pipeline after SMTP accepted it ({}); kept in the error repository and sent through {} again"
             + " every {} or later", mail.getName(), reason, processor, interval);
+        keep(mail);
+        mail.setState(Mail.GHOST);
+    }
+
+    /** Stores the mail in the error repository, waiting as long as storage fails. */
+    private void keep(Mail mail) throws MessagingException {
+        Duration wait = FIRST_STORE_WAIT;
+        while (true) {
+            try {
+                errors.store(mail);
+                return;
+            } catch (MessagingException | RuntimeException e) {
+                LOGGER.warn("mail {} could not be kept in the error repository ({}); it stays in the spool, next try in {}",
+                    mail.getName(), e.getMessage(), Durations.format(wait));
+            }
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MessagingException("interrupted while keeping mail " + mail.getName() + ": it stays in the spool", e);
+            }
+            wait = wait.multipliedBy(2).compareTo(LONGEST_STORE_WAIT) > 0 ? LONGEST_STORE_WAIT : wait.multipliedBy(2);
+        }
     }
 
     /** Sends the mails whose wait is over back through the processor; returns how many. */

@@ -13,6 +13,7 @@ import org.apache.activemq.broker.jmx.ManagementContext;
 import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.apache.activemq.store.PersistenceAdapter;
+import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.apache.james.filesystem.api.FileSystem;
 
 /**
@@ -37,6 +38,11 @@ public final class VmOnlyBroker {
     @Inject
     VmOnlyBroker(FileSystem fileSystem, PersistenceAdapter persistenceAdapter) throws Exception {
         persistenceAdapter.setDirectory(fileSystem.getFile(KAHADB_STORE_LOCATION));
+        if (persistenceAdapter instanceof KahaDBPersistenceAdapter) {
+            // Journal files get their blocks when created, not as they fill: a full disk then fails the
+            // creation of a journal file (every 32 MB), not an append, after which KahaDB's writer stops for good.
+            ((KahaDBPersistenceAdapter) persistenceAdapter).setPreallocationStrategy("zeros");
+        }
         broker = new BrokerService();
         broker.setBrokerName("james");
         broker.setBrokerId("broker");

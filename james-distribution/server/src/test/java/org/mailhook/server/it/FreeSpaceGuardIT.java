@@ -51,15 +51,9 @@ class FreeSpaceGuardIT {
     void aFullDataFileSystemAnswers452AndEveryAcceptedMailIsDeliveredOnce(@TempDir Path dir) throws Exception {
         requireMountNamespaces();
         Path data = dir.resolve("data");
-        Map<String, String> env = new HashMap<>();
-        env.put("MAILHOOK_MAX_MESSAGE_KB", Integer.toString(MAX_MESSAGE_KB));
-        env.put("MAILHOOK_DNS_TIMEOUT_MILLIS", "200");
-        env.put("MAILHOOK_WEBHOOK_DELAYS", "10*2s");
-        env.put("MAILHOOK_JAVA_OPTS", "-Xms64m -Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.io.tmpdir=/tmp");
+        Map<String, String> env = smallServerEnv("10*2s");
         try (RecordingReceiver receiver = new RecordingReceiver(SECRET)) {
-            ServerProcess server = ServerProcess.mailhook(data, receiver.url(), SECRET, env)
-                .wrappedIn(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
-                    "mount -t tmpfs -o size=" + TMPFS_MB + "m mailhook-small-fs \"$MAILHOOK_DATA_DIR\" && exec \"$@\"", "sh"));
+            ServerProcess server = onSmallFileSystem(ServerProcess.mailhook(data, receiver.url(), SECRET, env));
             try (server) {
                 server.start();
                 // The data directory as the server sees it: the tmpfs inside its mount namespace.
@@ -151,6 +145,80 @@ class FreeSpaceGuardIT {
                 System.out.printf("FREESPACE %d accepted and delivered once, %d refused (452)%n", accepted.size(), refused.size());
             }
         }
+    }
+
+    /**
+     * The issue's experiment without the guard ({@code smtp.minFreeBytes=0}): the file system is filled to
+     * about 2 MB free and mail keeps coming, one SMTP try each, so writes fail both before the 250 (the
+     * spool) and after it (archive, webhook queue, delivered records). Whatever got a 250 must reach the
+     * endpoint exactly once after space returns; the rest must have been refused with a 4xx.
+     */
+    @Test
+    void withTheGuardOffAFullDiskStillLosesNoMailThatGot250(@TempDir Path dir) throws Exception {
+        requireMountNamespaces();
+        Path data = dir.resolve("data");
+        Map<String, String> env = smallServerEnv("30*2s");
+        env.put("MAILHOOK_MIN_FREE_BYTES", "0");
+        try (RecordingReceiver receiver = new RecordingReceiver(SECRET);
+             ServerProcess server = onSmallFileSystem(ServerProcess.mailhook(data, receiver.url(), SECRET, env))) {
+            server.start();
+            Path inside = Path.of("/proc/" + server.pid() + "/root" + data);
+            Path filler = inside.resolve("filler");
+            fill(filler, free(inside) - 2 * MB);
+            List<String> accepted = new ArrayList<>();
+            Map<String, Integer> refusals = new java.util.TreeMap<>();
+            String text = "x".repeat(60) + "\r\n";
+            for (int i = 0; i < 150; i++) {
+                String subject = "full-disk-" + i;
+                String reply;
+                try {
+                    reply = SmtpClient.send(server.smtpPort(), "sender@example.org", subject + "@inbound.localhost",
+                        message(subject).replace("\r\n\r\n", "\r\n\r\n" + text.repeat(200)));
+                } catch (IOException e) {
+                    reply = "connection: " + e.getMessage();
+                }
+                if (reply.startsWith("250")) {
+                    accepted.add(subject);
+                } else {
+                    assertThat(reply).as("a refusal while the disk is full").startsWith("4");
+                    refusals.merge(reply.substring(0, 3), 1, Integer::sum);
+                }
+            }
+            System.out.printf("FULLDISK guard off: %d accepted, refused %s, %d bytes free%n", accepted.size(), refusals, free(inside));
+            assertThat(refusals).as("the disk did fill up").isNotEmpty();
+            assertThat(server.isAlive()).isTrue();
+
+            Files.delete(filler);
+            try {
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> subjects(receiver).keySet().containsAll(accepted));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                List<String> missing = new ArrayList<>(accepted);
+                missing.removeAll(subjects(receiver).keySet());
+                throw new AssertionError("accepted with 250 but never delivered: " + missing + "\n" + server.errors(200), e);
+            }
+            Thread.sleep(5000);
+            Map<String, List<RecordingReceiver.Delivery>> bySubject = subjects(receiver);
+            assertThat(bySubject.keySet()).containsExactlyInAnyOrderElementsOf(accepted);
+            assertThat(bySubject.values()).allSatisfy(deliveries -> assertThat(deliveries).hasSize(1));
+            assertThat(server.isAlive()).isTrue();
+            assertThat(send(server, "after-space-returns")).startsWith("250");
+        }
+    }
+
+    private static Map<String, String> smallServerEnv(String webhookDelays) {
+        Map<String, String> env = new HashMap<>();
+        env.put("MAILHOOK_MAX_MESSAGE_KB", Integer.toString(MAX_MESSAGE_KB));
+        env.put("MAILHOOK_DNS_TIMEOUT_MILLIS", "200");
+        env.put("MAILHOOK_WEBHOOK_DELAYS", webhookDelays);
+        env.put("MAILHOOK_JAVA_OPTS", "-Xms64m -Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.io.tmpdir=/tmp");
+        return env;
+    }
+
+    /** The server in a mount namespace of its own, a small tmpfs mounted on its data directory. */
+    private static ServerProcess onSmallFileSystem(ServerProcess server) {
+        return server.wrappedIn(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+            "mount -t tmpfs -o size=" + TMPFS_MB + "m mailhook-small-fs \"$MAILHOOK_DATA_DIR\" && exec \"$@\"", "sh"));
     }
 
     private static void requireMountNamespaces() throws Exception {

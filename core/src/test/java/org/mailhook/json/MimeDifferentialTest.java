@@ -47,7 +47,7 @@ class MimeDifferentialTest {
     static final Map<String, Double> FLOORS = Map.ofEntries(
         Map.entry("subject", 0.997), Map.entry("from", 0.989), Map.entry("to", 0.986), Map.entry("cc", 1.0),
         Map.entry("messageId", 1.0), Map.entry("date", 1.0), Map.entry("text", 0.905), Map.entry("html", 0.997),
-        Map.entry("attachments", 0.912), Map.entry("attachment filename", 0.996), Map.entry("attachment contentId", 0.99),
+        Map.entry("attachments", 0.931), Map.entry("attachment filename", 0.996), Map.entry("attachment contentId", 0.99),
         Map.entry("attachment inline", 0.996));
 
     private static final Map<String, Function<JsonNode, String>> PEER_FIELDS = fields(

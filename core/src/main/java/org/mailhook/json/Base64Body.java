@@ -6,13 +6,12 @@ import java.io.InputStream;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 
 /**
- * A base64 body decoded as mime4j's {@code Base64InputStream} (0.8.12) decodes it, damaged input
+ * A base64 body decoded exactly as mime4j's {@code Base64InputStream} (0.8.12) decodes it, damaged input
  * included: characters outside the alphabet are skipped (a warning unless CR, LF or space), the first
- * {@code =} ends the data (its quantum decoded as padding, or a warning). It differs in two ways: a quantum
- * cut short by the end of the part keeps its whole bytes, with a warning (mime4j drops them), and speed:
- * whole quanta of four valid characters, most of any body, are decoded together instead of character by
- * character with a check per output byte. {@code Base64BodyTest} compares the two on random damaged input
- * read in random sizes.
+ * {@code =} ends the data (its quantum decoded as padding, or a warning), a quantum cut short by the end
+ * of the part is dropped with a warning. It differs in speed only: whole quanta of four valid characters,
+ * most of any body, are decoded together instead of character by character with a check per output byte.
+ * {@code Base64BodyTest} compares the two on random damaged input read in random sizes.
  */
 final class Base64Body extends InputStream {
     private static final int[] DECODE = new int[256];
@@ -72,7 +71,10 @@ final class Base64Body extends InputStream {
                 int n = in.read(encoded, 0, encoded.length);
                 if (n < 0) {
                     eof = true;
-                    index = endCutQuantum(buffer, index, to);
+                    if (sextets != 0) {
+                        monitor.warn("Unexpected end of BASE64 stream", "dropping " + sextets + " sextet(s)");
+                        sextets = 0;
+                    }
                     return index == offset ? -1 : index - offset;
                 }
                 position = 0;
@@ -132,26 +134,6 @@ final class Base64Body extends InputStream {
         }
         monitor.warn("Unexpected padding character", "dropping " + padded + " sextet(s)");
         return index;
-    }
-
-    /**
-     * A quantum cut short by the end of the part: its whole bytes are kept, as if it had been padded ("XY" is
-     * one byte, "XYZ" two), which is how mailparser, postal-mime and most decoders recover it; mime4j drops
-     * them. A lone sextet holds no whole byte. Either way the body is damaged (RFC 2045 6.8), so it warns.
-     */
-    private int endCutQuantum(byte[] buffer, int index, int to) {
-        int cut = sextets;
-        if (cut == 0) {
-            return index;
-        }
-        sextets = 0;
-        if (cut == 1) {
-            monitor.warn("Unexpected end of BASE64 stream", "dropping 1 sextet(s)");
-            return index;
-        }
-        monitor.warn("Unexpected end of BASE64 stream", "decoding " + cut + " sextet(s) as if padded");
-        return cut == 2 ? emit(buffer, index, to, (byte) (data >>> 4), (byte) 0, (byte) 0, 1)
-            : emit(buffer, index, to, (byte) (data >>> 10), (byte) ((data >>> 2) & 0xFF), (byte) 0, 2);
     }
 
     private int emit(byte[] buffer, int index, int to, byte b1, byte b2, byte b3, int count) {

@@ -323,7 +323,10 @@ final class DocumentWriter {
                 if (!isHtml) {
                     texts.add(part.content());
                 } else if (!hasPlain(parts, part.choice())) {
-                    texts.add(HtmlText.of(part.content()));
+                    String text = HtmlText.of(part.content());
+                    if (!text.isEmpty()) {
+                        texts.add(text);
+                    }
                 }
             }
             return String.join("\n", texts);

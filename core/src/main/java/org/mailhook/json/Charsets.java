@@ -83,7 +83,73 @@ final class Charsets {
             }
         }
         String text = new String(bytes, 0, length, charset);
-        return new Decoded(text, null, text.indexOf('\uFFFD') >= 0 && !isValid(bytes, length, charset));
+        boolean undecodable = text.indexOf('\uFFFD') >= 0 && !isValid(bytes, length, charset);
+        if (undecodable && charset.equals(StandardCharsets.UTF_8)) {
+            text = utf8Replacing(bytes, length);
+        }
+        return new Decoded(text, null, undecodable);
+    }
+    /**
+     * UTF-8 with each invalid sequence replaced as the WHATWG Encoding Standard's decoder replaces it (one
+     * U+FFFD per maximal subpart, Unicode 3.9), as browsers and mailparser/postal-mime do. The JDK's decoder
+     * differs on a few sequences (surrogate bytes {@code ED A0}-{@code ED BF} become one U+FFFD, not two); used
+     * only for text that is not valid UTF-8.
+     */
+    static String utf8Replacing(byte[] bytes, int length) {
+        StringBuilder text = new StringBuilder(length);
+        int needed = 0;
+        int seen = 0;
+        int codePoint = 0;
+        int lower = 0x80;
+        int upper = 0xBF;
+        int i = 0;
+        while (i < length) {
+            int b = bytes[i] & 0xFF;
+            if (needed == 0) {
+                i++;
+                if (b < 0x80) {
+                    text.append((char) b);
+                } else if (b >= 0xC2 && b <= 0xDF) {
+                    needed = 1;
+                    codePoint = b & 0x1F;
+                } else if (b >= 0xE0 && b <= 0xEF) {
+                    lower = b == 0xE0 ? 0xA0 : 0x80;
+                    upper = b == 0xED ? 0x9F : 0xBF;
+                    needed = 2;
+                    codePoint = b & 0x0F;
+                } else if (b >= 0xF0 && b <= 0xF4) {
+                    lower = b == 0xF0 ? 0x90 : 0x80;
+                    upper = b == 0xF4 ? 0x8F : 0xBF;
+                    needed = 3;
+                    codePoint = b & 0x07;
+                } else {
+                    text.append('\uFFFD');
+                }
+                continue;
+            }
+            if (b < lower || b > upper) {
+                // the sequence so far is one replacement; this byte starts afresh
+                needed = 0;
+                seen = 0;
+                lower = 0x80;
+                upper = 0xBF;
+                text.append('\uFFFD');
+                continue;
+            }
+            i++;
+            lower = 0x80;
+            upper = 0xBF;
+            codePoint = codePoint << 6 | (b & 0x3F);
+            if (++seen == needed) {
+                text.appendCodePoint(codePoint);
+                needed = 0;
+                seen = 0;
+            }
+        }
+        if (needed != 0) {
+            text.append('\uFFFD');
+        }
+        return text.toString();
     }
 
     /** Whether the bytes are valid in the charset (asked only when the text has U+FFFD, which valid bytes may encode). */

@@ -284,19 +284,52 @@ final class DocumentWriter {
     }
 
     /**
-     * The text and HTML of a message: every inline text/plain part joined into {@code text}, every
-     * text/html part into {@code html}; without any text/plain part, {@code text} is the HTML's text.
+     * The text and HTML of a message: every text/html part joined into {@code html}; {@code text} joins,
+     * in order, each choice's text/plain parts, or the text of its HTML when the choice has no plain part
+     * (an HTML part beside plain ones in a multipart/mixed carries text of its own, as mailparser and
+     * postal-mime read it). Without any text/plain part, {@code text} is the HTML's text.
      */
     record Bodies(String text, String html) {
         static Bodies of(MessageModel message) {
             List<String> plain = new ArrayList<>();
             List<String> html = new ArrayList<>();
+            boolean htmlOnlyChoice = false;
             for (MessageModel.BodyPart part : message.bodyParts) {
-                (part.contentType().equals("text/html") ? html : plain).add(part.content());
+                boolean isHtml = part.contentType().equals("text/html");
+                (isHtml ? html : plain).add(part.content());
+                htmlOnlyChoice |= isHtml && !hasPlain(message.bodyParts, part.choice());
             }
             String htmlText = joined(html);
-            String text = !plain.isEmpty() ? joined(plain) : htmlText == null ? null : HtmlText.of(htmlText);
-            return new Bodies(text, htmlText);
+            if (plain.isEmpty()) {
+                return new Bodies(htmlText == null ? null : HtmlText.of(htmlText), htmlText);
+            }
+            return new Bodies(htmlOnlyChoice ? textOfChoices(message.bodyParts) : joined(plain), htmlText);
+        }
+
+        private static boolean hasPlain(List<MessageModel.BodyPart> parts, String choice) {
+            for (MessageModel.BodyPart part : parts) {
+                if (part.choice().equals(choice) && !part.contentType().equals("text/html")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Each choice's plain parts, or its HTML's text, in the order the parts came. */
+        private static String textOfChoices(List<MessageModel.BodyPart> parts) {
+            List<String> texts = new ArrayList<>();
+            for (MessageModel.BodyPart part : parts) {
+                boolean isHtml = part.contentType().equals("text/html");
+                if (!isHtml) {
+                    texts.add(part.content());
+                } else if (!hasPlain(parts, part.choice())) {
+                    String text = HtmlText.of(part.content());
+                    if (!text.isEmpty()) {
+                        texts.add(text);
+                    }
+                }
+            }
+            return String.join("\n", texts);
         }
 
         /** The parts joined with line breaks; one part as it is (a body can be megabytes). */

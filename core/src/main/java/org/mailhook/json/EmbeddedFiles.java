@@ -176,7 +176,8 @@ final class EmbeddedFiles {
                 + " bytes is not kept", partId);
         }
         state.textKept(text.length());
-        message.bodyParts.add(new MessageModel.BodyPart(partId, contentType, null, text, truncated));
+        // a .msg's plain and HTML bodies are renderings of one text
+        message.bodyParts.add(new MessageModel.BodyPart(partId, contentType, null, text, truncated, partId));
     }
 
     /**

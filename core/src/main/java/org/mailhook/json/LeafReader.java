@@ -72,7 +72,7 @@ final class LeafReader {
             // body text is held anyway (up to the text budget): judge all of it, not only its start
             byte[] bytes = decoded.readNBytes(state.remainingText());
             if (isWideCharset(charset) || !looksBinary(bytes)) {
-                readBody(bytes, decoded, partId, contentType, type, message);
+                readBody(bytes, decoded, entity, contentType, type, message);
                 return;
             }
             // binary data labelled as text (a headerless file, a broken gateway): keep it out of "text"
@@ -166,8 +166,9 @@ final class LeafReader {
     }
 
     /** A body part's text: {@code bytes} as read within the text budget, {@code rest} what the budget left unread. */
-    private void readBody(byte[] bytes, InputStream rest, String partId, String contentType, MimeParameters type,
+    private void readBody(byte[] bytes, InputStream rest, MimeWalker.Entity entity, String contentType, MimeParameters type,
         MessageModel message) throws IOException {
+        String partId = entity.bodyId();
         String charset = type.get("charset");
         // body text has no hash in the document: it is read without one
         boolean truncated = rest.read() >= 0;
@@ -194,7 +195,8 @@ final class LeafReader {
                 text = FlowedText.unflow(text, "yes".equalsIgnoreCase(type.get("delsp")));
             }
         }
-        message.bodyParts.add(new MessageModel.BodyPart(partId, contentType, charset, text, truncated));
+        message.bodyParts.add(new MessageModel.BodyPart(partId, contentType, charset, text, truncated,
+            entity.alternative != null ? entity.alternative : partId));
     }
 
     /**

@@ -19,7 +19,11 @@ final class MessageModel {
     record Header(String name, String value, String raw) {
     }
 
-    record BodyPart(String partId, String contentType, String charset, String content, boolean truncated) {
+    /**
+     * A body text part. {@code choice} names what it is one rendering of: the nearest enclosing
+     * multipart/alternative, or the part itself; parts of one choice say the same thing.
+     */
+    record BodyPart(String partId, String contentType, String charset, String content, boolean truncated, String choice) {
     }
 
     /** A message/partial fragment's parameters (RFC 2046 5.2.2); number and total null when absent or not numbers. */

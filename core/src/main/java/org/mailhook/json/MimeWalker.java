@@ -61,6 +61,8 @@ final class MimeWalker {
         final List<Field> fields = new ArrayList<>();
         int headerBytes;
         int children;
+        /** The nearest multipart/alternative this entity is, or is inside of; null when none. */
+        String alternative;
         byte[] preamble;
         boolean headerLimitReported;
 
@@ -113,6 +115,7 @@ final class MimeWalker {
                     case T_START_BODYPART -> {
                         Entity parent = stack.peek();
                         Entity part = new Entity(parent.childId(), false, parent.depth + 1, parent.ofMail);
+                        part.alternative = parent.alternative;
                         stack.push(part);
                         state.partId = part.id;
                         if (state.pastPartLimit()) {
@@ -128,6 +131,9 @@ final class MimeWalker {
                         }
                     }
                     case T_START_MULTIPART -> {
+                        if ("multipart/alternative".equalsIgnoreCase(tokens.getBodyDescriptor().getMimeType())) {
+                            stack.peek().alternative = stack.peek().bodyId();
+                        }
                         if (stack.peek().depth >= options.maxDepth()) {
                             problems.warning("limit.depth", "multiparts nested deeper than " + options.maxDepth()
                                 + "; the rest of the mail is not parsed", stack.peek().bodyId());
@@ -257,6 +263,6 @@ final class MimeWalker {
         String text = Charsets.decodeUnlabelled(entity.preamble, entity.preamble.length).replace("\r\n", "\n");
         state.textKept(entity.preamble.length);
         state.problems.error("mime.no_parts", "multipart has no body part; its text is kept as a text/plain body", entity.bodyId());
-        message.bodyParts.add(new MessageModel.BodyPart(entity.bodyId(), "text/plain", null, text, false));
+        message.bodyParts.add(new MessageModel.BodyPart(entity.bodyId(), "text/plain", null, text, false, entity.bodyId()));
     }
 }

@@ -86,4 +86,31 @@ class CharsetDecodingTest {
         assertThat(document.get("text").asText()).isEqualTo("x\uFFFDy\n");
         assertThat(warnings(document, "charset.undecodable")).isEmpty();
     }
+
+    @Test
+    void invalidUtf8IsReplacedAsWhatwgDecodersReplaceIt() {
+        // Unicode 3.9 Table 3-8 and surrogate bytes: one U+FFFD per maximal subpart, as browsers and the Node peers decode
+        assertThat(Charsets.utf8Replacing(bytes(0x61, 0xF1, 0x80, 0x80, 0xE1, 0x80, 0xC2, 0x62, 0x80, 0x63, 0x80, 0xBF, 0x64), 13))
+            .isEqualTo("a\uFFFD\uFFFD\uFFFDb\uFFFDc\uFFFD\uFFFDd");
+        assertThat(Charsets.utf8Replacing(bytes(0xED, 0xB2, 0x2B, 0xED, 0xA0, 0x80, 0xE0, 0x80, 0xF4, 0x90, 0xC3), 11))
+            .isEqualTo("\uFFFD\uFFFD+\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD");
+        java.util.Random random = new java.util.Random(3629);
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int c = random.nextInt(40); c > 0; c--) {
+                int codePoint = random.nextInt(0x11_0000);
+                text.appendCodePoint(Character.isSurrogate((char) codePoint) && codePoint <= 0xFFFF ? 'x' : codePoint);
+            }
+            byte[] valid = text.toString().getBytes(StandardCharsets.UTF_8);
+            assertThat(Charsets.utf8Replacing(valid, valid.length)).isEqualTo(text.toString());
+        }
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
 }

@@ -138,4 +138,42 @@ class MessageParserTest {
 
         assertThat(document.get("raw").get("size").asInt()).isEqualTo(4096);
     }
+
+    @Test
+    void htmlBesidePlainPartsAddsItsTextWhereNoPlainAlternativeSaysIt() throws Exception {
+        String mail = """
+            Content-Type: multipart/mixed; boundary=mix\r
+            \r
+            --mix\r
+            Content-Type: multipart/alternative; boundary=alt\r
+            \r
+            --alt\r
+            Content-Type: text/plain\r
+            \r
+            Intro\r
+            --alt\r
+            Content-Type: text/html\r
+            \r
+            <p>Intro as HTML</p>\r
+            --alt--\r
+            --mix\r
+            Content-Type: text/html\r
+            \r
+            <p>Page 3</p><p></p>\r
+            --mix\r
+            Content-Type: text/html\r
+            \r
+            <p> </p>\r
+            --mix\r
+            Content-Type: text/plain\r
+            \r
+            Outro\r
+            --mix--\r
+            """;
+        JsonNode document = parse(parser, mail);
+
+        // the alternative's plain part speaks for it; the lone HTML parts give their text (the empty one none)
+        assertThat(document.get("text").asText()).isEqualTo("Intro\nPage 3\nOutro");
+        assertThat(document.get("html").asText()).contains("Intro as HTML", "Page 3");
+    }
 }

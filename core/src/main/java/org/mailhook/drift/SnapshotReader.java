@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 
 import org.mailhook.doctor.DoctorDns;
 import org.mailhook.doctor.DoctorDns.DnsFailure;
+import org.mailhook.doctor.Finding;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Type;
@@ -32,6 +34,18 @@ public final class SnapshotReader {
 
     /** @param dns a resolver for this one reading (DoctorDns caches answers per instance) */
     public DnsSnapshot read(DoctorDns dns, String domain, List<String> dkimSelectors) {
+        return read(dns, domain, dkimSelectors, Optional.empty());
+    }
+
+    /**
+     * As {@link #read(DoctorDns, String, List)}, plus the item {@code mx-certificate} from the doctor's SMTP
+     * probe findings ({@code smtp.cert-expiry}): per MX address {@code valid}, {@code expiring} (within the
+     * doctor's warning time) or {@code expired}, so a certificate nearing expiry is a change and its renewal
+     * another. A probe that got no certificate (no connection, no STARTTLS) makes it {@code temperror}.
+     *
+     * @param probeFindings the findings of a doctor run with the probe; empty: the certificate is not watched
+     */
+    public DnsSnapshot read(DoctorDns dns, String domain, List<String> dkimSelectors, Optional<List<Finding>> probeFindings) {
         Map<String, DriftItem> items = new TreeMap<>();
         items.put("mx", lookup(() -> dns.query(domain, Type.MX).records(Type.MX, MXRecord.class).stream()
             .map(mx -> mx.getPriority() + " " + DoctorDns.hostName(mx.getTarget())).toList()));
@@ -45,7 +59,18 @@ public final class SnapshotReader {
         for (String selector : dkimSelectors) {
             items.put("dkim." + selector, txt(dns, selector + "._domainkey." + domain, text -> text.contains("p=")));
         }
+        probeFindings.ifPresent(findings -> items.put("mx-certificate", certificates(findings)));
         return new DnsSnapshot(domain, dns.description(), clock.instant(), items);
+    }
+
+    private static DriftItem certificates(List<Finding> findings) {
+        List<String> certificates = findings.stream().filter(f -> f.id().equals("smtp.cert-expiry"))
+            .map(f -> f.subject() + " " + switch (f.status()) {
+                case PASS -> "valid";
+                case WARN -> "expiring";
+                case FAIL -> "expired";
+            }).sorted().toList();
+        return certificates.isEmpty() ? DriftItem.temperror() : DriftItem.present(String.join(" | ", certificates));
     }
 
     private static DriftItem txt(DoctorDns dns, String name, Predicate<String> kind) {

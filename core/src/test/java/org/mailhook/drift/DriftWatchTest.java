@@ -14,9 +14,14 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailhook.doctor.DoctorDns;
+import org.mailhook.doctor.Finding;
 import org.mailhook.doctor.KnotDns;
 
 /** Snapshots read from a real authoritative server (knotd) whose zone the test replaces, and the events they give. */
@@ -53,6 +58,7 @@ class DriftWatchTest {
             Optional<DriftEvent> event = watch.observe(read(dns));
             assertThat(event).isPresent();
             JsonNode json = JSON.readTree(event.get().toJson());
+            assertThat(schemaErrors(json)).as("docs/schema/dns-drift-v1.json").isEmpty();
             assertThat(json.path("schema").asText()).isEqualTo("mailhook.dns_drift.v1");
             assertThat(json.path("id").asText()).matches("drift_[0-9a-f]{32}");
             assertThat(json.path("domain").asText()).isEqualTo("watched.example");
@@ -85,6 +91,33 @@ class DriftWatchTest {
         DriftEvent event = watch.observe(back).orElseThrow();
         assertThat(event.changes()).containsExactly(new DriftChange("mx", DriftItem.present("10 a"), DriftItem.present("10 b")));
         assertThat(event.id()).isEqualTo(new DriftEvent(event.before(), event.after(), event.changes()).id());
+    }
+
+    @Test
+    void aProbedCertificateNearingExpiryIsAChangeAndNoCertificateIsTemperror() {
+        // Nothing answers DNS here: the records are temperror, only the probe's findings count.
+        DoctorDns nobody = DoctorDns.at("127.0.0.1:9", Duration.ofMillis(200));
+        SnapshotReader reader = new SnapshotReader(clock);
+        String mx = "mx1.watched.example [192.0.2.10]:25";
+        DriftWatch watch = new DriftWatch();
+        DnsSnapshot valid = reader.read(nobody, "watched.example", List.of(), Optional.of(List.of(
+            Finding.pass("smtp.banner", mx, "220 hi"), Finding.pass("smtp.cert-expiry", mx, "certificate valid until 2027-06-01"))));
+        assertThat(valid.items()).containsEntry("mx-certificate", DriftItem.present(mx + " valid"));
+        assertThat(watch.observe(valid)).isEmpty();
+        assertThat(watch.observe(reader.read(nobody, "watched.example", List.of(), Optional.of(List.of(
+            Finding.fail("smtp.banner", mx, "connection refused", "")))))).as("no certificate seen: temperror").isEmpty();
+        DriftEvent event = watch.observe(reader.read(nobody, "watched.example", List.of(), Optional.of(List.of(
+            Finding.warn("smtp.cert-expiry", mx, "certificate expires 2026-12-10, in less than 14 days", "renew it"))))).orElseThrow();
+        assertThat(event.changes()).containsExactly(
+            new DriftChange("mx-certificate", DriftItem.present(mx + " valid"), DriftItem.present(mx + " expiring")));
+        assertThat(reader.read(nobody, "watched.example", List.of(), Optional.empty()).items()).doesNotContainKey("mx-certificate");
+    }
+
+    private static List<String> schemaErrors(JsonNode event) throws Exception {
+        JsonNode schema = JSON.readTree(Files.readString(Path.of("..", "docs", "schema", "dns-drift-v1.json")));
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schema, config).validate(event).stream()
+            .map(ValidationMessage::toString).toList();
     }
 
     private DnsSnapshot snapshot(Map<String, DriftItem> items) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailhook.doctor.KnotDns;
+import org.mailhook.doctor.SmtpResponder;
 import org.mailhook.testing.RecordingReceiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,6 +83,41 @@ class DnsDriftIT {
                 Thread.sleep(3000);
                 assertThat(driftReceiver.deliveries()).as("a failed lookup is a state, not a removal").hasSize(2);
                 assertThat(metrics(server)).contains("mailhook_dns_drift_events_total 1.0");
+            }
+        }
+    }
+
+    /**
+     * With drift.probe the check talks SMTP to the MX: its STARTTLS certificate is a check state, and when the
+     * MX moves to a host whose certificate expires within 14 days the event says so (mx-certificate).
+     */
+    @Test
+    void aStartTlsCertificateNearingExpiryIsReported(@TempDir Path dir) throws Exception {
+        int smtpPort = ServerProcess.freePort();
+        String mx = "@ MX 10 mx1.watched.example.\n";
+        try (KnotDns dns = KnotDns.start(Files.createDirectories(dir.resolve("knot")), List.of(zone(mx + "mx1 A 127.0.0.2")));
+             SmtpResponder longLived = new SmtpResponder(KeytoolCertificate.serverContext(dir, "mx1.watched.example", 400),
+                 "127.0.0.2", smtpPort);
+             SmtpResponder expiring = new SmtpResponder(KeytoolCertificate.serverContext(dir, "mx1.watched.example", 3),
+                 "127.0.0.3", smtpPort);
+             RecordingReceiver mailReceiver = new RecordingReceiver(SECRET);
+             RecordingReceiver driftReceiver = new RecordingReceiver(DRIFT_SECRET)) {
+            Map<String, String> env = Map.of("MAILHOOK_DNS_SERVERS", dns.address(), "MAILHOOK_DRIFT_DOMAINS", "watched.example",
+                "MAILHOOK_DRIFT_INTERVAL", "1s", "MAILHOOK_DRIFT_PROBE", "true", "MAILHOOK_DRIFT_SMTP_PORT", Integer.toString(smtpPort),
+                "MAILHOOK_DRIFT_URL", driftReceiver.url(), "MAILHOOK_DRIFT_SECRET", DRIFT_SECRET);
+            try (ServerProcess server = ServerProcess.mailhook(dir.resolve("data"), mailReceiver.url(), SECRET, env).start()) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> metrics(server).contains("mailhook_dns_record_watched_example_mx_certificate 0.0"));
+                assertThat(metrics(server)).contains("mailhook_dns_check_watched_example_smtp_cert_expiry 0.0");
+
+                dns.replace(zone(mx + "mx1 A 127.0.0.3"));
+                RecordingReceiver.Delivery delivery = await().atMost(Duration.ofSeconds(60))
+                    .until(() -> driftReceiver.deliveries().stream().findFirst().orElse(null), d -> d != null);
+                assertThat(delivery.signatureValid()).as(delivery.verifyError()).isTrue();
+                JsonNode event = JSON.readTree(delivery.body());
+                assertThat(event.path("changes").findValuesAsText("item")).containsExactly("mx-certificate");
+                assertThat(event.at("/changes/0/before/value").asText()).isEqualTo("mx1.watched.example [127.0.0.2]:" + smtpPort + " valid");
+                assertThat(event.at("/changes/0/after/value").asText()).isEqualTo("mx1.watched.example [127.0.0.3]:" + smtpPort + " expiring");
+                assertThat(metrics(server)).contains("mailhook_dns_check_watched_example_smtp_cert_expiry 1.0");
             }
         }
     }

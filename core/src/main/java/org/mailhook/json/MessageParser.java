@@ -15,6 +15,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.mailhook.reports.ReportCounts;
+
 /**
  * Parses one raw mail into the {@code mailhook.message.v1} JSON document (see docs/schema.md). The mail
  * is read once, as a stream; limits from {@link ParseOptions} bound time and memory. Bad mail never
@@ -114,7 +116,8 @@ public final class MessageParser {
         return new ParsedMessage(id, out.toByteArray(), message.messageId, message.subject,
             from.isEmpty() ? null : from.get(0).address(), message.attachmentCountDeep(),
             problems.errors().size(), problems.warnings().size(),
-            message.report == null ? null : message.report.report().kind().label());
+            message.report == null ? null : message.report.report().kind().label(),
+            message.report == null ? List.of() : ReportCounts.of(message.report.report()));
     }
 
     private static Map<String, JsonNode> sections(Map<String, String> extraSections, Problems problems) {

@@ -1,9 +1,12 @@
 package org.mailhook.json;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.mailhook.reports.ReportCounts;
 
 /**
  * The result of parsing one mail: the JSON document (UTF-8) and a summary for matchers and logs.
@@ -18,10 +21,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param warningCount entries in {@code parse.warnings}
  * @param reportKind the document's {@code report.kind} ({@code dmarc-aggregate}, {@code tls-rpt},
  *        {@code dmarc-failure}), or null when the mail carries no report
+ * @param reportCounts what the report says passed and failed per reported domain (empty without a report), for metrics
  */
 public record ParsedMessage(String id, byte[] json, String messageId, String subject, String from,
-                            int attachmentCount, int errorCount, int warningCount, String reportKind) {
+                            int attachmentCount, int errorCount, int warningCount, String reportKind,
+                            List<ReportCounts.DomainCount> reportCounts) {
     private static final ObjectMapper SUMMARY_MAPPER = new ObjectMapper();
+
+    public ParsedMessage {
+        reportCounts = List.copyOf(reportCounts);
+    }
+
+    public ParsedMessage(String id, byte[] json, String messageId, String subject, String from,
+                         int attachmentCount, int errorCount, int warningCount, String reportKind) {
+        this(id, json, messageId, subject, from, attachmentCount, errorCount, warningCount, reportKind, List.of());
+    }
 
     public String jsonText() {
         return new String(json, StandardCharsets.UTF_8);
@@ -29,7 +43,8 @@ public record ParsedMessage(String id, byte[] json, String messageId, String sub
 
     /**
      * The summary as a small JSON object ({@code id, messageId, subject, from, attachmentCount, errorCount,
-     * warningCount, reportKind}), for matchers that should not read the whole document.
+     * warningCount, reportKind, reportCounts: [{domain, pass, fail}]}), for matchers and metrics that should not
+     * read the whole document.
      */
     public String summaryJson() {
         ObjectNode summary = SUMMARY_MAPPER.createObjectNode();
@@ -41,6 +56,8 @@ public record ParsedMessage(String id, byte[] json, String messageId, String sub
         summary.put("errorCount", errorCount);
         summary.put("warningCount", warningCount);
         summary.put("reportKind", reportKind);
+        var counts = summary.putArray("reportCounts");
+        reportCounts.forEach(count -> counts.addObject().put("domain", count.domain()).put("pass", count.pass()).put("fail", count.fail()));
         return summary.toString();
     }
 }

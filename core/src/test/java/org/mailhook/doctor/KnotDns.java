@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assertions;
@@ -40,11 +42,17 @@ public final class KnotDns implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final Path dir;
+    /** Per zone, the delegation (NS, DS) lines its children added; kept when the zone is replaced. */
+    private final Map<String, String> delegations;
+    private int serial = 1;
 
-    private KnotDns(Process process, int port, Path log) {
+    private KnotDns(Process process, int port, Path log, Path dir, Map<String, String> delegations) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.dir = dir;
+        this.delegations = delegations;
     }
 
     static Path binary(String name) {
@@ -71,9 +79,7 @@ public final class KnotDns implements AutoCloseable {
         Files.writeString(config, config(dir, port, zones));
         Map<String, StringBuilder> texts = new LinkedHashMap<>();
         for (Zone zone : zones) {
-            texts.put(zone.name(), new StringBuilder("$ORIGIN " + zone.name() + ".\n$TTL 3600\n"
-                + "@ SOA " + NAME_SERVER + " hostmaster.example.com. 1 3600 600 86400 300\n"
-                + "@ NS " + NAME_SERVER + "\n" + zone.records() + "\n"));
+            texts.put(zone.name(), new StringBuilder());
         }
         for (Zone zone : zones) {
             Optional<Zone> parent = parent(zone, zones);
@@ -89,15 +95,51 @@ public final class KnotDns implements AutoCloseable {
                 ds.lines().filter(l -> l.contains(" DS ")).forEach(l -> parentText.append(l).append('\n'));
             }
         }
-        for (Map.Entry<String, StringBuilder> text : texts.entrySet()) {
-            Files.writeString(dir.resolve(text.getKey() + ".zone"), text.getValue());
+        Map<String, String> delegations = new LinkedHashMap<>();
+        texts.forEach((name, text) -> delegations.put(name, text.toString()));
+        for (Zone zone : zones) {
+            writeZone(dir, zone, delegations.get(zone.name()), 1);
         }
         Path log = dir.resolve("knotd.log");
         Process process = new ProcessBuilder(knotd.toString(), "-c", config.toString())
             .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        KnotDns server = new KnotDns(process, port, log);
+        KnotDns server = new KnotDns(process, port, log, dir, delegations);
         server.awaitServing(zones);
         return server;
+    }
+
+    private static void writeZone(Path dir, Zone zone, String delegations, int serial) throws IOException {
+        Files.writeString(dir.resolve(zone.name() + ".zone"), "$ORIGIN " + zone.name() + ".\n$TTL 3600\n"
+            + "@ SOA " + NAME_SERVER + " hostmaster.example.com. " + serial + " 3600 600 86400 300\n"
+            + "@ NS " + NAME_SERVER + "\n" + zone.records() + "\n" + delegations);
+    }
+
+    /**
+     * Replaces the records of a zone this server was started with (an unsigned one) while it runs: the zone
+     * file is rewritten with a higher serial and reloaded with knotc; returns once the new serial is served.
+     */
+    public void replace(Zone zone) throws IOException, InterruptedException {
+        if (!delegations.containsKey(zone.name()) || zone.signed()) {
+            throw new IllegalArgumentException(zone.name() + " is not an unsigned zone of this server");
+        }
+        serial++;
+        writeZone(dir, zone, delegations.get(zone.name()), serial);
+        run(dir, binary("knotc").toString(), "-c", dir.resolve("knot.conf").toString(), "-b", "zone-reload", zone.name() + ".");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (servedSerial(zone.name()) == serial) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        Assertions.fail("knotd did not serve serial " + serial + " of " + zone.name() + " within 20 s:\n" + Files.readString(log));
+    }
+
+    /** The serial knotd serves, from {@code knotc zone-status} (no dnsjava types: the server's tests see them shaded). */
+    private long servedSerial(String zone) throws IOException, InterruptedException {
+        String status = run(dir, binary("knotc").toString(), "-c", dir.resolve("knot.conf").toString(), "zone-status", zone + ".");
+        Matcher serial = Pattern.compile("serial: (\\d+)").matcher(status);
+        return serial.find() ? Long.parseLong(serial.group(1)) : -1;
     }
 
     /** "127.0.0.1:PORT", as {@code --resolver} takes it. */

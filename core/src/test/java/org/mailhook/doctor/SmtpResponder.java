@@ -16,18 +16,23 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A tiny SMTP responder on 127.0.0.1 for the probe tests: banner, EHLO (offering STARTTLS when it has
+ * A tiny SMTP responder on loopback for the probe tests: banner, EHLO (offering STARTTLS when it has
  * a TLS context), STARTTLS and QUIT; any other command is refused with 502 and recorded, so a test
- * can assert that the probe never tries to send mail.
+ * can assert that the probe never tries to send mail. The server's drift test runs it as an MX.
  */
-final class SmtpResponder implements AutoCloseable {
+public final class SmtpResponder implements AutoCloseable {
     private final ServerSocket server;
     private final SSLContext tls;
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final Thread thread;
 
     SmtpResponder(SSLContext tls) throws IOException {
-        this.server = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
+        this(tls, "127.0.0.1", 0);
+    }
+
+    /** On {@code address} (a loopback address) and {@code port} (0: any free one). */
+    public SmtpResponder(SSLContext tls, String address, int port) throws IOException {
+        this.server = new ServerSocket(port, 10, InetAddress.getByName(address));
         this.tls = tls;
         this.thread = new Thread(this::serve, "smtp-responder");
         thread.setDaemon(true);

@@ -66,6 +66,11 @@ class LayeringTest {
         onlyUses("doctor", "auth", "dns");
     }
 
+    @Test
+    void drift_watch_reads_dns_only_through_the_doctor() {
+        onlyUses("drift", "doctor");
+    }
+
     private static void onlyUses(String engine, String... allowed) {
         String[] packages = new String[allowed.length + 2];
         packages[0] = "org.mailhook." + engine + "..";

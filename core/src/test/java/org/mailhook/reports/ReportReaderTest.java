@@ -249,4 +249,17 @@ class ReportReaderTest {
         assertThat(error("text/xml", "a.xml", xml.getBytes(StandardCharsets.UTF_8)))
             .isEqualTo("aggregate report has no report_metadata/report_id");
     }
+
+    @Test
+    void counts_pass_and_fail_per_reported_domain() {
+        Report fastmail = read("application/gzip", "fastmail.com!example.com!1516060800!1516147199!102675056.xml.gz",
+            sample("fastmail-aggregate.xml.gz"));
+        assertThat(ReportCounts.of(fastmail)).as("DKIM and SPF not aligned: DMARC failed")
+            .containsExactly(new ReportCounts.DomainCount("indemed.com", 0, 1));
+        Report dmarcbis = read("application/xml", "rfc9990-sample.xml", sample("rfc9990-sample.xml"));
+        assertThat(ReportCounts.of(dmarcbis)).as("123 messages, DKIM aligned")
+            .containsExactly(new ReportCounts.DomainCount(dmarcbis.policy().domain(), 123, 0));
+        Report tls = read("application/tlsrpt+json", "rfc8460.json", sample("rfc8460.json"));
+        assertThat(ReportCounts.of(tls)).containsExactly(new ReportCounts.DomainCount("company-y.example", 5326, 303));
+    }
 }

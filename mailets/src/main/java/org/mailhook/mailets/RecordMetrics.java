@@ -28,6 +28,8 @@ public class RecordMetrics extends GenericMailet {
     public static final String QUARANTINED = "mailhook_mails_quarantined";
     /** Followed by {@code spf_<result>}, {@code dkim_<result>}, {@code dmarc_<result>}, {@code arc_<result>}. */
     public static final String AUTH_PREFIX = "mailhook_auth_";
+    /** Followed by {@code <kind>_<reported domain>_pass} or {@code _fail}, e.g. {@code mailhook_report_dmarc_aggregate_example_com_fail}. */
+    public static final String REPORT_PREFIX = "mailhook_report_";
     private static final Logger LOGGER = LoggerFactory.getLogger(RecordMetrics.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,6 +51,12 @@ public class RecordMetrics extends GenericMailet {
             if (!summary.path("messageId").isTextual()) {
                 metrics.generate(MISSING_MESSAGE_ID).increment();
             }
+            String kind = summary.path("reportKind").asText("");
+            for (JsonNode count : summary.path("reportCounts")) {
+                String name = REPORT_PREFIX + (kind + "_" + count.path("domain").asText()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+                add(name + "_pass", count.path("pass").asLong());
+                add(name + "_fail", count.path("fail").asLong());
+            }
         });
         read(mail, MailAttributes.AUTH).ifPresent(auth -> {
             count("spf", auth.path("spf").path("result"));
@@ -62,6 +70,14 @@ public class RecordMetrics extends GenericMailet {
                 metrics.generate(QUARANTINED).increment();
             }
         });
+    }
+
+    /** Registers the counter even for 0, so a domain's pass and fail series both exist once it was reported. */
+    private void add(String name, long amount) {
+        var metric = metrics.generate(name);
+        for (long left = Math.max(0, amount); left > 0; left -= Integer.MAX_VALUE) {
+            metric.add((int) Math.min(left, Integer.MAX_VALUE));
+        }
     }
 
     private void count(String method, JsonNode result) {
@@ -82,6 +98,6 @@ public class RecordMetrics extends GenericMailet {
 
     @Override
     public String getMailetInfo() {
-        return "Mailhook RecordMetrics: counts accepted mails, parse errors, missing Message-ID, auth results, quarantines";
+        return "Mailhook RecordMetrics: counts accepted mails, parse errors, missing Message-ID, auth results, quarantines, report results per domain";
     }
 }

@@ -57,6 +57,7 @@ public final class MailhookSettings {
     private final Duration queueMaxAge;
     private final OptionalLong minFreeBytes;
     private final Canary.Settings canary;
+    private final DnsDriftWatcher.Settings drift;
 
     @Inject
     public MailhookSettings(PropertiesProvider properties, ConfigurationProvider configurations) {
@@ -92,6 +93,7 @@ public final class MailhookSettings {
             values.text("canary.smtpHost", "127.0.0.1"),
             values.wholeNumber("canary.smtpPort", 25, 1, 65535),
             values.text("canary.to", "canary@" + addressesDomain.orElse("localhost")));
+        drift = DnsDriftWatcher.Settings.parse(values, addressesPolicy);
     }
 
     /** Every key at its default (no mailhook.properties). */
@@ -248,5 +250,10 @@ public final class MailhookSettings {
 
     public Canary.Settings canary() {
         return canary;
+    }
+
+    /** {@code drift.*}: the DNS drift watch; its endpoint is judged by the same address policy as minted URLs. */
+    public DnsDriftWatcher.Settings drift() {
+        return drift;
     }
 }

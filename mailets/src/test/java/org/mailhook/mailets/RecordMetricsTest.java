@@ -43,4 +43,18 @@ class RecordMetricsTest {
         assertThat(metrics.countFor(RecordMetrics.MISSING_MESSAGE_ID)).isZero();
         assertThat(metrics.countForPrefixName(RecordMetrics.AUTH_PREFIX)).isEmpty();
     }
+
+    @Test
+    void countsWhatAReportSaysPassedAndFailedPerReportedDomain() throws Exception {
+        FakeMail mail = FakeMail.builder().name("m3").build();
+        MailAttributes.set(mail, MailAttributes.SUMMARY, "{\"id\":\"mh1_z\",\"messageId\":\"r@b\",\"reportKind\":\"dmarc-aggregate\","
+            + "\"reportCounts\":[{\"domain\":\"example.com\",\"pass\":120,\"fail\":3},{\"domain\":\"mail.example.org\",\"pass\":0,\"fail\":7}]}");
+        mailet().service(mail);
+        mailet().service(mail);
+        assertThat(metrics.countForPrefixName(RecordMetrics.REPORT_PREFIX)).containsOnly(
+            java.util.Map.entry("mailhook_report_dmarc_aggregate_example_com_pass", 240),
+            java.util.Map.entry("mailhook_report_dmarc_aggregate_example_com_fail", 6),
+            java.util.Map.entry("mailhook_report_dmarc_aggregate_mail_example_org_pass", 0),
+            java.util.Map.entry("mailhook_report_dmarc_aggregate_mail_example_org_fail", 14));
+    }
 }

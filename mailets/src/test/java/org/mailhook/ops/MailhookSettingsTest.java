@@ -81,6 +81,45 @@ class MailhookSettingsTest {
     }
 
     @Test
+    void theDriftWatchIsOffWithoutDomainsAndNeedsAnEndpointTheAddressPolicyAllows() {
+        assertThat(MailhookSettings.defaults().drift().enabled()).isFalse();
+        Map<String, String> watch = Map.of("drift.domains", "Example.COM., example.org", "drift.dkimSelectors", "s1 s2",
+            "drift.interval", "15m", "drift.dnsServers", "192.0.2.53:5353, 192.0.2.54", "drift.url", "https://alerts.example/dns",
+            "drift.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        DnsDriftWatcher.Settings drift = settings(watch).drift();
+        assertThat(drift.domains()).containsExactly("example.com", "example.org");
+        assertThat(drift.dkimSelectors()).containsExactly("s1", "s2");
+        assertThat(drift.interval()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(drift.dnsServer()).contains("192.0.2.53:5353");
+        assertThat(drift.endpoint().orElseThrow().url().host()).isEqualTo("alerts.example");
+
+        assertThatThrownBy(() -> settings(Map.of("drift.domains", "example.com")))
+            .hasMessage("mailhook.properties: drift.url: required when drift.domains is set (where drift events are posted)");
+        assertThatThrownBy(() -> settings(without(watch, "drift.secret")))
+            .hasMessage("mailhook.properties: drift.secret: required with drift.url (whsec_…)");
+        assertThatThrownBy(() -> settings(with(watch, "drift.secret", "hunter2-secret")))
+            .hasMessageStartingWith("mailhook.properties: drift.secret: ").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> settings(with(watch, "drift.dnsServers", "ns.example")))
+            .hasMessage("mailhook.properties: drift.dnsServers: 'ns.example' is not a resolver IP[:PORT] or [IPv6]:PORT");
+        assertThatThrownBy(() -> settings(with(watch, "drift.url", "http://10.0.0.5/dns")))
+            .hasMessageStartingWith("mailhook.properties: drift.url: host '10.0.0.5': ").hasMessageContaining("private");
+        assertThat(settings(with(with(watch, "drift.url", "http://127.0.0.1:9/dns"), "webhook.allowLoopback", "true")).drift().endpoint())
+            .as("the same opt-ins as minted URLs").isPresent();
+    }
+
+    private static Map<String, String> with(Map<String, String> keys, String key, String value) {
+        Map<String, String> changed = new java.util.HashMap<>(keys);
+        changed.put(key, value);
+        return changed;
+    }
+
+    private static Map<String, String> without(Map<String, String> keys, String key) {
+        Map<String, String> changed = new java.util.HashMap<>(keys);
+        changed.remove(key);
+        return changed;
+    }
+
+    @Test
     void theShippedFilesNameTheSameRepositories() throws Exception {
         Properties shipped = new Properties();
         try (Reader reader = Files.newBufferedReader(Path.of("../conf/mailhook.properties"))) {

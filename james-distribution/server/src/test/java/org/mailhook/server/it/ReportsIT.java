@@ -83,6 +83,13 @@ class ReportsIT {
         assertThat(row.path("disposition").asText()).isEqualTo("none");
         assertThat(row.path("spf").get(0).path("result").asText()).isEqualTo("softfail");
         assertThat(document.path("attachments").get(0).path("filename").asText()).endsWith(".xml.gz");
+        // RecordMetrics: the row's DKIM and SPF were not aligned, so its one message failed DMARC for indemed.com
+        awaitMetrics("mailhook_report_dmarc_aggregate_indemed_com_fail_total 1.0", "mailhook_report_dmarc_aggregate_indemed_com_pass_total 0.0");
+    }
+
+    private static void awaitMetrics(String... lines) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            assertThat(server.webadmin("GET", "/metrics", null).body().lines()).contains(lines));
     }
 
     @Test
@@ -97,6 +104,7 @@ class ReportsIT {
         assertThat(policy.path("successfulSessions").asLong()).isEqualTo(5326);
         assertThat(policy.path("failedSessions").asLong()).isEqualTo(303);
         assertThat(policy.path("failuresByResultType").path("starttls-not-supported").asLong()).isEqualTo(200);
+        awaitMetrics("mailhook_report_tls_rpt_company_y_example_pass_total 5326.0", "mailhook_report_tls_rpt_company_y_example_fail_total 303.0");
     }
 
     @Test

@@ -79,4 +79,14 @@ class ArchiveKeysTest {
         assertThat(empty.keys()).isEmpty();
         assertThat(empty.cursor()).isEqualTo(a);
     }
+
+    @Test
+    void zeroPaddingIsWhatStringFormatGave() {
+        Random random = new Random(13);
+        for (int i = 0; i < 10_000; i++) {
+            long value = i < 100 ? i : random.nextLong() >>> random.nextInt(64);
+            assertThat(ArchiveKeys.zeroPadded(value, 13)).isEqualTo(String.format("%013d", value));
+            assertThat(ArchiveKeys.zeroPadded(value % 1_000_000, 6)).isEqualTo(String.format("%06d", value % 1_000_000));
+        }
+    }
 }

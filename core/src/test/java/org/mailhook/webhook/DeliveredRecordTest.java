@@ -68,4 +68,13 @@ class DeliveredRecordTest {
         assertThatThrownBy(() -> DeliverySelection.parse(null, "2026-11-29", null))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ISO-8601");
     }
+
+    @Test
+    void keysAreZeroPaddedAsBeforeAndReadBack() {
+        for (long millis : new long[] {-5, 0, 7, 1_795_000_000_000L, 9_999_999_999_999L}) {
+            String key = DeliveredRecord.keyOf(millis, "msg_abc");
+            assertThat(key).isEqualTo(String.format("d%013d-%s", Math.max(0, millis), "msg_abc"));
+            assertThat(DeliveredRecord.acceptedAtOfKey(key)).contains(Instant.ofEpochMilli(Math.max(0, millis)));
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package org.mailhook.mailets;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +10,7 @@ import java.util.UUID;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
+import javax.mail.util.SharedByteArrayInputStream;
 
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStream;
@@ -187,9 +187,13 @@ public final class MailBytes {
             return sourceId;
         }
 
+        /**
+         * A shared stream: James' file repository parses the message before storing it
+         * ({@code loadMessage}), and JavaMail then keeps the body as a view of these bytes instead of a copy.
+         */
         @Override
         public InputStream getInputStream() {
-            return new ByteArrayInputStream(bytes);
+            return new SharedByteArrayInputStream(bytes);
         }
 
         @Override

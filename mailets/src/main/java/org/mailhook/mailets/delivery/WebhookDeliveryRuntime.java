@@ -22,6 +22,7 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.mailhook.config.Durations;
@@ -53,6 +54,9 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookDeliveryRuntime.class);
     /** Queue names in use in this JVM: two mailets sharing a queue would take each other's mail. */
     private static final Set<String> QUEUES_IN_USE = ConcurrentHashMap.newKeySet();
+    /** Attributes whose text the JSON document embeds ({@code auth}, {@code security}, {@code spam}) or sums up. */
+    private static final List<AttributeName> EMBEDDED_IN_JSON =
+        List.of(MailAttributes.AUTH, MailAttributes.SECURITY, MailAttributes.SPAM, MailAttributes.SUMMARY);
     static final String VERSION = "0.1";
 
     /** The James services a runtime is built over; gauges and injector may be null in tests. */
@@ -222,6 +226,8 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
             Mail copy = MailBytes.copy(mail);
             try {
                 copy.setRecipients(recipients);
+                // Already sections of the JSON document: queued again, they would only be re-encoded at every (re)enqueue.
+                EMBEDDED_IN_JSON.forEach(copy::removeAttribute);
                 String endpoint = delivery.endpoint().name();
                 DeliveryAttributes.start(copy, endpoint, WebhookIds.forDelivery(mailhookId, endpoint), acceptedAt, WebhookPayload.routeJson(delivery));
                 queue.enQueue(copy);

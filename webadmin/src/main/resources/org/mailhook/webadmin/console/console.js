@@ -6,6 +6,7 @@
 const view = document.getElementById('view');
 const notice = document.getElementById('notice');
 const STATUSES = ['pending', 'retrying', 'parked', 'dead', 'delivered'];
+const DMARC_RESULTS = ['pass', 'fail', 'none', 'permerror', 'temperror'];
 const HTML_BODY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
 
 function el(tag, attrs, ...children) {
@@ -144,12 +145,24 @@ const pages = {
       field('Until (ISO-8601)', 'until', params.until),
       el('label', { for: 'f-status' }, 'Delivery status', el('select', { id: 'f-status', name: 'status' },
         el('option', { value: '', text: 'any' }), STATUSES.map(s => el('option', { value: s, selected: params.status === s, text: s })))),
+      el('label', { for: 'f-dmarc' }, 'DMARC result', el('select', { id: 'f-dmarc', name: 'dmarc' },
+        el('option', { value: '', text: 'any' }), DMARC_RESULTS.map(s => el('option', { value: s, selected: params.dmarc === s, text: s })))),
+      field('Mailhook id or webhook-id', 'id', params.id),
       el('button', { type: 'submit' }, 'Search'));
     form.addEventListener('submit', event => {
       event.preventDefault();
       const data = Object.fromEntries(new FormData(form).entries());
       location.hash = '#/messages' + query(data);
     });
+    if (params.id) {
+      // an idempotency key (mh1_…) names the mail; a webhook-id names a delivery, which names the mail
+      const id = params.id.trim();
+      const match = id.startsWith('mh1_') ? null : (await deliveries({})).find(d => d.webhookId === id);
+      if (id.startsWith('mh1_') || (match && match.mailhookId)) {
+        return pages.message({}, match ? match.mailhookId : id);
+      }
+      return [el('h1', { text: 'Messages' }), form, el('p', { text: 'No delivery with webhook-id ' + id + '.' })];
+    }
     const search = { recipient: params.recipient, sender: params.sender, subject: params.subject, since: params.since,
       until: params.until, after: params.after, limit: 50 };
     const page = await json('/mailhook/messages' + query(search));
@@ -157,6 +170,9 @@ const pages = {
     if (params.status) {
       const ids = new Set((await deliveries({ status: params.status })).map(d => d.mailhookId));
       messages = messages.filter(m => m.message && ids.has(m.message.id));
+    }
+    if (params.dmarc) {
+      messages = messages.filter(m => m.message && m.message.auth && m.message.auth.dmarc && m.message.auth.dmarc.result === params.dmarc);
     }
     const rows = messages.map(m => {
       const msg = m.message || {};

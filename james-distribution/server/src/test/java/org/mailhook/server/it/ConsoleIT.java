@@ -190,6 +190,16 @@ class ConsoleIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> receiver.deliveries().stream().filter(d -> d.body().contains(findSubject)).count() == 2);
                 assertThat(receiver.deliveries().stream().filter(d -> d.body().contains(findSubject)))
                     .allSatisfy(d -> assertThat(d.webhookId()).isEqualTo(firstWebhookId)).allMatch(RecordingReceiver.Delivery::signatureValid);
+                // Found again by the webhook-id the receiver logged; the DMARC filter (its result is permerror) leaves it out.
+                open(browser, wait, base, "overview");
+                browser.get(base + "/mailhook/console/#/messages?id=" + firstWebhookId);
+                wait.until(ExpectedConditions.attributeToBe(By.id("view"), "data-page", "messages"));
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h1"), findSubject));
+                open(browser, wait, base, "overview");
+                browser.get(base + "/mailhook/console/#/messages?recipient=" + recipient + "&dmarc=pass");
+                wait.until(ExpectedConditions.attributeToBe(By.id("view"), "data-page", "messages"));
+                assertThat(browser.findElement(By.cssSelector("#view tbody")).getText()).isEqualTo("None.");
+                assertThat(browser.findElements(By.linkText(findSubject))).isEmpty();
 
                 // The endpoint recovers: redeliver the dead letter from the deliveries page.
                 endpointDown.set(false);

@@ -55,6 +55,8 @@ import spark.Service;
  * DELETE /mailhook/deliveries/delivered/{key}
  * DELETE /mailhook/deliveries/queued/{name}
  * </pre>
+ *
+ * <p>Every redelivery, replay and drop is written to the {@link AuditLog} (who, when, what, how many).
  */
 public class DeliveriesRoutes implements Routes {
     public static final String BASE = "/mailhook/deliveries";
@@ -66,11 +68,13 @@ public class DeliveriesRoutes implements Routes {
     private final MetricFactory metrics;
     private final Clock clock;
     private final RequestGuard guard;
+    private final AuditLog audit;
 
     @Inject
     public DeliveriesRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                            MailhookSettings settings, PropertiesProvider properties, MetricFactory metrics) throws Exception {
+                            MailhookSettings settings, PropertiesProvider properties, MetricFactory metrics, AuditLog audit) throws Exception {
         this.access = new WebhookQueueAccess(queues, repositories, settings);
+        this.audit = audit;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
         this.guard = RequestGuard.load(properties, settings);
@@ -231,7 +235,7 @@ public class DeliveriesRoutes implements Routes {
             return JsonResponses.error(response, 404, "no dead letter " + key);
         }
         LifecycleUtil.dispose(mail);
-        return answerOne(response, "dead letter " + key, key, redeliverDead(key));
+        return answerOne(request, response, "redeliver-dead", "dead letter " + key, key, redeliverDead(key));
     }
 
     private Object replayDelivery(Request request, Response response) throws Exception {
@@ -243,11 +247,11 @@ public class DeliveriesRoutes implements Routes {
         if (record.isEmpty()) {
             return JsonResponses.error(response, 404, "no delivered record " + key);
         }
-        return answerOne(response, "delivery " + key, key, replay(record.get()));
+        return answerOne(request, response, "replay-delivered", "delivery " + key, key, replay(record.get()));
     }
 
     private Object redeliverDeadLetters(Request request, Response response) throws Exception {
-        return redeliverMany(request, response, selection -> {
+        return redeliverMany(request, response, "redeliver-dead", selection -> {
             Map<String, Optional<String>> results = new LinkedHashMap<>();
             for (WebhookQueueAccess.Stored dead : access.dead()) {
                 if (selection.matches(dead.view().endpoint(), dead.lastAttemptOrStored())) {
@@ -262,7 +266,7 @@ public class DeliveriesRoutes implements Routes {
         if (access.delivered().isEmpty()) {
             return notRecorded(response);
         }
-        return redeliverMany(request, response, selection -> {
+        return redeliverMany(request, response, "replay-delivered", selection -> {
             Map<String, Optional<String>> results = new LinkedHashMap<>();
             List<DeliveredRecord> records = new ArrayList<>(access.delivered().get().select(selection, Integer.MAX_VALUE).records());
             // oldest first: the receiver gets them again in the order it got them
@@ -279,7 +283,7 @@ public class DeliveriesRoutes implements Routes {
         Map<String, Optional<String>> run(DeliverySelection selection) throws Exception;
     }
 
-    private Object redeliverMany(Request request, Response response, Redeliveries redeliveries) throws Exception {
+    private Object redeliverMany(Request request, Response response, String action, Redeliveries redeliveries) throws Exception {
         DeliverySelection selection;
         try {
             selection = selection(request);
@@ -289,13 +293,20 @@ public class DeliveriesRoutes implements Routes {
         if (selection.isEverything() && !"true".equals(request.queryParams("all"))) {
             return JsonResponses.error(response, 400, "give endpoint, from and/or to (or all=true to redeliver every one)");
         }
-        return JsonResponses.ok(response, results(redeliveries.run(selection)));
+        ObjectNode results = results(redeliveries.run(selection));
+        audit.record(request, action, "endpoint=" + Optional.ofNullable(request.queryParams("endpoint")).orElse("*")
+                + " from=" + Optional.ofNullable(request.queryParams("from")).orElse("*")
+                + " to=" + Optional.ofNullable(request.queryParams("to")).orElse("*"),
+            results.path("redelivered").asInt(), results.path("redelivered").asInt() + " redelivered, " + results.path("skipped").size() + " skipped");
+        return JsonResponses.ok(response, results);
     }
 
-    private static Object answerOne(Response response, String what, String key, Optional<String> skipped) {
+    private Object answerOne(Request request, Response response, String action, String what, String key, Optional<String> skipped) {
         if (skipped.isPresent()) {
+            audit.record(request, action, key, 0, "refused: " + skipped.get());
             return JsonResponses.error(response, 409, what + " not redelivered: " + skipped.get());
         }
+        audit.record(request, action, key, 1, "redelivered");
         return JsonResponses.ok(response, results(Map.of(key, Optional.empty())));
     }
 
@@ -326,6 +337,7 @@ public class DeliveriesRoutes implements Routes {
         if (!access.delivered().get().remove(request.params("key"))) {
             return JsonResponses.error(response, 404, "no delivered record " + request.params("key"));
         }
+        audit.record(request, "drop-delivered", request.params("key"), 1, "dropped");
         response.status(204);
         return "";
     }
@@ -334,6 +346,7 @@ public class DeliveriesRoutes implements Routes {
         if (!RecordMails.remove(access.deadLetters(), request.params("key"))) {
             return JsonResponses.error(response, 404, "no dead letter " + request.params("key"));
         }
+        audit.record(request, "drop-dead", request.params("key"), 1, "dropped");
         response.status(204);
         return "";
     }
@@ -343,6 +356,7 @@ public class DeliveriesRoutes implements Routes {
         if (removed == 0) {
             return JsonResponses.error(response, 404, "no queued delivery named " + request.params("name"));
         }
+        audit.record(request, "drop-queued", request.params("name"), (int) removed, "dropped");
         response.status(204);
         return "";
     }

@@ -41,6 +41,7 @@ import spark.Service;
  *
  * <pre>
  * GET /mailhook/messages?after=&lt;cursor&gt;&amp;limit=N   {"messages":[{"id","archivedAt","message":{…}}],"next":"…","more":bool}
+ *     &amp;recipient=&amp;sender=&amp;subject=&amp;since=ISO&amp;until=ISO  search ({@link MessageSearch}); a request reads at most 5,000 mails
  * GET /mailhook/messages/{id}                       the message JSON ({id}: the archive key or the mailhook id mh1_…)
  * GET /mailhook/messages/{id}/raw                   the raw MIME (message/rfc822)
  * GET /mailhook/messages/{id}/attachments/{partId}  the decoded attachment
@@ -52,6 +53,9 @@ import spark.Service;
 public class MessagesRoutes implements Routes {
     public static final String BASE = "/mailhook/messages";
     private static final int MAX_LIMIT = 1000;
+    /** At most this many mails read by one search request. */
+    private static final int MAX_SCAN = 5000;
+    private static final int SCAN_BATCH = 500;
 
     private final Supplier<MailRepository> archive;
     private final MailhookSettings settings;
@@ -87,8 +91,11 @@ public class MessagesRoutes implements Routes {
 
     private Object page(Request request, Response response) throws Exception {
         int limit;
+        MessageSearch search;
         try {
             limit = JsonResponses.intParam(request.queryParams("limit"), 100, 1, MAX_LIMIT, "limit");
+            search = MessageSearch.parse(request.queryParams("recipient"), request.queryParams("sender"), request.queryParams("subject"),
+                request.queryParams("since"), request.queryParams("until"));
         } catch (IllegalArgumentException e) {
             return JsonResponses.error(response, 400, e.getMessage());
         }
@@ -96,35 +103,63 @@ public class MessagesRoutes implements Routes {
         if (after.isPresent() && !ArchiveKeys.isKey(after.get())) {
             return JsonResponses.error(response, 400, "after: not a cursor returned by this API");
         }
-        ArchiveKeys.Page page = ArchiveKeys.page(keys(), after, limit, clock.millis() - settings.pullSettle().toMillis());
+        List<String> keys = keys();
+        long horizon = clock.millis() - settings.pullSettle().toMillis();
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode messages = body.putArray("messages");
         String next = after.orElse("");
-        for (String key : page.keys()) {
-            Mail mail = archive.get().retrieve(new MailKey(key));
-            if (mail == null) {
-                // purged (retention) between listing and reading: the cursor still moves past it
-                next = key;
-                continue;
-            }
-            try {
-                ObjectNode entry = messages.addObject();
-                entry.put("id", key);
-                entry.put("archivedAt", Instant.ofEpochMilli(ArchiveKeys.archivedAtMillis(key).orElseThrow()).toString());
-                Optional<String> json = MailAttributes.string(mail, MailAttributes.JSON);
-                if (json.isPresent()) {
-                    entry.set("message", JsonResponses.JSON.readTree(json.get()));
-                } else {
-                    entry.putNull("message");
+        int scanned = 0;
+        boolean more = true;
+        // A search reads mails until the page is full or MAX_SCAN were read; the cursor says where it stopped.
+        while (more && messages.size() < limit && scanned < MAX_SCAN) {
+            ArchiveKeys.Page page = ArchiveKeys.page(keys, next.isEmpty() ? Optional.empty() : Optional.of(next),
+                search.isEverything() ? limit - messages.size() : Math.min(SCAN_BATCH, MAX_SCAN - scanned), horizon);
+            more = page.more();
+            for (int i = 0; i < page.keys().size(); i++) {
+                String key = page.keys().get(i);
+                if (messages.size() >= limit) {
+                    more = true;
+                    break;
                 }
+                scanned++;
                 next = key;
-            } finally {
-                LifecycleUtil.dispose(mail);
+                if (!search.archivedInRange(ArchiveKeys.archivedAtMillis(key).orElseThrow())) {
+                    continue;
+                }
+                addIfMatching(messages, key, search);
+            }
+            if (page.keys().isEmpty()) {
+                more = false;
             }
         }
         body.put("next", next);
-        body.put("more", page.more());
+        body.put("more", more);
         return JsonResponses.ok(response, body);
+    }
+
+    private void addIfMatching(ArrayNode messages, String key, MessageSearch search) throws Exception {
+        Mail mail = archive.get().retrieve(new MailKey(key));
+        if (mail == null) {
+            // purged (retention) between listing and reading: the cursor still moves past it
+            return;
+        }
+        try {
+            Optional<String> json = MailAttributes.string(mail, MailAttributes.JSON);
+            com.fasterxml.jackson.databind.JsonNode message = json.isPresent() ? JsonResponses.JSON.readTree(json.get()) : null;
+            if (!search.matches(message)) {
+                return;
+            }
+            ObjectNode entry = messages.addObject();
+            entry.put("id", key);
+            entry.put("archivedAt", Instant.ofEpochMilli(ArchiveKeys.archivedAtMillis(key).orElseThrow()).toString());
+            if (message != null) {
+                entry.set("message", message);
+            } else {
+                entry.putNull("message");
+            }
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
     }
 
     /** What a route does with an archived mail, which is disposed afterwards. */

@@ -151,6 +151,25 @@ class OperationsJamesTest {
         assertThat(ids).isSorted();
         System.out.println("pull API: 500/500 mails read once each in " + ids.size() + " ids, pages of 37, 3 s outage after 150");
 
+        // A search pages by the same cursor: subject "…-1" matches 1, 10–19 and 100–199, read in pages of 25.
+        List<String> found = new ArrayList<>();
+        List<String> foundIds = new ArrayList<>();
+        String searchCursor = start;
+        for (int pages = 0; pages < 100; pages++) {
+            JsonNode page = JSON.readTree(get(server, "/mailhook/messages?subject=pull-" + run + "-1&limit=25&after=" + searchCursor).body());
+            page.path("messages").forEach(entry -> {
+                foundIds.add(entry.path("id").asText());
+                found.add(entry.path("message").path("subject").asText());
+            });
+            searchCursor = page.path("next").asText();
+            if (!page.path("more").asBoolean()) {
+                break;
+            }
+        }
+        assertThat(found).hasSize(111).allMatch(subject -> subject.startsWith("pull-" + run + "-1"));
+        assertThat(foundIds).isSorted().doesNotHaveDuplicates();
+        assertThat(get(server, "/mailhook/messages?since=yesterday").statusCode()).isEqualTo(400);
+
         // One message, its raw MIME and its JSON by id.
         String id = ids.get(0);
         HttpResponse<String> json = get(server, "/mailhook/messages/" + id);

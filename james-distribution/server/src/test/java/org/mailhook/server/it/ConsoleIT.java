@@ -1,0 +1,411 @@
+package org.mailhook.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailhook.testing.RecordingReceiver;
+import org.mailhook.testing.SmtpClient;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The operator console (docs/console.md) in a real browser: headless Chromium driven by Selenium
+ * through Debian's chromedriver ({@code .ci/setup/chromium.sh}), against the assembled server with
+ * JWT on, real mail over SMTP and a webhook receiver in this JVM (outside the server process). It
+ * finds a mail, opens it, replays it, redelivers a dead letter, releases a quarantined attachment,
+ * shows a hostile HTML body without running it or loading anything, reads the audit log, checks
+ * that every control of every page has an accessible name and is reached with Tab, and takes the
+ * screenshots of docs/console.md.
+ */
+class ConsoleIT {
+    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path SCREENSHOTS = Path.of("../../docs/console");
+    private static final List<String> PAGES = List.of("overview", "messages", "deliveries", "quarantine", "endpoints", "addresses", "audit");
+
+    @Test
+    void anOperatorFindsInspectsReplaysRedeliversAndReleasesMailInARealBrowser(@TempDir Path dir) throws Exception {
+        String chromedriver = executable("chromedriver");
+        String chromium = executable("chromium");
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        Path publicKey = dir.resolve("webadmin-jwt.pub");
+        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n", StandardCharsets.US_ASCII);
+        String token = WebAdminAuthIT.rs256(keys.getPrivate(), "{\"sub\":\"night-ops\",\"admin\":true,\"exp\":"
+            + Instant.now().plus(Duration.ofHours(2)).getEpochSecond() + "}");
+
+        // The canary: anything the hostile HTML body manages to load lands here.
+        List<String> canaryHits = new CopyOnWriteArrayList<>();
+        HttpServer canary = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        canary.createContext("/", exchange -> {
+            canaryHits.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        canary.start();
+        String canaryUrl = "http://127.0.0.1:" + canary.getAddress().getPort();
+
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String findSubject = "console-find-" + run;
+        String deadSubject = "console-dead-" + run;
+        String quarantineSubject = "console-quarantine-" + run;
+        String hostileSubject = "console-hostile-" + run;
+        String recipient = "night-" + run + "@inbound.localhost";
+        AtomicBoolean endpointDown = new AtomicBoolean(true);
+
+        Map<String, String> env = new HashMap<>();
+        env.put("MAILHOOK_WEBADMIN_JWT", "true");
+        env.put("MAILHOOK_WEBADMIN_JWT_PUBLIC_KEY", publicKey.toString());
+        env.put("MAILHOOK_WEBHOOK_DELAYS", "1*1s");
+        env.put("MAILHOOK_WEBHOOK_BREAKER_FAILURES", "0");
+        env.put("MAILHOOK_DNS_TIMEOUT_MILLIS", "200");
+        try (RecordingReceiver receiver = new RecordingReceiver(SECRET);
+             ServerProcess server = ServerProcess.mailhook(dir.resolve("data"), receiver.url(), SECRET, env).start()) {
+            List<RecordingReceiver.Delivery> acknowledged = new CopyOnWriteArrayList<>();
+            receiver.replyWith(d -> {
+                if (d.body().contains(deadSubject) && endpointDown.get()) {
+                    return RecordingReceiver.Reply.of(503);
+                }
+                acknowledged.add(d);
+                return RecordingReceiver.Reply.of(204);
+            });
+            await().atMost(Duration.ofSeconds(60)).until(() -> ServerProcess.listening(server.webadminPort()));
+            String base = "http://127.0.0.1:" + server.webadminPort();
+
+            // Behind the admin API's authentication: no token, no console.
+            assertThat(get(base + "/mailhook/console/", null).statusCode()).isEqualTo(401);
+            assertThat(get(base + "/mailhook/console/console.js", null).statusCode()).isEqualTo(401);
+            assertThat(get(base + "/mailhook/audit", null).statusCode()).isEqualTo(401);
+            assertThat(get(base + "/mailhook/quarantine", null).statusCode()).isEqualTo(401);
+            HttpResponse<String> page = get(base + "/mailhook/console/", token);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'")
+                .contains("script-src 'self'").contains("frame-ancestors 'none'");
+            // Every asset is bundled: nothing in the page points outside WebAdmin.
+            assertThat(page.body() + get(base + "/mailhook/console/console.js", token).body()).doesNotContain("http://").doesNotContain("https://");
+
+            HttpResponse<String> minted = send(base, "POST", "/mailhook/addresses", token, "{\"url\":\"" + receiver.url() + "\"}");
+            assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+            smtp(server, recipient, "Subject: " + findSubject + "\r\nMessage-ID: <" + findSubject + "@example.org>\r\n\r\nfind me\r\n");
+            smtp(server, "dead-" + run + "@inbound.localhost", "Subject: " + deadSubject + "\r\n\r\nthe endpoint is down\r\n");
+            smtp(server, "q-" + run + "@inbound.localhost", "Subject: " + quarantineSubject + "\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attachment\r\n"
+                + "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=setup.exe\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getEncoder().encodeToString("MZ not really a program".getBytes(
+                    StandardCharsets.US_ASCII)) + "\r\n--b--\r\n");
+            smtp(server, "h-" + run + "@inbound.localhost", "Subject: " + hostileSubject + "\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/html; charset=utf-8\r\n\r\n" + hostileHtml(canaryUrl) + "\r\n");
+
+            await().atMost(Duration.ofSeconds(90)).until(() -> bodies(receiver).stream().anyMatch(b -> b.contains(findSubject))
+                && bodies(receiver).stream().anyMatch(b -> b.contains(hostileSubject))
+                && bodies(receiver).stream().anyMatch(b -> b.contains(quarantineSubject)));
+            await().atMost(Duration.ofSeconds(90)).until(() -> get(base + "/mailhook/deliveries?status=dead", token).body().contains(deadSubject));
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/mailhook/quarantine", token).body().contains(quarantineSubject));
+            String firstWebhookId = receiver.deliveries().stream().filter(d -> d.body().contains(findSubject)).findFirst().orElseThrow().webhookId();
+            String deadWebhookId = receiver.deliveries().stream().filter(d -> d.body().contains(deadSubject)).findFirst().orElseThrow().webhookId();
+
+            ChromeDriver browser = browser(chromedriver, chromium, dir.resolve("chromedriver.log"));
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                // Without the token the browser gets James' 401, not the console.
+                browser.get(base + "/mailhook/console/");
+                assertThat(browser.findElements(By.cssSelector("nav a"))).isEmpty();
+                // The operator's browser sends the admin token on every request (as a proxy or extension would).
+                browser.executeCdpCommand("Network.enable", Map.of());
+                browser.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Bearer " + token)));
+                // a new document (only the fragment would change otherwise, and the 401 answer would stay)
+                browser.get("about:blank");
+
+                open(browser, wait, base, "overview");
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-count='Dead letters'] .n"), "1"));
+                assertThat(browser.findElement(By.cssSelector("[data-count='Quarantined'] .n")).getText()).isEqualTo("1");
+                screenshot(browser, "overview");
+
+                // Find the mail by recipient, open it: verdicts, attempts with the webhook-id the receiver got.
+                open(browser, wait, base, "messages");
+                browser.findElement(By.id("f-recipient")).sendKeys(recipient);
+                browser.findElement(By.id("f-recipient")).sendKeys(Keys.ENTER);
+                // the search's answer: the one mail to that recipient (the unfiltered list has all four)
+                wait.until(d -> d.getCurrentUrl().contains("recipient=") && d.findElements(By.cssSelector("#view tbody tr")).size() == 1
+                    && !d.findElements(By.linkText(findSubject)).isEmpty());
+                WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.linkText(findSubject)));
+                screenshot(browser, "messages");
+                link.click();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h1"), findSubject));
+                WebElement verdicts = browser.findElement(By.cssSelector("section[aria-labelledby='h-verdicts']"));
+                assertThat(verdicts.getText()).contains("SPF").contains("DKIM").contains("DMARC").contains("ARC");
+                WebElement attempts = browser.findElement(By.cssSelector("section[aria-labelledby='h-attempts']"));
+                assertThat(attempts.getText()).contains("delivered").contains(firstWebhookId);
+                assertThat(browser.findElement(By.id("json-as-sent")).getText()).contains("\"subject\"").contains(findSubject);
+                browser.findElement(By.xpath("//button[text()='Show raw MIME']")).click();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("raw-mime"), "Message-ID: <" + findSubject + "@example.org>"));
+                screenshot(browser, "message");
+
+                // Replay it: confirmation names the count; the receiver gets it again with the same webhook-id.
+                attempts.findElement(By.xpath(".//button[text()='Replay']")).click();
+                confirm(browser, wait, "Replay 1 mail");
+                await().atMost(Duration.ofSeconds(60)).until(() -> receiver.deliveries().stream().filter(d -> d.body().contains(findSubject)).count() == 2);
+                assertThat(receiver.deliveries().stream().filter(d -> d.body().contains(findSubject)))
+                    .allSatisfy(d -> assertThat(d.webhookId()).isEqualTo(firstWebhookId)).allMatch(RecordingReceiver.Delivery::signatureValid);
+                // Found again by the webhook-id the receiver logged; the DMARC filter (its result is permerror) leaves it out.
+                open(browser, wait, base, "overview");
+                browser.get(base + "/mailhook/console/#/messages?id=" + firstWebhookId);
+                wait.until(ExpectedConditions.attributeToBe(By.id("view"), "data-page", "messages"));
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h1"), findSubject));
+                open(browser, wait, base, "overview");
+                browser.get(base + "/mailhook/console/#/messages?recipient=" + recipient + "&dmarc=pass");
+                wait.until(ExpectedConditions.attributeToBe(By.id("view"), "data-page", "messages"));
+                assertThat(browser.findElement(By.cssSelector("#view tbody")).getText()).isEqualTo("None.");
+                assertThat(browser.findElements(By.linkText(findSubject))).isEmpty();
+
+                // The endpoint recovers: redeliver the dead letter from the deliveries page.
+                endpointDown.set(false);
+                browser.get(base + "/mailhook/console/#/deliveries?status=dead");
+                WebElement redeliver = wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Redeliver']")));
+                screenshot(browser, "deliveries");
+                redeliver.click();
+                confirm(browser, wait, "Redeliver 1 dead letter");
+                await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.stream().anyMatch(d -> d.body().contains(deadSubject)));
+                assertThat(acknowledged.stream().filter(d -> d.body().contains(deadSubject)))
+                    .allSatisfy(d -> assertThat(d.webhookId()).isEqualTo(deadWebhookId)).allMatch(RecordingReceiver.Delivery::signatureValid);
+
+                // Release the quarantined attachment: the original reaches the webhook, marked released.
+                open(browser, wait, base, "quarantine");
+                WebElement release = wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Release']")));
+                assertThat(browser.findElement(By.id("view")).getText()).contains(quarantineSubject).contains("setup.exe");
+                screenshot(browser, "quarantine");
+                release.click();
+                confirm(browser, wait, "Release 1 quarantined mail");
+                JsonNode released = await().atMost(Duration.ofSeconds(60)).until(() -> releasedDelivery(receiver, quarantineSubject), r -> r != null);
+                assertThat(released.path("attachments").findValuesAsText("filename")).contains("setup.exe");
+
+                // The hostile HTML body: shown in a sandbox, runs nothing, loads nothing.
+                String hostileId = archivedId(base, token, hostileSubject);
+                browser.get(base + "/mailhook/console/#/message/" + hostileId);
+                WebElement frame = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("iframe.html-body")));
+                assertThat(frame.getAttribute("sandbox")).isEmpty();
+                Thread.sleep(3000);
+                assertThat(alertShown(browser)).as("no alert").isFalse();
+                browser.switchTo().frame(frame);
+                assertThat(browser.findElement(By.id("hostile-text")).getText()).isEqualTo("Hostile body");
+                assertThat(browser.findElements(By.id("pwned"))).as("no script ran in the frame").isEmpty();
+                browser.switchTo().defaultContent();
+                assertThat(browser.findElements(By.id("pwned"))).isEmpty();
+                assertThat(browser.getTitle()).doesNotContain("pwned");
+                assertThat(canaryHits).as("nothing remote was loaded").isEmpty();
+                browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", frame);
+                save(browser, "hostile-html");
+
+                // The audit log: who (the token's subject), when, what.
+                open(browser, wait, base, "audit");
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "quarantine-release"));
+                assertThat(browser.findElement(By.id("view")).getText()).contains("night-ops").contains("replay-delivered").contains("redeliver-dead");
+                screenshot(browser, "audit");
+                JsonNode audit = JSON.readTree(get(base + "/mailhook/audit", token).body()).path("entries");
+                assertThat(audit.findValuesAsText("action")).contains("replay-delivered", "redeliver-dead", "quarantine-release");
+                assertThat(audit.findValuesAsText("who")).containsOnly("night-ops");
+                assertThat(audit.path(0).path("mails").asInt()).isEqualTo(1);
+                assertThat(Instant.parse(audit.path(0).path("at").asText())).isAfter(Instant.now().minus(Duration.ofMinutes(10)));
+
+                open(browser, wait, base, "endpoints");
+                screenshot(browser, "endpoints");
+                open(browser, wait, base, "addresses");
+                assertThat(browser.findElement(By.id("view")).getText()).contains(JSON.readTree(minted.body()).path("address").asText());
+                screenshot(browser, "addresses");
+
+                // Keyboard and labels on every page, the one-message page included.
+                for (String name : PAGES) {
+                    open(browser, wait, base, name);
+                    checkKeyboardAndLabels(browser, name);
+                }
+                browser.get(base + "/mailhook/console/#/message/" + archivedId(base, token, findSubject));
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h1"), findSubject));
+                checkKeyboardAndLabels(browser, "message");
+            } finally {
+                browser.quit();
+                canary.stop(0);
+            }
+        }
+    }
+
+    private static String hostileHtml(String canary) {
+        return "<p id=\"hostile-text\">Hostile body</p>"
+            + "<script>document.body.append(Object.assign(document.createElement('p'), {id: 'pwned'}));"
+            + "try { parent.document.title = 'pwned'; } catch (e) {} alert('xss'); fetch('" + canary + "/fetch');</script>"
+            + "<img src=\"" + canary + "/img\" onerror=\"alert('onerror')\">"
+            + "<link rel=\"stylesheet\" href=\"" + canary + "/css\">"
+            + "<style>body { background: url(" + canary + "/background); }</style>"
+            + "<iframe src=\"" + canary + "/frame\"></iframe>"
+            + "<svg><image href=\"" + canary + "/svg\"></image></svg>"
+            + "<video src=\"" + canary + "/video\" autoplay></video>";
+    }
+
+    /** Every link, button, input and select has an accessible name, and Tab from the top reaches every one of the page's controls. */
+    private static void checkKeyboardAndLabels(ChromeDriver browser, String page) {
+        List<WebElement> controls = browser.findElements(By.cssSelector("#view input, #view select, #view button, #view a, nav a"));
+        assertThat(controls).as(page + " has controls").isNotEmpty();
+        for (WebElement control : controls) {
+            assertThat(control.getAccessibleName()).as(page + ": accessible name of " + control.getTagName() + " " + control.getAttribute("outerHTML"))
+                .isNotBlank();
+        }
+        Set<String> expected = new HashSet<>();
+        for (WebElement control : controls) {
+            if (control.isDisplayed()) {
+                expected.add(control.getAttribute("outerHTML"));
+            }
+        }
+        browser.executeScript("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
+        Set<String> reached = new HashSet<>();
+        List<String> order = new ArrayList<>();
+        WebElement body = browser.findElement(By.tagName("body"));
+        body.sendKeys(Keys.TAB);
+        for (int i = 0; i < controls.size() * 2 + 10 && !reached.containsAll(expected); i++) {
+            WebElement active = browser.switchTo().activeElement();
+            String html = active.getAttribute("outerHTML");
+            reached.add(html);
+            order.add(active.getTagName() + ":" + active.getAccessibleName());
+            active.sendKeys(Keys.TAB);
+        }
+        assertThat(reached).as(page + ": Tab order " + order).containsAll(expected);
+    }
+
+    private static void open(ChromeDriver browser, WebDriverWait wait, String base, String page) {
+        browser.get(base + "/mailhook/console/#/" + page);
+        wait.until(ExpectedConditions.attributeToBe(By.id("view"), "data-page", page));
+        wait.until(ExpectedConditions.attributeToBe(By.id("view"), "aria-busy", "false"));
+    }
+
+    private static void confirm(ChromeDriver browser, WebDriverWait wait, String expected) {
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+        assertThat(dialog.getText()).contains(expected);
+        browser.findElement(By.id("confirm-ok")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Done: 1 mail touched"));
+    }
+
+    private static boolean alertShown(ChromeDriver browser) {
+        try {
+            browser.switchTo().alert();
+            return true;
+        } catch (NoAlertPresentException e) {
+            return false;
+        }
+    }
+
+    /** The top of the page: its heading and first sections. */
+    private static void screenshot(ChromeDriver browser, String name) throws Exception {
+        browser.executeScript("window.scrollTo(0, 0)");
+        save(browser, name);
+    }
+
+    private static void save(ChromeDriver browser, String name) throws Exception {
+        if (Files.isDirectory(SCREENSHOTS.getParent())) {
+            Files.createDirectories(SCREENSHOTS);
+            Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+        }
+    }
+
+    private static ChromeDriver browser(String chromedriver, String chromium, Path log) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1280,900",
+            "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update");
+        // Debian's chromedriver, never a driver Selenium Manager would download.
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(chromedriver))
+            .usingAnyFreePort().withLogFile(log.toFile()).build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static String archivedId(String base, String token, String subject) throws Exception {
+        JsonNode page = JSON.readTree(get(base + "/mailhook/messages?subject=" + subject, token).body());
+        return page.path("messages").path(0).path("id").asText();
+    }
+
+    private static JsonNode releasedDelivery(RecordingReceiver receiver, String subject) throws Exception {
+        for (RecordingReceiver.Delivery delivery : receiver.deliveries()) {
+            JsonNode body = JSON.readTree(delivery.body());
+            if (subject.equals(body.path("subject").asText()) && body.path("security").path("released").asBoolean()) {
+                return body;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> bodies(RecordingReceiver receiver) {
+        return receiver.deliveries().stream().map(RecordingReceiver.Delivery::body).toList();
+    }
+
+    private static void smtp(ServerProcess server, String to, String message) throws Exception {
+        assertThat(SmtpClient.send(server.smtpPort(), "sender@example.org", to, message)).startsWith("250");
+    }
+
+    private static HttpResponse<String> get(String url, String token) throws Exception {
+        return send(url, "GET", "", token, null);
+    }
+
+    private static HttpResponse<String> send(String base, String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A program on the PATH (Debian's /usr/bin), which .ci/setup/chromium.sh installs. */
+    private static String executable(String name) {
+        for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(folder, name))) {
+                return Path.of(folder, name).toString();
+            }
+        }
+        String missing = "no " + name + " on the PATH: run .ci/setup/chromium.sh";
+        if (Boolean.getBoolean("mailhook.services.required")) {
+            throw new IllegalStateException(missing);
+        }
+        Assumptions.abort(missing);
+        return null;
+    }
+}

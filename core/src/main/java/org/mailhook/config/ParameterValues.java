@@ -1,6 +1,8 @@
 package org.mailhook.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +22,7 @@ public final class ParameterValues {
     private static final Pattern BYTES = Pattern.compile("(\\d{1,15})\\s*([kmg]?)b?");
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.]+");
+    private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
 
     private final Function<String, String> values;
     private final String source;
@@ -127,6 +130,23 @@ public final class ParameterValues {
 
     private static String range(long min, long max) {
         return max == Integer.MAX_VALUE || max == Long.MAX_VALUE ? "at least " + min : min + ".." + max;
+    }
+
+    /** Domain names separated by commas or spaces, lower case; empty when absent or blank. */
+    public List<String> domainNames(String name) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        List<String> domains = new ArrayList<>();
+        for (String domain : value.get().split("[,\\s]+")) {
+            String lower = domain.toLowerCase(Locale.ROOT);
+            if (!DOMAIN.matcher(lower).matches()) {
+                throw invalid(name, domain, "domain names separated by commas");
+            }
+            domains.add(lower);
+        }
+        return domains;
     }
 
     /** An error for a value of an engine-specific form, in this reader's style. */

@@ -17,6 +17,7 @@ import java.util.function.Function;
 
 import javax.net.SocketFactory;
 
+import org.mailhook.config.Cidr;
 import org.mailhook.config.ParameterValues;
 
 import okhttp3.Dns;

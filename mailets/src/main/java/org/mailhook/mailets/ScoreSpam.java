@@ -66,14 +66,24 @@ public class ScoreSpam extends GenericMailet {
         if (!enabled) {
             return;
         }
+        if (MailAttributes.string(mail, MailAttributes.SPAM).isPresent()) {
+            // Scored at SMTP time (org.mailhook.smtp.ScoreSpamAtData): the same mail is not sent to Rspamd twice.
+            return;
+        }
         SpamVerdict verdict = rspamd.check(check(mail));
+        record(mail, verdict);
+        if (verdict.status() == SpamVerdict.Status.UNAVAILABLE) {
+            LOGGER.warn("mail {}: spam verdict unavailable, delivered without one: {}", mail.getName(), verdict.reason());
+        }
+    }
+
+    /** Stores a verdict as the attributes above (an unavailable one without action and score, never as clean). */
+    public static void record(Mail mail, SpamVerdict verdict) {
         MailAttributes.set(mail, MailAttributes.SPAM, verdict.toJson());
         MailAttributes.set(mail, MailAttributes.SPAM_STATUS, verdict.status().code());
         if (verdict.status() == SpamVerdict.Status.SCORED) {
             MailAttributes.set(mail, MailAttributes.SPAM_ACTION, verdict.action().code());
             MailAttributes.set(mail, MailAttributes.SPAM_SCORE, Double.toString(verdict.score()));
-        } else {
-            LOGGER.warn("mail {}: spam verdict unavailable, delivered without one: {}", mail.getName(), verdict.reason());
         }
     }
 

@@ -68,6 +68,10 @@ public class WebhookDelivery extends GenericMailet {
     public void init() throws MessagingException {
         configuration = new WebhookDeliveryConfiguration(getMailetConfig(), services.clock());
         runtime = WebhookDeliveryRuntime.start(configuration, services);
+        if (services.injector() != null) {
+            // The SMTP recipient check (smtpserver.xml) answers from these routes before a mail is taken.
+            services.injector().getInstance(RoutedRecipients.class).publish(getMailetName(), runtime::covers);
+        }
     }
 
     @Override
@@ -81,6 +85,9 @@ public class WebhookDelivery extends GenericMailet {
     @Override
     public void destroy() {
         if (runtime != null) {
+            if (services.injector() != null) {
+                services.injector().getInstance(RoutedRecipients.class).withdraw(getMailetName());
+            }
             runtime.close();
         }
     }

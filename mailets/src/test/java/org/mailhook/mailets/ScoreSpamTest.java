@@ -116,6 +116,17 @@ class ScoreSpamTest {
     }
 
     @Test
+    void aVerdictGivenAtSmtpTimeIsReusedNotAskedAgain() throws Exception {
+        Mail mail = mail();
+        ScoreSpam.record(mail, org.mailhook.spam.SpamVerdict.scored("rspamd", "3.4", 1.5, 15, org.mailhook.spam.SpamAction.NO_ACTION, List.of()));
+        mailet("url", url()).service(mail);
+
+        assertThat(requests).as("Rspamd not asked twice").isEmpty();
+        assertThat(MailAttributes.string(mail, MailAttributes.SPAM_ACTION)).contains("no action");
+        assertThat(MailAttributes.string(mail, MailAttributes.SPAM_SCORE)).contains("1.5");
+    }
+
+    @Test
     void offSetsNothingSoTheDocumentSaysNotScanned() throws Exception {
         Mail mail = mail();
         mailet("url", url(), "enabled", "false").service(mail);

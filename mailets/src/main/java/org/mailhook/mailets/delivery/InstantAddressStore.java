@@ -83,6 +83,23 @@ public final class InstantAddressStore {
         return addresses;
     }
 
+    /** Whether {@code address} is a minted address: one lookup by its local part, for the SMTP recipient check. */
+    public boolean contains(String address) throws MessagingException {
+        Optional<String> local = InstantAddress.localPartOf(address);
+        if (local.isEmpty()) {
+            return false;
+        }
+        Mail mail = repository.retrieve(new MailKey(local.get()));
+        if (mail == null) {
+            return false;
+        }
+        try {
+            return MailAttributes.string(mail, ADDRESS).filter(address::equalsIgnoreCase).isPresent();
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+    }
+
     /** @return whether the address existed */
     public boolean revoke(String address) throws MessagingException {
         Optional<String> local = InstantAddress.localPartOf(address);

@@ -34,6 +34,11 @@ final class InstantRoutes implements Supplier<Routes> {
         this.refresh = refresh;
     }
 
+    /** Reads the addresses again at the next {@link #get()}: one was just found minted that the table lacks. */
+    synchronized void readAgain() {
+        readAt = Long.MIN_VALUE;
+    }
+
     @Override
     public synchronized Routes get() {
         Routes current = configured.get();

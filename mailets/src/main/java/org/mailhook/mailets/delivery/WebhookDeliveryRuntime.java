@@ -69,6 +69,8 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
     private final MailQueue queue;
     private final MailRepository deadLetters;
     private final Supplier<Routes> routes;
+    private Optional<InstantAddressStore> instantAddresses = Optional.empty();
+    private Optional<InstantRoutes> instantRoutes = Optional.empty();
     private final WebhookQueueConsumer consumer;
     private PeriodicTask deliveredPurge;
 
@@ -179,7 +181,10 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
             return configured;
         }
         InstantAddressStore store = new InstantAddressStore(repository(services, "instantAddresses", config.instantAddresses().get()));
-        return new InstantRoutes(configured, store, clock, Duration.ofSeconds(2));
+        instantAddresses = Optional.of(store);
+        InstantRoutes merged = new InstantRoutes(configured, store, clock, Duration.ofSeconds(2));
+        instantRoutes = Optional.of(merged);
+        return merged;
     }
 
     /** Queue depth and stored dead letters, read when metrics are scraped. */
@@ -204,6 +209,28 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
                 return -1L;
             }
         });
+    }
+
+    /**
+     * Whether a route or a minted address covers {@code address}, for the SMTP recipient check
+     * ({@code RoutedRecipients}). A miss is looked up once more in the address store itself, so an address
+     * minted a moment ago is taken before the routing table's next refresh.
+     */
+    public boolean covers(String address) {
+        if (routes.get().resolve(List.of(address)).unrouted().isEmpty()) {
+            return true;
+        }
+        try {
+            boolean minted = instantAddresses.isPresent() && instantAddresses.get().contains(address);
+            if (minted) {
+                // Taken at RCPT TO, so it must be routed when the mail reaches enqueue, even within the refresh interval.
+                instantRoutes.ifPresent(InstantRoutes::readAgain);
+            }
+            return minted;
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.warn("instant address {} could not be looked up; taken as not minted", address, e);
+            return false;
+        }
     }
 
     /**

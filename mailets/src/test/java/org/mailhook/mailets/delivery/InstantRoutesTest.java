@@ -60,6 +60,22 @@ class InstantRoutesTest {
     }
 
     @Test
+    void theStoreAnswersForAnAddressMintedBeforeTheTableIsReReadAndReadAgainRoutesIt() throws Exception {
+        InstantRoutes routes = new InstantRoutes(() -> configured, store, clock, Duration.ofSeconds(2));
+        routes.get();
+        InstantAddress minted = store.mint("inbound.example", "https://signup.example/hook", Optional.empty(),
+            STRICT, new SecureRandom(), now.get().toEpochMilli());
+        assertThat(store.contains(minted.address().toUpperCase(java.util.Locale.ROOT))).isTrue();
+        assertThat(store.contains("zzzzzzzzzzzzzzzzzzzz@inbound.example")).isFalse();
+        assertThat(store.contains("not an instant local part@inbound.example")).isFalse();
+        assertThat(store.contains(minted.local() + "@other.example")).as("same local part, other domain").isFalse();
+
+        routes.readAgain();
+        assertThat(routes.get().resolve(List.of(minted.address())).deliveries().get(0).endpoint().name())
+            .as("routed at once, within the refresh interval").isEqualTo("instant-" + minted.local());
+    }
+
+    @Test
     void anAddressKeepsItsOwnSecretAndBadInputIsRefusedWithoutShowingIt() throws Exception {
         InstantAddress minted = store.mint("inbound.example", "https://a.example/h?token=t", Optional.of(OWN_SECRET),
             STRICT, new SecureRandom(), 1L);

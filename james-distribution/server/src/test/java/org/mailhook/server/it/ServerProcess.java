@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * of its own. Output goes to {@code DATA/server.out}; a failed start prints its tail.
  */
 public final class ServerProcess implements AutoCloseable {
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
 
     private final Path home;
     private final Path data;
@@ -131,7 +131,10 @@ public final class ServerProcess implements AutoCloseable {
                 throw new IllegalStateException("server exited with " + process.exitValue() + " during startup:\n" + causes() + outputTail());
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("server did not open SMTP and WebAdmin within " + STARTUP_TIMEOUT + ":\n" + outputTail());
+                String tail = outputTail();
+                // The caller's try-with-resources never got this instance: stop the server here, or it outlives the test.
+                close();
+                throw new IllegalStateException("server did not open SMTP and WebAdmin within " + STARTUP_TIMEOUT + ":\n" + tail);
             }
             Thread.sleep(200);
         }

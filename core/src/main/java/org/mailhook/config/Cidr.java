@@ -1,4 +1,4 @@
-package org.mailhook.webhook;
+package org.mailhook.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

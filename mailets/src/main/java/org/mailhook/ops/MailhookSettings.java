@@ -1,6 +1,8 @@
 package org.mailhook.ops;
 
 import java.io.FileNotFoundException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +25,7 @@ import org.mailhook.mailets.Archive;
 import org.mailhook.mailets.Repositories;
 import org.mailhook.mailets.WebhookDelivery;
 import org.mailhook.mailets.delivery.WebhookDeliveryConfiguration;
+import org.mailhook.webhook.ServerKey;
 import org.mailhook.webhook.SsrfGuard;
 
 /**
@@ -39,6 +42,7 @@ import org.mailhook.webhook.SsrfGuard;
 public final class MailhookSettings {
     public static final String FILE = "mailhook.properties";
     public static final String MIN_FREE_BYTES = "smtp.minFreeBytes";
+    public static final String SERVER_KEY_FILE = "secrets.keyFile";
     private static final String MAILETS = "mailetcontainer.xml";
 
     private final ParameterValues values;
@@ -57,6 +61,9 @@ public final class MailhookSettings {
     private final Duration queueMaxAge;
     private final OptionalLong minFreeBytes;
     private final Canary.Settings canary;
+    private final Optional<ServerKey> serverKey;
+    private final List<RepositoryRetention.Kept> retention;
+    private final Duration retentionInterval;
 
     @Inject
     public MailhookSettings(PropertiesProvider properties, ConfigurationProvider configurations) {
@@ -92,6 +99,32 @@ public final class MailhookSettings {
             values.text("canary.smtpHost", "127.0.0.1"),
             values.wholeNumber("canary.smtpPort", 25, 1, 65535),
             values.text("canary.to", "canary@" + addressesDomain.orElse("localhost")));
+        retention = List.of(
+            new RepositoryRetention.Kept("dead_letters", deadLetterRepository, kept("retention.deadLetters")),
+            new RepositoryRetention.Kept("quarantine", values.text("quarantine.repository", Repositories.QUARANTINE), kept("retention.quarantine")),
+            new RepositoryRetention.Kept("error", values.text("error.repository", Repositories.ERROR), kept("retention.error")),
+            new RepositoryRetention.Kept("unrouted", values.text("unrouted.repository", Repositories.UNROUTED), kept("retention.unrouted")));
+        retentionInterval = kept("retention.interval", Duration.ofMinutes(15));
+        serverKey = values.text(SERVER_KEY_FILE).map(path -> {
+            try {
+                return ServerKey.read(Path.of(path), new SecureRandom());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(FILE + ": " + SERVER_KEY_FILE + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private Duration kept(String key) {
+        return kept(key, Duration.ofDays(30));
+    }
+
+    /** A retention or its interval: a duration above zero. */
+    private Duration kept(String key, Duration defaultValue) {
+        Duration value = values.duration(key, defaultValue);
+        if (value.isZero() || value.isNegative()) {
+            throw values.invalid(key, values.text(key).orElse(""), "a duration above 0 (e.g. 30d, 12h)");
+        }
+        return value;
     }
 
     /** Every key at its default (no mailhook.properties). */
@@ -248,5 +281,23 @@ public final class MailhookSettings {
 
     public Canary.Settings canary() {
         return canary;
+    }
+
+    /**
+     * The server key ({@code secrets.keyFile}, read at startup): seals instant-address secrets and signs
+     * attachment links. Empty when not set: secrets of instant addresses are refused.
+     */
+    public Optional<ServerKey> serverKey() {
+        return serverKey;
+    }
+
+    /** Dead letters, quarantine, error and unrouted repositories with their {@code retention.*}. */
+    public List<RepositoryRetention.Kept> retention() {
+        return retention;
+    }
+
+    /** {@code retention.interval}: how often expired mail is removed and the repository metrics refreshed. */
+    public Duration retentionInterval() {
+        return retentionInterval;
     }
 }

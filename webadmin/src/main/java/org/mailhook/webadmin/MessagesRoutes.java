@@ -127,6 +127,11 @@ public class MessagesRoutes implements Routes {
         return JsonResponses.ok(response, body);
     }
 
+    /** The attachment {@code :partId} of message {@code :id}, as the admin route serves it (signed links use it). */
+    Object attachmentOf(Request request, Response response) throws Exception {
+        return withMail(request, response, this::attachment);
+    }
+
     /** What a route does with an archived mail, which is disposed afterwards. */
     private interface MailHandler {
         Object handle(Mail mail, Request request, Response response) throws Exception;

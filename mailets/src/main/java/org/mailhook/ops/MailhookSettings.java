@@ -1,6 +1,9 @@
 package org.mailhook.ops;
 
 import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -43,6 +46,7 @@ public final class MailhookSettings {
     public static final String FILE = "mailhook.properties";
     public static final String MIN_FREE_BYTES = "smtp.minFreeBytes";
     public static final String SERVER_KEY_FILE = "secrets.keyFile";
+    public static final String CONSUMER_TOKENS_FILE = "consumer.tokensFile";
     private static final String MAILETS = "mailetcontainer.xml";
 
     private final ParameterValues values;
@@ -64,6 +68,7 @@ public final class MailhookSettings {
     private final Optional<ServerKey> serverKey;
     private final List<RepositoryRetention.Kept> retention;
     private final Duration retentionInterval;
+    private final List<ConsumerToken> consumerTokens;
 
     @Inject
     public MailhookSettings(PropertiesProvider properties, ConfigurationProvider configurations) {
@@ -105,6 +110,7 @@ public final class MailhookSettings {
             new RepositoryRetention.Kept("error", values.text("error.repository", Repositories.ERROR), kept("retention.error")),
             new RepositoryRetention.Kept("unrouted", values.text("unrouted.repository", Repositories.UNROUTED), kept("retention.unrouted")));
         retentionInterval = kept("retention.interval", Duration.ofMinutes(15));
+        consumerTokens = readConsumerTokens();
         serverKey = values.text(SERVER_KEY_FILE).map(path -> {
             try {
                 return ServerKey.read(Path.of(path), new SecureRandom());
@@ -112,6 +118,37 @@ public final class MailhookSettings {
                 throw new IllegalArgumentException(FILE + ": " + SERVER_KEY_FILE + ": " + e.getMessage(), e);
             }
         });
+    }
+
+    /**
+     * {@code consumer.tokensFile}: lines {@code <endpoint> <SHA-256 of a token, hex>} ({@code #} comments);
+     * the tokens themselves are never stored.
+     */
+    private List<ConsumerToken> readConsumerTokens() {
+        Optional<String> path = values.text(CONSUMER_TOKENS_FILE);
+        if (path.isEmpty()) {
+            return List.of();
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of(path.get()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw values.invalid(CONSUMER_TOKENS_FILE, path.get(), "a readable file (" + e.getMessage() + ")");
+        }
+        List<ConsumerToken> tokens = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.split("\\s+");
+            if (fields.length != 2 || !fields[1].matches("[0-9a-fA-F]{64}")) {
+                throw values.invalid(CONSUMER_TOKENS_FILE, path.get(), "lines of '<endpoint> <SHA-256 of the token, 64 hex digits>' (line "
+                    + (i + 1) + ")");
+            }
+            tokens.add(new ConsumerToken(fields[0], fields[1].toLowerCase(java.util.Locale.ROOT)));
+        }
+        return List.copyOf(tokens);
     }
 
     private Duration kept(String key) {
@@ -289,6 +326,15 @@ public final class MailhookSettings {
      */
     public Optional<ServerKey> serverKey() {
         return serverKey;
+    }
+
+    /** A consumer's read-only token for the messages routed to {@code endpoint}, known by its SHA-256 only. */
+    public record ConsumerToken(String endpoint, String sha256Hex) {
+    }
+
+    /** {@code consumer.tokensFile}'s tokens; none when not set. */
+    public List<ConsumerToken> consumerTokens() {
+        return consumerTokens;
     }
 
     /** Dead letters, quarantine, error and unrouted repositories with their {@code retention.*}. */

@@ -63,7 +63,7 @@ public class AttachmentLinkRoutes implements PublicRoutes {
         AttachmentLinks.Check check = AttachmentLinks.check(key.get(), clock, request.params("id"), request.params("partId"),
             request.queryParams("expires"), request.queryParams("signature"));
         return switch (check) {
-            case VALID -> messages.attachmentOf(request, response);
+            case VALID -> messages.attachmentOf(request, response, MessagesRoutes.EVERY_MAIL);
             case EXPIRED -> JsonResponses.error(response, 403, "this attachment link has expired");
             case INVALID -> JsonResponses.error(response, 403, "this attachment link is not valid");
         };

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import javax.inject.Inject;
@@ -52,6 +53,8 @@ import spark.Service;
 public class MessagesRoutes implements Routes {
     public static final String BASE = "/mailhook/messages";
     private static final int MAX_LIMIT = 1000;
+    /** The admin routes see every archived mail. */
+    static final Predicate<Mail> EVERY_MAIL = mail -> true;
 
     private final Supplier<MailRepository> archive;
     private final MailhookSettings settings;
@@ -79,13 +82,14 @@ public class MessagesRoutes implements Routes {
     @Override
     public void define(Service service) {
         guard.install(service, BASE);
-        service.get(BASE, this::page);
-        service.get(BASE + "/:id", (request, response) -> withMail(request, response, this::message));
-        service.get(BASE + "/:id/raw", (request, response) -> withMail(request, response, this::raw));
-        service.get(BASE + "/:id/attachments/:partId", (request, response) -> withMail(request, response, this::attachment));
+        service.get(BASE, (request, response) -> pageOf(request, response, EVERY_MAIL));
+        service.get(BASE + "/:id", (request, response) -> messageOf(request, response, EVERY_MAIL));
+        service.get(BASE + "/:id/raw", (request, response) -> rawOf(request, response, EVERY_MAIL));
+        service.get(BASE + "/:id/attachments/:partId", (request, response) -> attachmentOf(request, response, EVERY_MAIL));
     }
 
-    private Object page(Request request, Response response) throws Exception {
+    /** A page of the archive; mails {@code visible} refuses are left out (a page may then hold fewer than {@code limit}). */
+    Object pageOf(Request request, Response response, Predicate<Mail> visible) throws Exception {
         int limit;
         try {
             limit = JsonResponses.intParam(request.queryParams("limit"), 100, 1, MAX_LIMIT, "limit");
@@ -108,6 +112,10 @@ public class MessagesRoutes implements Routes {
                 continue;
             }
             try {
+                if (!visible.test(mail)) {
+                    next = key;
+                    continue;
+                }
                 ObjectNode entry = messages.addObject();
                 entry.put("id", key);
                 entry.put("archivedAt", Instant.ofEpochMilli(ArchiveKeys.archivedAtMillis(key).orElseThrow()).toString());
@@ -127,9 +135,19 @@ public class MessagesRoutes implements Routes {
         return JsonResponses.ok(response, body);
     }
 
-    /** The attachment {@code :partId} of message {@code :id}, as the admin route serves it (signed links use it). */
-    Object attachmentOf(Request request, Response response) throws Exception {
-        return withMail(request, response, this::attachment);
+    /** The JSON of message {@code :id}; 404 when {@code visible} refuses it. */
+    Object messageOf(Request request, Response response, Predicate<Mail> visible) throws Exception {
+        return withMail(request, response, visible, this::message);
+    }
+
+    /** The raw MIME of message {@code :id}; 404 when {@code visible} refuses it. */
+    Object rawOf(Request request, Response response, Predicate<Mail> visible) throws Exception {
+        return withMail(request, response, visible, this::raw);
+    }
+
+    /** The attachment {@code :partId} of message {@code :id} (signed links and consumers use it too); 404 when {@code visible} refuses it. */
+    Object attachmentOf(Request request, Response response, Predicate<Mail> visible) throws Exception {
+        return withMail(request, response, visible, this::attachment);
     }
 
     /** What a route does with an archived mail, which is disposed afterwards. */
@@ -137,8 +155,12 @@ public class MessagesRoutes implements Routes {
         Object handle(Mail mail, Request request, Response response) throws Exception;
     }
 
-    private Object withMail(Request request, Response response, MailHandler handler) throws Exception {
+    private Object withMail(Request request, Response response, Predicate<Mail> visible, MailHandler handler) throws Exception {
         Optional<Mail> mail = find(request.params("id"));
+        if (mail.isPresent() && !visible.test(mail.get())) {
+            LifecycleUtil.dispose(mail.get());
+            mail = Optional.empty();
+        }
         if (mail.isEmpty()) {
             return JsonResponses.error(response, 404, "no archived message " + request.params("id"));
         }

@@ -8,10 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -39,13 +37,8 @@ class AttachmentLinksIT {
 
     @Test
     void aDeliveredLinkFetchesTheAttachmentWithoutCredentialsUntilItExpiresAndAlteredLinksAreRefused(@TempDir Path dir) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair keys = generator.generateKeyPair();
-        Path publicKey = dir.resolve("webadmin-jwt.pub");
-        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPublic().getEncoded())
-            + "\n-----END PUBLIC KEY-----\n", StandardCharsets.US_ASCII);
+        KeyPair keys = WebAdminAuthIT.rsaKeys();
+        Path publicKey = WebAdminAuthIT.jwtPublicKeyFile(keys, dir);
         Map<String, String> env = Map.of("MAILHOOK_WEBADMIN_JWT", "true", "MAILHOOK_WEBADMIN_JWT_PUBLIC_KEY", publicKey.toString(),
             "MAILHOOK_ATTACHMENT_LINK_LIFETIME", "30s");
         try (RecordingReceiver receiver = new RecordingReceiver(SECRET);

@@ -11,11 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
@@ -38,13 +36,8 @@ class ConsumerTokensIT {
 
     @Test
     void aConsumerTokenReadsOnlyItsEndpointsMailAndNoAdminRoute(@TempDir Path dir) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair keys = generator.generateKeyPair();
-        Path publicKey = dir.resolve("webadmin-jwt.pub");
-        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPublic().getEncoded())
-            + "\n-----END PUBLIC KEY-----\n", StandardCharsets.US_ASCII);
+        KeyPair keys = WebAdminAuthIT.rsaKeys();
+        Path publicKey = WebAdminAuthIT.jwtPublicKeyFile(keys, dir);
         String admin = WebAdminAuthIT.rs256(keys.getPrivate(), "{\"sub\":\"ops\",\"admin\":true,\"exp\":"
             + Instant.now().plus(Duration.ofHours(1)).getEpochSecond() + "}");
         String token = "ct_" + UUID.randomUUID() + UUID.randomUUID();

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The body POSTed to an endpoint: the message JSON of the mail plus a {@code route} object saying which
  * endpoint this delivery is for and which recipients (with sub-address tags) it carries. The route is
  * fixed when the mail is routed and travels with the queued delivery, so every retry and replay sends
- * the same bytes for the same document.
+ * the same bytes for the same document, except the attachments' signed links ({@link AttachmentLinks},
+ * when on), which get a fresh expiry at each attempt.
  */
 public final class WebhookPayload {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -21,6 +21,8 @@ public final class Repositories {
     public static final String INSTANT_ADDRESSES = "file://var/mail/instant-addresses/";
     /** QuarantineAttachments' {@code repositoryPath}: intact originals of quarantined mail. */
     public static final String QUARANTINE = "file://var/mail/quarantine/";
+    /** The unrouted processor's {@code ToRepository}: mail for domains that are not ours. */
+    public static final String UNROUTED = "file://var/mail/unrouted/";
     /** The spooler's {@code errorRepository} and RedriveErrors' {@code repositoryPath}. */
     public static final String ERROR = "file://var/mail/error/";
 

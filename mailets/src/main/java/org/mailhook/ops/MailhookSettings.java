@@ -1,6 +1,11 @@
 package org.mailhook.ops;
 
 import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +28,7 @@ import org.mailhook.mailets.Archive;
 import org.mailhook.mailets.Repositories;
 import org.mailhook.mailets.WebhookDelivery;
 import org.mailhook.mailets.delivery.WebhookDeliveryConfiguration;
+import org.mailhook.webhook.ServerKey;
 import org.mailhook.webhook.SsrfGuard;
 
 /**
@@ -39,6 +45,8 @@ import org.mailhook.webhook.SsrfGuard;
 public final class MailhookSettings {
     public static final String FILE = "mailhook.properties";
     public static final String MIN_FREE_BYTES = "smtp.minFreeBytes";
+    public static final String SERVER_KEY_FILE = "secrets.keyFile";
+    public static final String CONSUMER_TOKENS_FILE = "consumer.tokensFile";
     private static final String MAILETS = "mailetcontainer.xml";
 
     private final ParameterValues values;
@@ -58,6 +66,10 @@ public final class MailhookSettings {
     private final OptionalLong minFreeBytes;
     private final Canary.Settings canary;
     private final DnsDriftWatcher.Settings drift;
+    private final Optional<ServerKey> serverKey;
+    private final List<RepositoryRetention.Kept> retention;
+    private final Duration retentionInterval;
+    private final List<ConsumerToken> consumerTokens;
 
     @Inject
     public MailhookSettings(PropertiesProvider properties, ConfigurationProvider configurations) {
@@ -94,6 +106,64 @@ public final class MailhookSettings {
             values.wholeNumber("canary.smtpPort", 25, 1, 65535),
             values.text("canary.to", "canary@" + addressesDomain.orElse("localhost")));
         drift = DnsDriftWatcher.Settings.parse(values, addressesPolicy);
+        retention = List.of(
+            new RepositoryRetention.Kept("dead_letters", deadLetterRepository, kept("retention.deadLetters")),
+            new RepositoryRetention.Kept("quarantine", values.text("quarantine.repository", Repositories.QUARANTINE), kept("retention.quarantine")),
+            new RepositoryRetention.Kept("error", values.text("error.repository", Repositories.ERROR), kept("retention.error")),
+            new RepositoryRetention.Kept("unrouted", values.text("unrouted.repository", Repositories.UNROUTED), kept("retention.unrouted")));
+        retentionInterval = kept("retention.interval", Duration.ofMinutes(15));
+        consumerTokens = readConsumerTokens();
+        serverKey = values.text(SERVER_KEY_FILE).map(path -> {
+            try {
+                return ServerKey.read(Path.of(path), new SecureRandom());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(FILE + ": " + SERVER_KEY_FILE + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * {@code consumer.tokensFile}: lines {@code <endpoint> <SHA-256 of a token, hex>} ({@code #} comments);
+     * the tokens themselves are never stored.
+     */
+    private List<ConsumerToken> readConsumerTokens() {
+        Optional<String> path = values.text(CONSUMER_TOKENS_FILE);
+        if (path.isEmpty()) {
+            return List.of();
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of(path.get()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw values.invalid(CONSUMER_TOKENS_FILE, path.get(), "a readable file (" + e.getMessage() + ")");
+        }
+        List<ConsumerToken> tokens = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.split("\\s+");
+            if (fields.length != 2 || !fields[1].matches("[0-9a-fA-F]{64}")) {
+                throw values.invalid(CONSUMER_TOKENS_FILE, path.get(), "lines of '<endpoint> <SHA-256 of the token, 64 hex digits>' (line "
+                    + (i + 1) + ")");
+            }
+            tokens.add(new ConsumerToken(fields[0], fields[1].toLowerCase(java.util.Locale.ROOT)));
+        }
+        return List.copyOf(tokens);
+    }
+
+    private Duration kept(String key) {
+        return kept(key, Duration.ofDays(30));
+    }
+
+    /** A retention or its interval: a duration above zero. */
+    private Duration kept(String key, Duration defaultValue) {
+        Duration value = values.duration(key, defaultValue);
+        if (value.isZero() || value.isNegative()) {
+            throw values.invalid(key, values.text(key).orElse(""), "a duration above 0 (e.g. 30d, 12h)");
+        }
+        return value;
     }
 
     /** Every key at its default (no mailhook.properties). */
@@ -255,5 +325,32 @@ public final class MailhookSettings {
     /** {@code drift.*}: the DNS drift watch; its endpoint is judged by the same address policy as minted URLs. */
     public DnsDriftWatcher.Settings drift() {
         return drift;
+    }
+
+    /**
+     * The server key ({@code secrets.keyFile}, read at startup): seals instant-address secrets and signs
+     * attachment links. Empty when not set: secrets of instant addresses are refused.
+     */
+    public Optional<ServerKey> serverKey() {
+        return serverKey;
+    }
+
+    /** A consumer's read-only token for the messages routed to {@code endpoint}, known by its SHA-256 only. */
+    public record ConsumerToken(String endpoint, String sha256Hex) {
+    }
+
+    /** {@code consumer.tokensFile}'s tokens; none when not set. */
+    public List<ConsumerToken> consumerTokens() {
+        return consumerTokens;
+    }
+
+    /** Dead letters, quarantine, error and unrouted repositories with their {@code retention.*}. */
+    public List<RepositoryRetention.Kept> retention() {
+        return retention;
+    }
+
+    /** {@code retention.interval}: how often expired mail is removed and the repository metrics refreshed. */
+    public Duration retentionInterval() {
+        return retentionInterval;
     }
 }

@@ -27,7 +27,8 @@ import spark.Service;
 /**
  * Instant addresses: mint a random address routed to a webhook URL, list, revoke. WebhookDelivery
  * routes them when its {@code instantAddresses} parameter names the same repository. Secrets are
- * stored but never returned. A URL the address policy refuses (an internal address in any notation,
+ * stored sealed with the server key ({@code secrets.keyFile}; without it a secret is refused) and
+ * never returned. A URL the address policy refuses (an internal address in any notation,
  * unless {@code webhook.allowLoopback} etc. in mailhook.properties open its range) answers 400.
  *
  * <pre>
@@ -49,7 +50,7 @@ public class AddressesRoutes implements Routes {
     public AddressesRoutes(MailRepositoryStore repositories, MailhookSettings settings, PropertiesProvider properties) throws Exception {
         java.util.function.Supplier<org.apache.james.mailrepository.api.MailRepository> repository =
             WebhookQueueAccess.repository(repositories, settings.addressesRepository());
-        this.store = () -> new InstantAddressStore(repository.get());
+        this.store = () -> new InstantAddressStore(repository.get(), settings.serverKey());
         this.domain = settings.addressesDomain();
         // The policy WebhookDelivery applies (mailhook.properties webhook.allow*): a URL it would refuse is never minted.
         this.ssrfGuard = new SsrfGuard(settings.addressesPolicy(), Dns.SYSTEM);

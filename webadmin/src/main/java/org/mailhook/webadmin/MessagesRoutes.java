@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import javax.inject.Inject;
@@ -56,6 +57,8 @@ public class MessagesRoutes implements Routes {
     /** At most this many mails read by one search request. */
     private static final int MAX_SCAN = 5000;
     private static final int SCAN_BATCH = 500;
+    /** The admin routes see every archived mail. */
+    static final Predicate<Mail> EVERY_MAIL = mail -> true;
 
     private final Supplier<MailRepository> archive;
     private final MailhookSettings settings;
@@ -83,13 +86,14 @@ public class MessagesRoutes implements Routes {
     @Override
     public void define(Service service) {
         guard.install(service, BASE);
-        service.get(BASE, this::page);
-        service.get(BASE + "/:id", (request, response) -> withMail(request, response, this::message));
-        service.get(BASE + "/:id/raw", (request, response) -> withMail(request, response, this::raw));
-        service.get(BASE + "/:id/attachments/:partId", (request, response) -> withMail(request, response, this::attachment));
+        service.get(BASE, (request, response) -> pageOf(request, response, EVERY_MAIL));
+        service.get(BASE + "/:id", (request, response) -> messageOf(request, response, EVERY_MAIL));
+        service.get(BASE + "/:id/raw", (request, response) -> rawOf(request, response, EVERY_MAIL));
+        service.get(BASE + "/:id/attachments/:partId", (request, response) -> attachmentOf(request, response, EVERY_MAIL));
     }
 
-    private Object page(Request request, Response response) throws Exception {
+    /** A page of the archive (or of a search); mails {@code visible} refuses are left out, so a page may hold fewer than {@code limit}. */
+    Object pageOf(Request request, Response response, Predicate<Mail> visible) throws Exception {
         int limit;
         MessageSearch search;
         try {
@@ -126,7 +130,7 @@ public class MessagesRoutes implements Routes {
                 if (!search.archivedInRange(ArchiveKeys.archivedAtMillis(key).orElseThrow())) {
                     continue;
                 }
-                addIfMatching(messages, key, search);
+                addIfMatching(messages, key, search, visible);
             }
             if (page.keys().isEmpty()) {
                 more = false;
@@ -137,13 +141,16 @@ public class MessagesRoutes implements Routes {
         return JsonResponses.ok(response, body);
     }
 
-    private void addIfMatching(ArrayNode messages, String key, MessageSearch search) throws Exception {
+    private void addIfMatching(ArrayNode messages, String key, MessageSearch search, Predicate<Mail> visible) throws Exception {
         Mail mail = archive.get().retrieve(new MailKey(key));
         if (mail == null) {
             // purged (retention) between listing and reading: the cursor still moves past it
             return;
         }
         try {
+            if (!visible.test(mail)) {
+                return;
+            }
             Optional<String> json = MailAttributes.string(mail, MailAttributes.JSON);
             com.fasterxml.jackson.databind.JsonNode message = json.isPresent() ? JsonResponses.JSON.readTree(json.get()) : null;
             if (!search.matches(message)) {
@@ -162,13 +169,32 @@ public class MessagesRoutes implements Routes {
         }
     }
 
+    /** The JSON of message {@code :id}; 404 when {@code visible} refuses it. */
+    Object messageOf(Request request, Response response, Predicate<Mail> visible) throws Exception {
+        return withMail(request, response, visible, this::message);
+    }
+
+    /** The raw MIME of message {@code :id}; 404 when {@code visible} refuses it. */
+    Object rawOf(Request request, Response response, Predicate<Mail> visible) throws Exception {
+        return withMail(request, response, visible, this::raw);
+    }
+
+    /** The attachment {@code :partId} of message {@code :id} (signed links and consumers use it too); 404 when {@code visible} refuses it. */
+    Object attachmentOf(Request request, Response response, Predicate<Mail> visible) throws Exception {
+        return withMail(request, response, visible, this::attachment);
+    }
+
     /** What a route does with an archived mail, which is disposed afterwards. */
     private interface MailHandler {
         Object handle(Mail mail, Request request, Response response) throws Exception;
     }
 
-    private Object withMail(Request request, Response response, MailHandler handler) throws Exception {
+    private Object withMail(Request request, Response response, Predicate<Mail> visible, MailHandler handler) throws Exception {
         Optional<Mail> mail = find(request.params("id"));
+        if (mail.isPresent() && !visible.test(mail.get())) {
+            LifecycleUtil.dispose(mail.get());
+            mail = Optional.empty();
+        }
         if (mail.isEmpty()) {
             return JsonResponses.error(response, 404, "no archived message " + request.params("id"));
         }

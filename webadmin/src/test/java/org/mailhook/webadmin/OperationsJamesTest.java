@@ -82,7 +82,20 @@ class OperationsJamesTest {
             pull.settle=500ms
             health.endpoint.failingAttempts=1
             health.queue.maxAge=500ms
-            """);
+            secrets.keyFile=%s
+            """.formatted(serverKeyFile()));
+
+    /** Seals the minted addresses' secrets (mailhook.properties secrets.keyFile). */
+    private static String serverKeyFile() {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("mailhook-server", ".key");
+            file.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(file, org.mailhook.webhook.ServerKey.generate(new java.security.SecureRandom()));
+            return file.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @RegisterExtension
     static JamesServerExtension jamesServer = JAMES.extension();

@@ -19,6 +19,7 @@ import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
 import org.apache.james.utils.PropertiesProvider;
+import org.apache.james.webadmin.Routes;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -47,6 +48,8 @@ public class DurableQueuesModule extends AbstractModule {
         Multibinder<HealthCheck> healthChecks = Multibinder.newSetBinder(binder(), HealthCheck.class);
         healthChecks.addBinding().to(ActiveMQHealthCheck.class);
         healthChecks.addBinding().to(ActiveMqDeadLettersHealthCheck.class);
+        // GET /mailhook/activemq-dlq and POST …/redeliver: only where this broker runs.
+        Multibinder.newSetBinder(binder(), Routes.class).addBinding().to(ActiveMqDeadLettersRoutes.class);
     }
 
     @Provides

@@ -61,6 +61,8 @@ public final class MailhookServer {
         List<String> warnings = List.of();
         try {
             env = TlsKeystore.prepare(data, env);
+            env = ServerKeyFile.prepare(data, env);
+            env = withLinkBase(env);
             ConfigTemplates.render(home.resolve("conf"), data.resolve("conf"), env);
             // Before James starts: it would listen wherever webadmin.properties says, with or without JWT.
             warnings = WebAdminAccess.check(data.resolve("conf"));
@@ -101,6 +103,25 @@ public final class MailhookServer {
             e.printStackTrace();
             System.exit(1);
         }
+    }
+
+    /**
+     * Attachment links point at WebAdmin; unless {@code MAILHOOK_ATTACHMENT_LINK_BASE} names how receivers
+     * reach it (a proxy, TLS), at WebAdmin's own host and port.
+     */
+    static Map<String, String> withLinkBase(Map<String, String> env) {
+        String base = env.get("MAILHOOK_ATTACHMENT_LINK_BASE");
+        if (base != null && !base.isBlank()) {
+            return env;
+        }
+        String host = env.getOrDefault("MAILHOOK_WEBADMIN_HOST", "127.0.0.1").trim();
+        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
+        String port = env.getOrDefault("MAILHOOK_WEBADMIN_PORT", "8000").trim();
+        Map<String, String> withBase = new java.util.HashMap<>(env);
+        withBase.put("MAILHOOK_ATTACHMENT_LINK_BASE", "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+        return withBase;
     }
 
     /**

@@ -83,6 +83,39 @@ public final class VmOnlyBroker {
         return dlq == null ? 0 : dlq.getDestinationStatistics().getMessages().getCount();
     }
 
+    /**
+     * Moves every entry of {@code ActiveMQ.DLQ} back to the queue it came from (James' spool, usually),
+     * in one transaction per entry: it is sent there anew (a fresh redelivery count) and only then
+     * removed from the dead-letter queue, so a crash in between duplicates an entry, never loses one.
+     *
+     * @return how many entries were moved
+     */
+    int redeliverDeadLetters() throws Exception {
+        javax.jms.Connection connection = connectionFactory.createConnection();
+        try {
+            connection.start();
+            javax.jms.Session session = connection.createSession(true, javax.jms.Session.SESSION_TRANSACTED);
+            javax.jms.MessageConsumer consumer = session.createConsumer(session.createQueue(DEAD_LETTER_QUEUE));
+            javax.jms.MessageProducer producer = session.createProducer(null);
+            int moved = 0;
+            for (javax.jms.Message entry = consumer.receive(1000); entry != null; entry = consumer.receive(1000)) {
+                javax.jms.Destination origin = entry instanceof org.apache.activemq.command.ActiveMQMessage message
+                    ? message.getOriginalDestination() : null;
+                if (origin == null) {
+                    // Not an entry the broker dead-lettered: left where it is.
+                    session.rollback();
+                    break;
+                }
+                producer.send(origin, entry);
+                session.commit();
+                moved++;
+            }
+            return moved;
+        } finally {
+            connection.close();
+        }
+    }
+
     @PreDestroy
     public void stop() throws Exception {
         broker.stop();

@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
 class ActiveMqDeadLettersHealthCheckTest {
 
     @Test
-    void entriesTheBrokerGaveUpOnMakeTheCheckDegraded(@TempDir Path data) throws Exception {
+    void entriesTheBrokerGaveUpOnMakeTheCheckDegradedUntilMovedBackToTheirQueue(@TempDir Path data) throws Exception {
         VmOnlyBroker broker = new VmOnlyBroker(new DirectoryFileSystem(data), new KahaDBPersistenceAdapter());
         try {
             ActiveMqDeadLettersHealthCheck check = new ActiveMqDeadLettersHealthCheck(broker);
@@ -57,6 +57,23 @@ class ActiveMqDeadLettersHealthCheckTest {
             Result result = result(check);
             assertThat(result.isDegraded()).isTrue();
             assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause).startsWith("1 spool entries in ActiveMQ.DLQ"));
+
+            // The admin route's move: back to the spool with a fresh redelivery count, and the check is healthy again.
+            assertThat(broker.redeliverDeadLetters()).isEqualTo(1);
+            assertThat(broker.deadLetterCount()).isZero();
+            assertThat(result(check).isHealthy()).isTrue();
+            Connection again = broker.connectionFactory().createConnection();
+            try {
+                again.start();
+                Session session = again.createSession(true, Session.SESSION_TRANSACTED);
+                javax.jms.Message back = session.createConsumer(session.createQueue("spool")).receive(5000);
+                assertThat(back).isInstanceOf(javax.jms.TextMessage.class);
+                assertThat(((javax.jms.TextMessage) back).getText()).isEqualTo("a mail the processors keep failing on");
+                session.commit();
+            } finally {
+                again.close();
+            }
+            assertThat(broker.redeliverDeadLetters()).as("nothing left").isZero();
         } finally {
             broker.stop();
         }

@@ -12,6 +12,7 @@ import org.apache.mailet.MailetConfig;
 import org.mailhook.config.ParameterValues;
 import org.mailhook.mailets.Repositories;
 import org.mailhook.webhook.Endpoint;
+import org.mailhook.webhook.AttachmentLinks;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;
 import org.mailhook.webhook.RetrySchedule;
@@ -29,6 +30,7 @@ import okhttp3.Dns;
 public final class WebhookDeliveryConfiguration {
     public static final int DEFAULT_CONCURRENCY = 8;
     public static final long DEFAULT_THIN_PAYLOAD_ABOVE = 10 * 1024 * 1024;
+    public static final Duration DEFAULT_LINK_LIFETIME = Duration.ofHours(1);
 
     private final String mailetName;
     private final Supplier<Routes> routes;
@@ -48,6 +50,8 @@ public final class WebhookDeliveryConfiguration {
     private final int hostConcurrency;
     private final long thinPayloadAbove;
     private final boolean passThrough;
+    private final Optional<String> attachmentLinkBase;
+    private final Duration attachmentLinkLifetime;
 
     /**
      * @param clock the clock a routes file is re-read by
@@ -78,6 +82,16 @@ public final class WebhookDeliveryConfiguration {
             hostConcurrency = parameters.wholeNumber("hostConcurrency", EndpointLimiter.DEFAULT_PER_HOST, 1, 1000);
             thinPayloadAbove = parameters.bytes("thinPayloadAboveBytes", DEFAULT_THIN_PAYLOAD_ABOVE, 0, Integer.MAX_VALUE);
             passThrough = parameters.flag("passThrough", false);
+            attachmentLinkBase = parameters.text("attachmentLinkBase").map(String::trim).filter(base -> !base.isEmpty());
+            attachmentLinkBase.ifPresent(base -> {
+                if (okhttp3.HttpUrl.parse(base) == null) {
+                    throw new IllegalArgumentException("attachmentLinkBase: '" + base + "' is not an http(s) URL");
+                }
+            });
+            attachmentLinkLifetime = parameters.duration("attachmentLinkLifetime", DEFAULT_LINK_LIFETIME);
+            if (attachmentLinkLifetime.isZero() || attachmentLinkLifetime.compareTo(AttachmentLinks.MAX_LIFETIME) > 0) {
+                throw new IllegalArgumentException("attachmentLinkLifetime: must be above 0 and at most 7d");
+            }
         } catch (IllegalArgumentException e) {
             throw new MessagingException(parameters.locate(e.getMessage()));
         }
@@ -189,5 +203,14 @@ public final class WebhookDeliveryConfiguration {
 
     public boolean passThrough() {
         return passThrough;
+    }
+
+    /** WebAdmin as receivers reach it; empty: payloads carry no signed attachment links. */
+    public Optional<String> attachmentLinkBase() {
+        return attachmentLinkBase;
+    }
+
+    public Duration attachmentLinkLifetime() {
+        return attachmentLinkLifetime;
     }
 }

@@ -31,9 +31,12 @@ import org.mailhook.mailets.MailBytes;
 import org.mailhook.mailets.PeriodicTask;
 import org.mailhook.mailets.Repositories;
 import org.mailhook.mailets.ReceivedTime;
+import org.mailhook.ops.MailhookSettings;
+import org.mailhook.webhook.AttachmentLinks;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;
 import org.mailhook.webhook.Routes;
+import org.mailhook.webhook.ServerKey;
 import org.mailhook.webhook.SsrfGuard;
 import org.mailhook.webhook.WebhookIds;
 import org.mailhook.webhook.WebhookPayload;
@@ -95,6 +98,7 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
             consumer = new WebhookQueueConsumer(queue, DelayedRequeue.forQueue(queue, services.queueFactory(), services.injector()),
                 routes, config.schedule(), new WebhookSender(guard, VERSION, clock), deadLetters, delivered, config.concurrency(),
                 config.thinPayloadAbove(), clock, services.metrics(), new EndpointLimiter(config.hostConcurrency()), breaker, parked);
+            attachmentLinks(services).ifPresent(links -> consumer.signAttachmentLinks(links::addTo));
             consumer.start();
             LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}, breaker {}", name,
                 routes.get().endpoints(), config.queue(), config.concurrency(), config.schedule(), parked.isEmpty() ? "off"
@@ -175,12 +179,31 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * The server key of mailhook.properties ({@code secrets.keyFile}), which the WebAdmin routes read too:
+     * it opens instant-address secrets and signs attachment links.
+     */
+    private static Optional<ServerKey> serverKey(Services services) {
+        return services.injector() == null ? Optional.empty() : services.injector().getInstance(MailhookSettings.class).serverKey();
+    }
+
+    /** With {@code attachmentLinkBase} set, each attachment of a payload gets a signed link that expires. */
+    private Optional<AttachmentLinks> attachmentLinks(Services services) throws MessagingException {
+        if (config.attachmentLinkBase().isEmpty()) {
+            return Optional.empty();
+        }
+        ServerKey key = serverKey(services).orElseThrow(() -> new MessagingException(config.mailetName()
+            + ": <attachmentLinkBase>: signed links need the server key: set secrets.keyFile in mailhook.properties"));
+        return Optional.of(new AttachmentLinks(key, config.attachmentLinkBase().get(), config.attachmentLinkLifetime(), clock));
+    }
+
     /** With {@code instantAddresses} set, addresses minted by {@code POST /mailhook/addresses} are routed too. */
     private Supplier<Routes> withInstantAddresses(Services services, Supplier<Routes> configured) throws MessagingException {
         if (config.instantAddresses().isEmpty()) {
             return configured;
         }
-        InstantAddressStore store = new InstantAddressStore(repository(services, "instantAddresses", config.instantAddresses().get()));
+        InstantAddressStore store = new InstantAddressStore(repository(services, "instantAddresses", config.instantAddresses().get()),
+            serverKey(services));
         instantAddresses = Optional.of(store);
         InstantRoutes merged = new InstantRoutes(configured, store, clock, Duration.ofSeconds(2));
         instantRoutes = Optional.of(merged);

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepository;
@@ -87,6 +88,8 @@ final class WebhookQueueConsumer {
     private final Optional<DeliveredStore> delivered;
     private final int concurrency;
     private final long thinPayloadAbove;
+    /** Adds signed attachment links to each attempt's payload (fresh expiry per attempt); identity when off. */
+    private volatile UnaryOperator<byte[]> attachmentLinks = UnaryOperator.identity();
     private final Clock clock;
     private final WebhookMetrics metrics;
     private final EndpointLimiter limiter;
@@ -234,12 +237,17 @@ final class WebhookQueueConsumer {
         settle(mail, mailhookId, webhookId, endpointName, endpoint, result);
     }
 
+    /** Set once, before {@link #start}: see WebhookDeliveryRuntime. */
+    void signAttachmentLinks(UnaryOperator<byte[]> links) {
+        attachmentLinks = links;
+    }
+
     private AttemptResult send(Mail mail, String webhookId, Endpoint endpoint, EndpointLimiter.Permit permit) {
         AttemptResult result;
         try (permit) {
             Runnable stopTimer = metrics.startHttpTimer();
-            byte[] payload = WebhookPayload.compose(MailAttributes.string(mail, MailAttributes.JSON).orElse("{}"),
-                DeliveryAttributes.route(mail), thinPayloadAbove);
+            byte[] payload = attachmentLinks.apply(WebhookPayload.compose(MailAttributes.string(mail, MailAttributes.JSON).orElse("{}"),
+                DeliveryAttributes.route(mail), thinPayloadAbove));
             result = sender.send(endpoint, webhookId, clock.instant().getEpochSecond(), payload);
             stopTimer.run();
         }

@@ -13,10 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.memory.MemoryMailRepository;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
 import org.junit.jupiter.api.Test;
 import org.mailhook.webhook.InstantAddress;
+import org.mailhook.mailets.RecordMails;
 import org.mailhook.webhook.Routes;
+import org.mailhook.webhook.ServerKey;
 import org.mailhook.webhook.SsrfGuard;
 
 class InstantRoutesTest {
@@ -25,7 +32,8 @@ class InstantRoutesTest {
     private static final String OWN_SECRET = "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0";
 
     private final MemoryMailRepository repository = new MemoryMailRepository();
-    private final InstantAddressStore store = new InstantAddressStore(repository);
+    private final ServerKey key = new ServerKey(new byte[32], new SecureRandom());
+    private final InstantAddressStore store = new InstantAddressStore(repository, Optional.of(key));
     private final Routes configured = Routes.fromParameters(Map.of("url", "https://hooks.example/in", "secret", SECRET)::get,
         name -> Optional.empty());
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-29T06:00:00Z"));
@@ -99,5 +107,43 @@ class InstantRoutesTest {
         assertThatThrownBy(() -> store.mint("inbound.example", "http://169.254.169.254/", Optional.empty(), lan, new SecureRandom(), 1L))
             .hasMessageContaining("is metadata");
         assertThat(store.list()).hasSize(2);
+    }
+
+    @Test
+    void theStoredRecordHoldsTheSecretOnlySealedAndWithoutAKeyASecretIsRefused() throws Exception {
+        InstantAddress minted = store.mint("inbound.example", "https://a.example/h", Optional.of(OWN_SECRET), STRICT, new SecureRandom(), 1L);
+
+        Mail record = repository.retrieve(new MailKey(minted.local()));
+        assertThat(record.attributes().map(Attribute::getValue).map(AttributeValue::getValue).map(String::valueOf))
+            .noneMatch(value -> value.contains(OWN_SECRET) || value.contains(OWN_SECRET.substring("whsec_".length())));
+        assertThat(record.getAttribute(AttributeName.of("mailhook.instant.secret"))).isEmpty();
+        assertThat(record.getAttribute(AttributeName.of("mailhook.instant.sealedSecret"))).isPresent();
+        assertThat(store.endpoints(Optional.empty()).get(minted.address()).secrets()).hasSize(1);
+
+        byte[] another = new byte[32];
+        java.util.Arrays.fill(another, (byte) 7);
+        InstantAddressStore otherKey = new InstantAddressStore(repository, Optional.of(new ServerKey(another, new SecureRandom())));
+        assertThat(otherKey.list()).as("a secret that does not open is not routed with another one").isEmpty();
+        InstantAddressStore keyless = new InstantAddressStore(repository, Optional.empty());
+        assertThatThrownBy(() -> keyless.mint("inbound.example", "https://a.example/h", Optional.of(OWN_SECRET), STRICT, new SecureRandom(), 1L))
+            .hasMessageStartingWith("secret:").hasMessageContaining("secrets.keyFile").hasMessageNotContaining(OWN_SECRET);
+        assertThat(keyless.mint("inbound.example", "https://a.example/h", Optional.empty(), STRICT, new SecureRandom(), 2L).secret()).isEmpty();
+    }
+
+    @Test
+    void aPlainSecretAnEarlierVersionStoredIsSealedWhenRead() throws Exception {
+        RecordMails.store(repository, "abcdefghijkmnpqrstuvw", List.of("abcdefghijkmnpqrstuvw@inbound.example"), "old", "old\r\n", List.of(
+            new Attribute(AttributeName.of("mailhook.instant.address"), AttributeValue.of("abcdefghijkmnpqrstuvw@inbound.example")),
+            new Attribute(AttributeName.of("mailhook.instant.url"), AttributeValue.of("https://a.example/h")),
+            new Attribute(AttributeName.of("mailhook.instant.createdAt"), AttributeValue.of(5L)),
+            new Attribute(AttributeName.of("mailhook.instant.secret"), AttributeValue.of(OWN_SECRET))));
+
+        assertThat(store.list()).singleElement().satisfies(a -> assertThat(a.secret()).contains(OWN_SECRET));
+        Mail record = repository.retrieve(new MailKey("abcdefghijkmnpqrstuvw"));
+        assertThat(record.getAttribute(AttributeName.of("mailhook.instant.secret"))).isEmpty();
+        assertThat(store.list()).singleElement().satisfies(a -> {
+            assertThat(a.secret()).contains(OWN_SECRET);
+            assertThat(a.createdAtMillis()).isEqualTo(5L);
+        });
     }
 }

@@ -63,14 +63,9 @@ class WebAdminAuthIT {
 
     @Test
     void withJwtTheMailhookRoutesNeedAnAdminTokenAndHealthAndMetricsStayPublic(@TempDir Path dir) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair keys = generator.generateKeyPair();
-        KeyPair otherKeys = generator.generateKeyPair();
-        Path publicKey = dir.resolve("webadmin-jwt.pub");
-        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPublic().getEncoded())
-            + "\n-----END PUBLIC KEY-----\n", StandardCharsets.US_ASCII);
+        KeyPair keys = rsaKeys();
+        KeyPair otherKeys = rsaKeys();
+        Path publicKey = jwtPublicKeyFile(keys, dir);
         long exp = Instant.now().plus(Duration.ofHours(1)).getEpochSecond();
         String admin = rs256(keys.getPrivate(), "{\"sub\":\"ops\",\"admin\":true,\"exp\":" + exp + "}");
         String notAdmin = rs256(keys.getPrivate(), "{\"sub\":\"ops\",\"admin\":false,\"exp\":" + exp + "}");
@@ -147,6 +142,22 @@ class WebAdminAuthIT {
     }
 
     /** A compact JWS (RS256) over {@code claims}: what any JWT tool produces from the operator's private key. */
+    /** A fresh RSA 2048 key pair for signing WebAdmin JWTs. */
+    static KeyPair rsaKeys() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    /** The public half as the PEM file MAILHOOK_WEBADMIN_JWT_PUBLIC_KEY names: {@code dir/webadmin-jwt.pub}. */
+    static Path jwtPublicKeyFile(KeyPair keys, Path dir) throws Exception {
+        Path publicKey = dir.resolve("webadmin-jwt.pub");
+        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n", StandardCharsets.US_ASCII);
+        return publicKey;
+    }
+
     static String rs256(PrivateKey key, String claims) throws Exception {
         Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
         String input = url.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."

@@ -126,7 +126,8 @@ public class RepositoryRetention implements UserDefinedStartable {
             return oldest < 0 ? 0 : Math.max(0, (nowMillis - oldest) / 1000);
         }
 
-        int pass(long nowMillis) throws Exception {
+        /** Synchronized: a manual pass beside the periodic one would otherwise remove, and count, the same mail twice. */
+        synchronized int pass(long nowMillis) throws Exception {
             MailRepository mails = repository.get();
             long cutoff = nowMillis - kept.retention().toMillis();
             List<MailKey> expiredKeys = new ArrayList<>();

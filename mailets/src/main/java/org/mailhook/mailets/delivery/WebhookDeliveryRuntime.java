@@ -32,6 +32,7 @@ import org.mailhook.mailets.PeriodicTask;
 import org.mailhook.mailets.Repositories;
 import org.mailhook.mailets.ReceivedTime;
 import org.mailhook.ops.MailhookSettings;
+import org.mailhook.webhook.InstantAddress;
 import org.mailhook.webhook.AttachmentLinks;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;
@@ -240,7 +241,10 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
      * minted a moment ago is taken before the routing table's next refresh.
      */
     public boolean covers(String address) {
-        if (routes.get().resolve(List.of(address)).unrouted().isEmpty()) {
+        boolean routed = routes.get().resolve(List.of(address)).unrouted().isEmpty();
+        // A catch-all route covers a just-minted address too, but the table read within the refresh
+        // interval may not have it yet: an address of the minted form is looked up in the store either way.
+        if (routed && InstantAddress.localPartOf(address).isEmpty()) {
             return true;
         }
         try {
@@ -249,10 +253,10 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
                 // Taken at RCPT TO, so it must be routed when the mail reaches enqueue, even within the refresh interval.
                 instantRoutes.ifPresent(InstantRoutes::readAgain);
             }
-            return minted;
+            return routed || minted;
         } catch (MessagingException | RuntimeException e) {
             LOGGER.warn("instant address {} could not be looked up; taken as not minted", address, e);
-            return false;
+            return routed;
         }
     }
 

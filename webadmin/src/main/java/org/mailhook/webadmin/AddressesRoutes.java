@@ -7,7 +7,6 @@ import java.util.Optional;
 import javax.inject.Inject;
 
 import org.apache.james.mailrepository.api.MailRepositoryStore;
-import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
 import org.mailhook.mailets.delivery.InstantAddressStore;
 import org.mailhook.ops.MailhookSettings;
@@ -44,17 +43,15 @@ public class AddressesRoutes implements Routes {
     private final Optional<String> domain;
     private final SsrfGuard ssrfGuard;
     private final SecureRandom random = new SecureRandom();
-    private final RequestGuard guard;
 
     @Inject
-    public AddressesRoutes(MailRepositoryStore repositories, MailhookSettings settings, PropertiesProvider properties) throws Exception {
+    public AddressesRoutes(MailRepositoryStore repositories, MailhookSettings settings) throws Exception {
         java.util.function.Supplier<org.apache.james.mailrepository.api.MailRepository> repository =
             WebhookQueueAccess.repository(repositories, settings.addressesRepository());
         this.store = () -> new InstantAddressStore(repository.get(), settings.serverKey());
         this.domain = settings.addressesDomain();
         // The policy WebhookDelivery applies (mailhook.properties webhook.allow*): a URL it would refuse is never minted.
         this.ssrfGuard = new SsrfGuard(settings.addressesPolicy(), Dns.SYSTEM);
-        this.guard = RequestGuard.load(properties, settings);
     }
 
     @Override
@@ -64,7 +61,6 @@ public class AddressesRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        guard.install(service, BASE);
         service.post(BASE, this::mint);
         service.get(BASE, this::list);
         service.delete(BASE + "/:address", this::revoke);

@@ -6,7 +6,6 @@ import java.util.Optional;
 import javax.inject.Inject;
 
 import org.apache.james.mailrepository.api.MailRepositoryStore;
-import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.PublicRoutes;
 import org.mailhook.ops.MailhookSettings;
 import org.mailhook.webhook.AttachmentLinks;
@@ -31,18 +30,16 @@ public class AttachmentLinkRoutes implements PublicRoutes {
     private final MessagesRoutes messages;
     private final Optional<ServerKey> key;
     private final Clock clock;
-    private final RequestGuard guard;
 
     @Inject
-    public AttachmentLinkRoutes(MailRepositoryStore repositories, MailhookSettings settings, PropertiesProvider properties) throws Exception {
-        this(repositories, settings, Clock.systemUTC(), RequestGuard.load(properties, settings));
+    public AttachmentLinkRoutes(MailRepositoryStore repositories, MailhookSettings settings) throws Exception {
+        this(repositories, settings, Clock.systemUTC());
     }
 
-    AttachmentLinkRoutes(MailRepositoryStore repositories, MailhookSettings settings, Clock clock, RequestGuard guard) throws Exception {
-        this.messages = new MessagesRoutes(repositories, settings, clock, guard);
+    AttachmentLinkRoutes(MailRepositoryStore repositories, MailhookSettings settings, Clock clock) throws Exception {
+        this.messages = new MessagesRoutes(repositories, settings, clock);
         this.key = settings.serverKey();
         this.clock = clock;
-        this.guard = guard;
     }
 
     @Override
@@ -52,7 +49,6 @@ public class AttachmentLinkRoutes implements PublicRoutes {
 
     @Override
     public void define(Service service) {
-        guard.install(service, AttachmentLinks.PATH);
         service.get(AttachmentLinks.PATH + "/:id/attachments/:partId", this::download);
     }
 

@@ -2,7 +2,6 @@ package org.mailhook.webadmin;
 
 import javax.inject.Inject;
 
-import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
 import org.mailhook.ops.MailhookSettings;
 
@@ -24,12 +23,10 @@ public class AuditRoutes implements Routes {
     public static final String BASE = "/mailhook/audit";
 
     private final AuditLog audit;
-    private final RequestGuard guard;
 
     @Inject
-    public AuditRoutes(AuditLog audit, MailhookSettings settings, PropertiesProvider properties) throws Exception {
+    public AuditRoutes(AuditLog audit, MailhookSettings settings) throws Exception {
         this.audit = audit;
-        this.guard = RequestGuard.load(properties, settings);
     }
 
     @Override
@@ -39,7 +36,6 @@ public class AuditRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        guard.install(service, BASE);
         service.get(BASE, this::list);
     }
 

@@ -14,7 +14,6 @@ import javax.inject.Inject;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
-import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.PublicRoutes;
 import org.apache.mailet.Mail;
 import org.mailhook.mailets.MailAttributes;
@@ -32,7 +31,7 @@ import spark.Service;
  * instead of admin credentials. A token reads what was routed to its endpoint (a delivery of that
  * endpoint is queued, parked, dead or delivered for it); other mail answers 404 as if it did not exist.
  * The token opens nothing else: it is not a WebAdmin JWT, so with JWT on every admin route answers 401
- * to it. Public in James' sense (its own authentication), behind the Host/Origin guard.
+ * to it. Public in James' sense (its own authentication), behind GuardEveryRoute's Host/Origin check.
  *
  * <pre>
  * GET /mailhook/consumer/messages?after=&lt;cursor&gt;&amp;limit=N        Authorization: Bearer &lt;token&gt;
@@ -45,13 +44,11 @@ public class ConsumerRoutes implements PublicRoutes {
     private final MessagesRoutes messages;
     private final WebhookQueueAccess access;
     private final List<MailhookSettings.ConsumerToken> tokens;
-    private final RequestGuard guard;
 
     @Inject
     public ConsumerRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                          MailhookSettings settings, PropertiesProvider properties) throws Exception {
-        this.guard = RequestGuard.load(properties, settings);
-        this.messages = new MessagesRoutes(repositories, settings, java.time.Clock.systemUTC(), guard);
+                          MailhookSettings settings) throws Exception {
+        this.messages = new MessagesRoutes(repositories, settings, java.time.Clock.systemUTC());
         this.access = new WebhookQueueAccess(queues, repositories, settings);
         this.tokens = settings.consumerTokens();
     }
@@ -63,7 +60,6 @@ public class ConsumerRoutes implements PublicRoutes {
 
     @Override
     public void define(Service service) {
-        guard.install(service, BASE);
         service.get(BASE, (request, response) -> scoped(request, response, messages::pageOf));
         service.get(BASE + "/:id", (request, response) -> scoped(request, response, messages::messageOf));
         service.get(BASE + "/:id/raw", (request, response) -> scoped(request, response, messages::rawOf));

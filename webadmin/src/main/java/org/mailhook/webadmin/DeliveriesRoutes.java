@@ -17,7 +17,6 @@ import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
-import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
 import org.apache.mailet.Mail;
 import org.mailhook.mailets.delivery.DeliveredStore;
@@ -67,17 +66,15 @@ public class DeliveriesRoutes implements Routes {
     private final WebhookQueueAccess access;
     private final MetricFactory metrics;
     private final Clock clock;
-    private final RequestGuard guard;
     private final AuditLog audit;
 
     @Inject
     public DeliveriesRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                            MailhookSettings settings, PropertiesProvider properties, MetricFactory metrics, AuditLog audit) throws Exception {
+                            MailhookSettings settings, MetricFactory metrics, AuditLog audit) throws Exception {
         this.access = new WebhookQueueAccess(queues, repositories, settings);
         this.audit = audit;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
-        this.guard = RequestGuard.load(properties, settings);
     }
 
     @Override
@@ -87,7 +84,6 @@ public class DeliveriesRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        guard.install(service, BASE);
         service.get(BASE, this::list);
         service.post(BASE + "/dead/redeliver", this::redeliverDeadLetters);
         service.post(BASE + "/dead/:key/redeliver", this::redeliverDeadLetter);

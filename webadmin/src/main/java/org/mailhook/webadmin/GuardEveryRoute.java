@@ -16,6 +16,8 @@ import spark.Service;
  * {@code extensions.routes}; it answers no path of its own. It is a {@link PublicRoutes} because James
  * puts its JWT filter on every other route's base path and "/" would put it on every path, public
  * ones ({@code /healthcheck}, {@code /metrics}) included; the routes keep their own authentication.
+ * It is the only Host/Origin check: Mailhook's own routes rely on it rather than each installing a
+ * second copy, so an operator who lists Mailhook routes lists this one with them.
  */
 public class GuardEveryRoute implements PublicRoutes {
     private final RequestGuard guard;

@@ -19,7 +19,6 @@ import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.server.core.MimeMessageInputStream;
-import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
 import org.apache.mailet.Mail;
 import org.mailhook.archive.ArchiveKeys;
@@ -63,16 +62,14 @@ public class MessagesRoutes implements Routes {
     private final Supplier<MailRepository> archive;
     private final MailhookSettings settings;
     private final Clock clock;
-    private final RequestGuard guard;
     private final AttachmentExtractor attachments = new AttachmentExtractor(ParseOptions.defaults());
 
     @Inject
-    public MessagesRoutes(MailRepositoryStore repositories, MailhookSettings settings, PropertiesProvider properties) throws Exception {
-        this(repositories, settings, Clock.systemUTC(), RequestGuard.load(properties, settings));
+    public MessagesRoutes(MailRepositoryStore repositories, MailhookSettings settings) throws Exception {
+        this(repositories, settings, Clock.systemUTC());
     }
 
-    MessagesRoutes(MailRepositoryStore repositories, MailhookSettings settings, Clock clock, RequestGuard guard) throws Exception {
-        this.guard = guard;
+    MessagesRoutes(MailRepositoryStore repositories, MailhookSettings settings, Clock clock) throws Exception {
         this.settings = settings;
         this.clock = clock;
         this.archive = WebhookQueueAccess.repository(repositories, settings.archiveRepository());
@@ -85,7 +82,6 @@ public class MessagesRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        guard.install(service, BASE);
         service.get(BASE, (request, response) -> pageOf(request, response, EVERY_MAIL));
         service.get(BASE + "/:id", (request, response) -> messageOf(request, response, EVERY_MAIL));
         service.get(BASE + "/:id/raw", (request, response) -> rawOf(request, response, EVERY_MAIL));

@@ -15,7 +15,6 @@ import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
-import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
 import org.apache.mailet.Mail;
 import org.mailhook.mailets.MailAttributes;
@@ -51,15 +50,13 @@ public class QuarantineRoutes implements Routes {
     private final Supplier<MailRepository> quarantine;
     private final MailQueueFactory<? extends ManageableMailQueue> queues;
     private final AuditLog audit;
-    private final RequestGuard guard;
 
     @Inject
     public QuarantineRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories, AuditLog audit,
-                            MailhookSettings settings, PropertiesProvider properties) throws Exception {
+                            MailhookSettings settings) throws Exception {
         this.queues = queues;
         this.quarantine = WebhookQueueAccess.repository(repositories, Repositories.QUARANTINE);
         this.audit = audit;
-        this.guard = RequestGuard.load(properties, settings);
     }
 
     @Override
@@ -69,7 +66,6 @@ public class QuarantineRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        guard.install(service, BASE);
         service.get(BASE, this::list);
         service.post(BASE + "/:key/release", this::release);
         service.delete(BASE + "/:key", this::drop);

@@ -19,7 +19,6 @@ import spark.Filter;
 import spark.HaltException;
 import spark.Request;
 import spark.Response;
-import spark.Service;
 import spark.Spark;
 
 /**
@@ -55,11 +54,6 @@ final class RequestGuard implements Filter {
         this.corsOrigin = corsOrigin;
     }
 
-    /** Loopback names only, no cors.origin. */
-    static RequestGuard loopbackOnly() {
-        return new RequestGuard(Set.of(), Set.of(), Optional.empty());
-    }
-
     /** From webadmin.properties ({@code host}, {@code cors.origin}) and mailhook.properties ({@code webadmin.allowedHosts}). */
     static RequestGuard load(PropertiesProvider properties, MailhookSettings settings) throws Exception {
         Set<String> names = new HashSet<>();
@@ -84,12 +78,6 @@ final class RequestGuard implements Filter {
             }
         }
         return new RequestGuard(Set.copyOf(names), Set.copyOf(withPort), corsOrigin);
-    }
-
-    /** Guards {@code base} and everything under it. */
-    void install(Service service, String base) {
-        service.before(base, this);
-        service.before(base + "/*", this);
     }
 
     @Override

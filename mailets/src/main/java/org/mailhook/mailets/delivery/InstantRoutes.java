@@ -2,10 +2,13 @@ package org.mailhook.mailets.delivery;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
 import org.mailhook.webhook.Endpoint;
+import org.mailhook.webhook.InstantAddress;
 import org.mailhook.webhook.Routes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +38,32 @@ final class InstantRoutes implements Supplier<Routes> {
     }
 
     /** Reads the addresses again at the next {@link #get()}: one was just found minted that the table lacks. */
-    synchronized void readAgain() {
+    private synchronized void readAgain() {
         readAt = Long.MIN_VALUE;
+    }
+
+    /**
+     * The table to route {@code recipients} with. A recipient of the minted form that the table lacks is
+     * looked up in the store (one read by key): minted since the last read, it makes the table re-read
+     * at once, so an address taken at RCPT TO is routed to its own endpoint even within the refresh
+     * interval, catch-all route or not.
+     */
+    synchronized Routes forRecipients(List<String> recipients) {
+        Routes table = get();
+        for (String recipient : recipients) {
+            if (InstantAddress.localPartOf(recipient).isEmpty() || addresses.containsKey(recipient.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            try {
+                if (store.contains(recipient)) {
+                    readAgain();
+                    return get();
+                }
+            } catch (Exception e) {
+                LOGGER.warn("instant address {} could not be looked up; routed by the last table read", recipient, e);
+            }
+        }
+        return table;
     }
 
     @Override

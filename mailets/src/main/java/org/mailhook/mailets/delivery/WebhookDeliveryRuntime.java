@@ -32,7 +32,6 @@ import org.mailhook.mailets.PeriodicTask;
 import org.mailhook.mailets.Repositories;
 import org.mailhook.mailets.ReceivedTime;
 import org.mailhook.ops.MailhookSettings;
-import org.mailhook.webhook.InstantAddress;
 import org.mailhook.webhook.AttachmentLinks;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.EndpointLimiter;
@@ -73,7 +72,6 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
     private final MailQueue queue;
     private final MailRepository deadLetters;
     private final Supplier<Routes> routes;
-    private Optional<InstantAddressStore> instantAddresses = Optional.empty();
     private Optional<InstantRoutes> instantRoutes = Optional.empty();
     private final WebhookQueueConsumer consumer;
     private PeriodicTask deliveredPurge;
@@ -205,7 +203,6 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
         }
         InstantAddressStore store = new InstantAddressStore(repository(services, "instantAddresses", config.instantAddresses().get()),
             serverKey(services));
-        instantAddresses = Optional.of(store);
         InstantRoutes merged = new InstantRoutes(configured, store, clock, Duration.ofSeconds(2));
         instantRoutes = Optional.of(merged);
         return merged;
@@ -237,27 +234,15 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
 
     /**
      * Whether a route or a minted address covers {@code address}, for the SMTP recipient check
-     * ({@code RoutedRecipients}). A miss is looked up once more in the address store itself, so an address
-     * minted a moment ago is taken before the routing table's next refresh.
+     * ({@code RoutedRecipients}); an address minted a moment ago counts ({@link InstantRoutes#forRecipients}).
      */
     public boolean covers(String address) {
-        boolean routed = routes.get().resolve(List.of(address)).unrouted().isEmpty();
-        // A catch-all route covers a just-minted address too, but the table read within the refresh
-        // interval may not have it yet: an address of the minted form is looked up in the store either way.
-        if (routed && InstantAddress.localPartOf(address).isEmpty()) {
-            return true;
-        }
-        try {
-            boolean minted = instantAddresses.isPresent() && instantAddresses.get().contains(address);
-            if (minted) {
-                // Taken at RCPT TO, so it must be routed when the mail reaches enqueue, even within the refresh interval.
-                instantRoutes.ifPresent(InstantRoutes::readAgain);
-            }
-            return routed || minted;
-        } catch (MessagingException | RuntimeException e) {
-            LOGGER.warn("instant address {} could not be looked up; taken as not minted", address, e);
-            return routed;
-        }
+        List<String> recipient = List.of(address);
+        return routesFor(recipient).resolve(recipient).unrouted().isEmpty();
+    }
+
+    private Routes routesFor(List<String> recipients) {
+        return instantRoutes.map(table -> table.forRecipients(recipients)).orElseGet(routes::get);
     }
 
     /**
@@ -270,7 +255,8 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
         if (MailAttributes.string(mail, MailAttributes.JSON).isEmpty()) {
             throw new MessagingException("WebhookDelivery needs the mailhook.json attribute: put ToJson before it");
         }
-        Routes.Resolution resolution = routes.get().resolve(mail.getRecipients().stream().map(MailAddress::asString).toList());
+        List<String> addresses = mail.getRecipients().stream().map(MailAddress::asString).toList();
+        Routes.Resolution resolution = routesFor(addresses).resolve(addresses);
         long acceptedAt = ReceivedTime.of(mail, clock).toEpochMilli();
         for (Routes.Delivery delivery : resolution.deliveries()) {
             List<MailAddress> recipients = new ArrayList<>();

@@ -68,7 +68,7 @@ class InstantRoutesTest {
     }
 
     @Test
-    void theStoreAnswersForAnAddressMintedBeforeTheTableIsReReadAndReadAgainRoutesIt() throws Exception {
+    void anAddressMintedSinceTheLastReadIsRoutedToItsEndpointAtOnceEvenUnderACatchAll() throws Exception {
         InstantRoutes routes = new InstantRoutes(() -> configured, store, clock, Duration.ofSeconds(2));
         routes.get();
         InstantAddress minted = store.mint("inbound.example", "https://signup.example/hook", Optional.empty(),
@@ -78,9 +78,15 @@ class InstantRoutesTest {
         assertThat(store.contains("not an instant local part@inbound.example")).isFalse();
         assertThat(store.contains(minted.local() + "@other.example")).as("same local part, other domain").isFalse();
 
-        routes.readAgain();
-        assertThat(routes.get().resolve(List.of(minted.address())).deliveries().get(0).endpoint().name())
-            .as("routed at once, within the refresh interval").isEqualTo("instant-" + minted.local());
+        // The configured route is a catch-all: the stale table sends the new address to "default" ...
+        assertThat(routes.get().resolve(List.of(minted.address())).deliveries().get(0).endpoint().name()).isEqualTo("default");
+        // ... while the table for these recipients looks the address up and routes it to its own endpoint at once.
+        List<String> recipients = List.of("someone@inbound.example", minted.address().toUpperCase(java.util.Locale.ROOT));
+        Routes table = routes.forRecipients(recipients);
+        assertThat(table.resolve(recipients).deliveries()).extracting(d -> d.endpoint().name())
+            .as("routed within the refresh interval").containsExactlyInAnyOrder("default", "instant-" + minted.local());
+        assertThat(routes.forRecipients(List.of("zzzzzzzzzzzzzzzzzzzz@inbound.example"))).as("an unknown minted-form address reads nothing again")
+            .isSameAs(table);
     }
 
     @Test

@@ -56,6 +56,7 @@ public final class MailhookSettings {
     private final String parkedRepository;
     private final String webhookQueue;
     private final String addressesRepository;
+    private final String quarantineRepository;
     private final Optional<String> addressesDomain;
     private final SsrfGuard.Policy addressesPolicy;
     private final List<String> allowedHosts;
@@ -90,6 +91,7 @@ public final class MailhookSettings {
         webhookQueue = values.text("webhook.queue", Repositories.WEBHOOK_QUEUE);
         parkedRepository = values.text("webhook.parkedRepository", Repositories.PARKED_PREFIX + webhookQueue + "/");
         addressesRepository = values.text("addresses.repository", Repositories.INSTANT_ADDRESSES);
+        quarantineRepository = values.text("quarantine.repository", Repositories.QUARANTINE);
         addressesDomain = values.text("addresses.domain");
         addressesPolicy = addressesPolicy(file);
         allowedHosts = values.text("webadmin.allowedHosts")
@@ -108,7 +110,7 @@ public final class MailhookSettings {
         drift = DnsDriftWatcher.Settings.parse(values, addressesPolicy);
         retention = List.of(
             new RepositoryRetention.Kept("dead_letters", deadLetterRepository, kept("retention.deadLetters")),
-            new RepositoryRetention.Kept("quarantine", values.text("quarantine.repository", Repositories.QUARANTINE), kept("retention.quarantine")),
+            new RepositoryRetention.Kept("quarantine", quarantineRepository, kept("retention.quarantine")),
             new RepositoryRetention.Kept("error", values.text("error.repository", Repositories.ERROR), kept("retention.error")),
             new RepositoryRetention.Kept("unrouted", values.text("unrouted.repository", Repositories.UNROUTED), kept("retention.unrouted")));
         retentionInterval = kept("retention.interval", Duration.ofMinutes(15));
@@ -281,6 +283,11 @@ public final class MailhookSettings {
 
     public String addressesRepository() {
         return addressesRepository;
+    }
+
+    /** QuarantineAttachments' {@code repositoryPath}: what the quarantine routes list, release and drop. */
+    public String quarantineRepository() {
+        return quarantineRepository;
     }
 
     /** The domain of minted instant addresses; empty: minting is refused. */

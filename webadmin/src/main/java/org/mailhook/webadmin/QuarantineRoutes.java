@@ -19,7 +19,6 @@ import org.apache.james.webadmin.Routes;
 import org.apache.mailet.Mail;
 import org.mailhook.mailets.MailAttributes;
 import org.mailhook.mailets.RecordMails;
-import org.mailhook.mailets.Repositories;
 import org.mailhook.ops.MailhookSettings;
 import org.mailhook.ops.WebhookQueueAccess;
 
@@ -55,7 +54,7 @@ public class QuarantineRoutes implements Routes {
     public QuarantineRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories, AuditLog audit,
                             MailhookSettings settings) throws Exception {
         this.queues = queues;
-        this.quarantine = WebhookQueueAccess.repository(repositories, Repositories.QUARANTINE);
+        this.quarantine = WebhookQueueAccess.repository(repositories, settings.quarantineRepository());
         this.audit = audit;
     }
 

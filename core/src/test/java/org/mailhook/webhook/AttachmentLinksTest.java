@@ -75,6 +75,8 @@ class AttachmentLinksTest {
     void aPayloadWithoutIdOrNotJsonIsLeftAsItIsAndTheLifetimeIsBounded() {
         byte[] noId = "{\"attachments\":[{\"partId\":\"2\"}]}".getBytes(StandardCharsets.UTF_8);
         assertThat(links.addTo(noId)).isEqualTo(noId);
+        byte[] noAttachment = "{\"id\":\"mh1_abc\",\"attachments\":[],\"text\":\"no part here\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(links.addTo(noAttachment)).as("no part to link: the same bytes, not parsed and rewritten").isSameAs(noAttachment);
         byte[] notJson = "not json".getBytes(StandardCharsets.UTF_8);
         assertThat(links.addTo(notJson)).isEqualTo(notJson);
         assertThatThrownBy(() -> new AttachmentLinks(key, "https://x", Duration.ZERO, Clock.systemUTC())).hasMessageContaining("lifetime");

@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * address and a freshly minted instant address are taken and delivered, refusals are counted by sender
  * domain; with the domain made catch-all (MAILHOOK_CATCH_ALL_DOMAINS) the same recipient is taken. The shipped
  * per-IP connection limit closes the 21st session from one address. With the recipient callback on, its
- * answers decide (250, 550 5.1.1, 451 4.7.1 when it hangs) and are cached per recipient.
+ * answers decide (250, 550 5.1.1, 451 4.7.1 when it hangs) and are cached per recipient. STARTTLS sessions
+ * that never reach TLS are counted.
  */
 class RecipientCheckIT {
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -83,10 +84,34 @@ class RecipientCheckIT {
                         assertThat(smtp.command("RCPT TO:<someone@elsewhere.example>")).as("still no relay").startsWith("550");
                     }
                     assertRecipientCallback(server, callback);
+                    assertStartTlsFailuresCounted(server);
                     assertShippedPerIpLimit(server);
                 }
             }
         }
+    }
+
+    /**
+     * STARTTLS answered 220 and then plain text instead of a handshake, or the client gone at once: two failures;
+     * a real handshake followed by EHLO over TLS: one success.
+     */
+    private static void assertStartTlsFailuresCounted(ServerProcess server) throws Exception {
+        try (SmtpClient garbage = new SmtpClient(server.smtpPort())) {
+            garbage.command("EHLO client.example");
+            assertThat(garbage.command("STARTTLS")).startsWith("220");
+            garbage.sendRaw("EHLO this is not a TLS record\r\n");
+        }
+        try (SmtpClient dropped = new SmtpClient(server.smtpPort())) {
+            dropped.command("EHLO client.example");
+            assertThat(dropped.command("STARTTLS")).startsWith("220");
+        }
+        try (SmtpClient tls = new SmtpClient(server.smtpPort())) {
+            tls.command("EHLO client.example");
+            assertThat(tls.startTls()).startsWith("220");
+            assertThat(tls.command("EHLO client.example")).startsWith("250");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.webadmin("GET", "/metrics", null).body())
+            .contains("mailhook_smtp_starttls_failures_total 2.0", "mailhook_smtp_starttls_successes_total 1.0"));
     }
 
     /** The callback receiver's contract: refused@ is refused, hang@ never answers in time, everyone else is accepted. */

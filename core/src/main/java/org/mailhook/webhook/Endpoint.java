@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.mailhook.config.ParameterValues;
+
+import okhttp3.Dns;
 import okhttp3.HttpUrl;
 
 /**
@@ -45,6 +48,40 @@ public final class Endpoint {
      */
     public static Builder builder(String name, String url) {
         return new Builder(name, url);
+    }
+
+    /**
+     * The endpoint two parameters name, to be finished with its timeouts: {@code urlKey} and {@code secretKey}
+     * (its {@code whsec_} secrets, space or comma separated). A URL whose host is an address the policy refuses
+     * is refused here; a host name is judged when it is resolved, at each request.
+     *
+     * @param url the value of {@code urlKey}
+     * @throws IllegalArgumentException located by {@code values}, naming {@code urlKey} or {@code secretKey}
+     */
+    public static Builder configured(String name, ParameterValues values, String url, String urlKey, String secretKey,
+                                     SsrfGuard.Policy policy) {
+        Builder builder;
+        try {
+            builder = builder(name, url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(values.locate(urlKey + e.getMessage().substring(e.getMessage().indexOf(':'))), e);
+        }
+        String secrets = values.text(secretKey)
+            .orElseThrow(() -> new IllegalArgumentException(values.locate(secretKey + ": required with " + urlKey + " (whsec_…)")));
+        for (String secret : secrets.split("[\\s,]+")) {
+            if (secret.isEmpty()) {
+                continue;
+            }
+            try {
+                builder.secret(WebhookSecret.parse(secret));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(values.locate(secretKey + ": " + e.getMessage()), e);
+            }
+        }
+        new SsrfGuard(policy, Dns.SYSTEM).refusalForUrl(builder.url).ifPresent(refusal -> {
+            throw new IllegalArgumentException(values.locate(urlKey + ": " + refusal));
+        });
+        return builder;
     }
 
     public String name() {

@@ -18,6 +18,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
 
 /**
  * POSTs one signed webhook and reports what happened; it never throws for a failed delivery. One
@@ -81,16 +83,7 @@ public final class WebhookSender implements AutoCloseable {
         if (refused.isPresent()) {
             return new AttemptResult(startedAt, 0, Duration.ZERO, refused, DeliveryOutcome.PERMANENT_FAILURE, Optional.empty());
         }
-        Request request = new Request.Builder()
-            .url(endpoint.url())
-            .header("User-Agent", userAgent)
-            .header(WebhookSignature.ID_HEADER, webhookId)
-            .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestampSeconds))
-            .header(WebhookSignature.SIGNATURE_HEADER,
-                WebhookSignature.sign(endpoint.secrets(), endpoint.signingKey(), webhookId, timestampSeconds, payload))
-            .post(RequestBody.create(payload, JSON))
-            .build();
-        try (Response response = clientFor(endpoint).newCall(request).execute()) {
+        try (Response response = clientFor(endpoint).newCall(signed(endpoint, webhookId, timestampSeconds, payload)).execute()) {
             Duration latency = Duration.ofNanos(System.nanoTime() - start);
             int status = response.code();
             DeliveryOutcome outcome = DeliveryOutcome.forStatus(status);
@@ -107,6 +100,45 @@ public final class WebhookSender implements AutoCloseable {
             }
             return new AttemptResult(startedAt, 0, latency, Optional.of(describe(e)), DeliveryOutcome.RETRY, Optional.empty());
         }
+    }
+
+    /** A response's status and the first bytes of its body. */
+    public record Reply(int status, byte[] body) {
+    }
+
+    /**
+     * Signs and POSTs the payload as {@link #send} does, through the same guard, for a caller that reads the
+     * answer (the recipient callback): the status and at most {@code maxBody} bytes of the body.
+     *
+     * @throws SsrfGuard.RefusedException when the policy refuses the URL or every address of its host
+     * @throws IOException when no complete answer came within the endpoint's timeouts
+     */
+    public Reply exchange(Endpoint endpoint, String webhookId, long timestampSeconds, byte[] payload, int maxBody) throws IOException {
+        Optional<String> refused = guard.refusalForUrl(endpoint.url());
+        if (refused.isPresent()) {
+            throw new SsrfGuard.RefusedException(refused.get());
+        }
+        try (Response response = clientFor(endpoint).newCall(signed(endpoint, webhookId, timestampSeconds, payload)).execute()) {
+            ResponseBody body = response.body();
+            if (body == null) {
+                return new Reply(response.code(), new byte[0]);
+            }
+            BufferedSource source = body.source();
+            source.request(maxBody);
+            return new Reply(response.code(), source.getBuffer().readByteArray(Math.min(maxBody, source.getBuffer().size())));
+        }
+    }
+
+    private Request signed(Endpoint endpoint, String webhookId, long timestampSeconds, byte[] payload) {
+        return new Request.Builder()
+            .url(endpoint.url())
+            .header("User-Agent", userAgent)
+            .header(WebhookSignature.ID_HEADER, webhookId)
+            .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestampSeconds))
+            .header(WebhookSignature.SIGNATURE_HEADER,
+                WebhookSignature.sign(endpoint.secrets(), endpoint.signingKey(), webhookId, timestampSeconds, payload))
+            .post(RequestBody.create(payload, JSON))
+            .build();
     }
 
     private OkHttpClient clientFor(Endpoint endpoint) {

@@ -41,7 +41,7 @@ class LayeringTest {
 
     @Test
     void leaf_engines_use_no_other_engine() {
-        for (String leaf : new String[] {"archive", "attachments", "config", "disk", "dns", "recipients", "reports", "spam"}) {
+        for (String leaf : new String[] {"archive", "attachments", "config", "disk", "dns", "reports", "spam"}) {
             onlyUses(leaf);
         }
     }
@@ -49,6 +49,11 @@ class LayeringTest {
     @Test
     void the_mime_engine_uses_only_the_report_reader() {
         onlyUses("json", "reports");
+    }
+
+    @Test
+    void the_recipient_callback_signs_and_sends_as_webhooks_do() {
+        onlyUses("recipients", "webhook");
     }
 
     @Test

@@ -27,10 +27,19 @@ public final class RecordingReceiver implements AutoCloseable {
                            java.time.Instant receivedAt) {
     }
 
-    /** How to answer one request: status, extra headers, and how long to wait before answering. */
-    public record Reply(int status, Map<String, String> headers, java.time.Duration delay) {
+    /** How to answer one request: status, extra headers, how long to wait before answering, and a body (none when empty). */
+    public record Reply(int status, Map<String, String> headers, java.time.Duration delay, String body) {
+        public Reply(int status, Map<String, String> headers, java.time.Duration delay) {
+            this(status, headers, delay, "");
+        }
+
         public static Reply of(int status) {
             return new Reply(status, Map.of(), java.time.Duration.ZERO);
+        }
+
+        /** A JSON body with this status. */
+        public static Reply json(int status, String body) {
+            return new Reply(status, Map.of("Content-Type", "application/json"), java.time.Duration.ZERO, body);
         }
     }
 
@@ -102,7 +111,11 @@ public final class RecordingReceiver implements AutoCloseable {
                 }
             }
             reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-            exchange.sendResponseHeaders(reply.status(), -1);
+            byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(reply.status(), answer.length == 0 ? -1 : answer.length);
+            if (answer.length > 0) {
+                exchange.getResponseBody().write(answer);
+            }
         }
     }
 

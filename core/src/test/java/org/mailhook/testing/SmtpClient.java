@@ -35,6 +35,12 @@ public final class SmtpClient implements AutoCloseable {
         return reply();
     }
 
+    /** Sends bytes as they are, without waiting for a reply (a client that misbehaves). */
+    public void sendRaw(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
     /** Upgrades the connection with STARTTLS, trusting any certificate (the demo's is self-signed). */
     public String startTls() throws Exception {
         String reply = command("STARTTLS");

@@ -34,7 +34,6 @@ import org.mailhook.webhook.AttemptResult;
 import org.mailhook.webhook.DeliveryOutcome;
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.SsrfGuard;
-import org.mailhook.webhook.WebhookSecret;
 import org.mailhook.webhook.WebhookSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,36 +88,13 @@ public class DnsDriftWatcher implements UserDefinedStartable {
                     throw values.invalid("drift.dnsServers", server, "a resolver IP[:PORT] or [IPv6]:PORT");
                 }
             });
-            Optional<Endpoint> endpoint = values.text("drift.url").map(url -> endpoint(values, url, policy));
+            Optional<Endpoint> endpoint = values.text("drift.url")
+                .map(url -> Endpoint.configured("dns-drift", values, url, "drift.url", "drift.secret", policy).build());
             if (!domains.isEmpty() && endpoint.isEmpty()) {
                 throw new IllegalArgumentException(values.locate("drift.url: required when drift.domains is set (where drift events are posted)"));
             }
             return new Settings(domains, list(values.text("drift.dkimSelectors")), values.duration("drift.interval", Duration.ofHours(1)),
                 dnsServer, dnsTimeout, endpoint, values.flag("drift.probe", false), values.wholeNumber("drift.smtpPort", 25, 1, 65535));
-        }
-
-        private static Endpoint endpoint(ParameterValues values, String url, SsrfGuard.Policy policy) {
-            Endpoint.Builder builder;
-            try {
-                builder = Endpoint.builder("dns-drift", url);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(values.locate("drift." + e.getMessage()), e);
-            }
-            String secrets = values.text("drift.secret")
-                .orElseThrow(() -> new IllegalArgumentException(values.locate("drift.secret: required with drift.url (whsec_…)")));
-            for (String secret : list(Optional.of(secrets))) {
-                try {
-                    builder.secret(WebhookSecret.parse(secret));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(values.locate("drift.secret: " + e.getMessage()), e);
-                }
-            }
-            Endpoint endpoint = builder.build();
-            // Only a literal address is judged here; a host name is judged when it is resolved, at each delivery.
-            new SsrfGuard(policy, Dns.SYSTEM).refusalForUrl(endpoint.url()).ifPresent(refusal -> {
-                throw new IllegalArgumentException(values.locate("drift.url: " + refusal));
-            });
-            return endpoint;
         }
 
         private static List<String> list(Optional<String> text) {

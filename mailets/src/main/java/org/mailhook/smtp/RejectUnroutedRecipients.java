@@ -71,7 +71,7 @@ public class RejectUnroutedRecipients implements RcptHook {
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        if (!ours(rcpt)) {
+        if (!ours(domains, rcpt)) {
             return HookResult.DECLINED;
         }
         RecipientPolicy.Decision decision = policy.decide(rcpt.asString(), address -> {
@@ -89,7 +89,8 @@ public class RejectUnroutedRecipients implements RcptHook {
         return UNKNOWN_RECIPIENT;
     }
 
-    private boolean ours(MailAddress rcpt) {
+    /** Whether the recipient's domain is one of this server's; an unreadable domain list leaves it to the next check. */
+    static boolean ours(DomainList domains, MailAddress rcpt) {
         try {
             return domains.containsDomain(rcpt.getDomain());
         } catch (DomainListException e) {

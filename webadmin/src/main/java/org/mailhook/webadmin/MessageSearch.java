@@ -2,26 +2,45 @@ package org.mailhook.webadmin;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.mailhook.reports.ReportKind;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What the pull API's search parameters select: {@code recipient} (envelope RCPT TO, To, Cc),
  * {@code sender} (envelope MAIL FROM, From), {@code subject}, each a case-insensitive substring, and
- * {@code since}/{@code until} (ISO-8601 instants, on the archive time, {@code until} exclusive).
+ * {@code since}/{@code until} (ISO-8601 instants, on the archive time, {@code until} exclusive) and
+ * {@code report} (mails that carry a DMARC or TLS report: {@code any} or one kind, {@code dmarc-aggregate},
+ * {@code tls-rpt}, {@code dmarc-failure}).
  */
 record MessageSearch(Optional<String> recipient, Optional<String> sender, Optional<String> subject,
-                     Optional<Instant> since, Optional<Instant> until) {
+                     Optional<Instant> since, Optional<Instant> until, Optional<String> report) {
+    /** The {@code report} value that selects every report kind. */
+    static final String ANY_REPORT = "any";
+    private static final List<String> REPORTS = Stream.concat(Stream.of(ANY_REPORT), Arrays.stream(ReportKind.values()).map(ReportKind::label))
+        .toList();
 
-    /** @throws IllegalArgumentException naming the parameter that is not an instant */
     static MessageSearch parse(String recipient, String sender, String subject, String since, String until) {
-        return new MessageSearch(text(recipient), text(sender), text(subject), instant("since", since), instant("until", until));
+        return parse(recipient, sender, subject, since, until, null);
+    }
+
+    /** @throws IllegalArgumentException naming the parameter that is not an instant, or a report kind that does not exist */
+    static MessageSearch parse(String recipient, String sender, String subject, String since, String until, String report) {
+        Optional<String> kind = text(report);
+        if (kind.isPresent() && !REPORTS.contains(kind.get())) {
+            throw new IllegalArgumentException("report must be one of " + String.join(", ", REPORTS));
+        }
+        return new MessageSearch(text(recipient), text(sender), text(subject), instant("since", since), instant("until", until), kind);
     }
 
     boolean isEverything() {
-        return recipient.isEmpty() && sender.isEmpty() && subject.isEmpty() && since.isEmpty() && until.isEmpty();
+        return recipient.isEmpty() && sender.isEmpty() && subject.isEmpty() && since.isEmpty() && until.isEmpty() && report.isEmpty();
     }
 
     /** Whether the archive time alone already rules the mail out (no need to read it). */
@@ -32,13 +51,15 @@ record MessageSearch(Optional<String> recipient, Optional<String> sender, Option
 
     boolean matches(JsonNode message) {
         if (message == null || message.isNull()) {
-            return recipient.isEmpty() && sender.isEmpty() && subject.isEmpty();
+            return recipient.isEmpty() && sender.isEmpty() && subject.isEmpty() && report.isEmpty();
         }
         return recipient.map(r -> anyContains(message.path("envelope").path("rcptTo"), r) || anyAddressContains(message.path("to"), r)
                 || anyAddressContains(message.path("cc"), r)).orElse(true)
             && sender.map(s -> contains(message.path("envelope").path("mailFrom").asText(""), s)
                 || anyAddressContains(message.path("from"), s)).orElse(true)
-            && subject.map(s -> contains(message.path("subject").asText(""), s)).orElse(true);
+            && subject.map(s -> contains(message.path("subject").asText(""), s)).orElse(true)
+            && report.map(kind -> message.path("report").isObject()
+                && (kind.equals(ANY_REPORT) || kind.equals(message.path("report").path("kind").asText("")))).orElse(true);
     }
 
     private static boolean anyContains(JsonNode values, String needle) {

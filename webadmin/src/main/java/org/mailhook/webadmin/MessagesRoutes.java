@@ -28,6 +28,7 @@ import org.mailhook.mailets.MailAttributes;
 import org.mailhook.ops.MailhookSettings;
 import org.mailhook.ops.WebhookQueueAccess;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -42,6 +43,8 @@ import spark.Service;
  * <pre>
  * GET /mailhook/messages?after=&lt;cursor&gt;&amp;limit=N   {"messages":[{"id","archivedAt","message":{…}}],"next":"…","more":bool}
  *     &amp;recipient=&amp;sender=&amp;subject=&amp;since=ISO&amp;until=ISO  search ({@link MessageSearch}); a request reads at most 5,000 mails
+ *     &amp;report=any|dmarc-aggregate|tls-rpt|dmarc-failure  only mails with a report; each entry then also has
+ *                                                   "reportCounts":[{"domain","pass","fail"}] (as the metrics count them)
  * GET /mailhook/messages/{id}                       the message JSON ({id}: the archive key or the mailhook id mh1_…)
  * GET /mailhook/messages/{id}/raw                   the raw MIME (message/rfc822)
  * GET /mailhook/messages/{id}/attachments/{partId}  the decoded attachment
@@ -95,7 +98,7 @@ public class MessagesRoutes implements Routes {
         try {
             limit = JsonResponses.intParam(request.queryParams("limit"), 100, 1, MAX_LIMIT, "limit");
             search = MessageSearch.parse(request.queryParams("recipient"), request.queryParams("sender"), request.queryParams("subject"),
-                request.queryParams("since"), request.queryParams("until"));
+                request.queryParams("since"), request.queryParams("until"), request.queryParams("report"));
         } catch (IllegalArgumentException e) {
             return JsonResponses.error(response, 400, e.getMessage());
         }
@@ -148,7 +151,7 @@ public class MessagesRoutes implements Routes {
                 return;
             }
             Optional<String> json = MailAttributes.string(mail, MailAttributes.JSON);
-            com.fasterxml.jackson.databind.JsonNode message = json.isPresent() ? JsonResponses.JSON.readTree(json.get()) : null;
+            JsonNode message = json.isPresent() ? JsonResponses.JSON.readTree(json.get()) : null;
             if (!search.matches(message)) {
                 return;
             }
@@ -159,6 +162,12 @@ public class MessagesRoutes implements Routes {
                 entry.set("message", message);
             } else {
                 entry.putNull("message");
+            }
+            if (search.report().isPresent()) {
+                // what the report says passed and failed per domain, exactly as the metrics count it (ToJson's summary)
+                Optional<String> summary = MailAttributes.string(mail, MailAttributes.SUMMARY);
+                JsonNode counts = summary.isPresent() ? JsonResponses.JSON.readTree(summary.get()).path("reportCounts") : null;
+                entry.set("reportCounts", counts != null && counts.isArray() ? counts : JsonResponses.JSON.createArrayNode());
             }
         } finally {
             LifecycleUtil.dispose(mail);

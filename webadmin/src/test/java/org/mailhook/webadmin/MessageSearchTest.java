@@ -50,4 +50,20 @@ class MessageSearchTest {
         assertThatThrownBy(() -> MessageSearch.parse(null, null, null, "yesterday", null))
             .hasMessageContaining("since must be an ISO-8601 instant");
     }
+
+    @Test
+    void theReportFilterKeepsMailWithAReportOfThatKind() {
+        JsonNode aggregate = json("{\"subject\": \"Report domain: example.com\", \"report\": {\"kind\": \"dmarc-aggregate\"}}");
+        JsonNode noReport = json("{\"subject\": \"hello\", \"report\": null}");
+        assertThat(MessageSearch.parse(null, null, null, null, null, "any").matches(aggregate)).isTrue();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "DMARC-aggregate").matches(aggregate)).isTrue();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "tls-rpt").matches(aggregate)).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "any").matches(noReport)).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "any").matches(MESSAGE)).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "any").matches(null)).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "any").isEverything()).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, " ").isEverything()).isTrue();
+        assertThatThrownBy(() -> MessageSearch.parse(null, null, null, null, null, "arf"))
+            .hasMessage("report must be one of any, dmarc-aggregate, tls-rpt, dmarc-failure");
+    }
 }

@@ -7,6 +7,7 @@ const view = document.getElementById('view');
 const notice = document.getElementById('notice');
 const STATUSES = ['pending', 'retrying', 'parked', 'dead', 'delivered'];
 const DMARC_RESULTS = ['pass', 'fail', 'none', 'permerror', 'temperror'];
+const REPORT_KINDS = ['dmarc-aggregate', 'tls-rpt', 'dmarc-failure'];
 const HTML_BODY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
 
 function el(tag, attrs, ...children) {
@@ -240,6 +241,36 @@ const pages = {
         el('pre', { id: 'json-as-sent', tabindex: '0', 'aria-label': 'JSON as sent', text: sent })),
       el('section', { 'aria-labelledby': 'h-raw' }, el('h2', { id: 'h-raw', text: 'Raw MIME' }), showRaw, ' ',
         el('a', { href: base + '/raw', download: '' }, 'Download raw MIME (.eml)'), raw)];
+  },
+
+  async reports(params) {
+    const form = el('form', { class: 'search', role: 'search', 'aria-label': 'Filter reports' },
+      el('label', { for: 'f-kind' }, 'Kind', el('select', { id: 'f-kind', name: 'kind' },
+        el('option', { value: '', text: 'any' }), REPORT_KINDS.map(k => el('option', { value: k, selected: params.kind === k, text: k })))),
+      field('Since (ISO-8601)', 'since', params.since), field('Until (ISO-8601)', 'until', params.until),
+      el('button', { type: 'submit' }, 'Filter'));
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      location.hash = '#/reports' + query(Object.fromEntries(new FormData(form).entries()));
+    });
+    // The pull API's report search: only mails that carry a report, each with what it says passed and failed
+    // per domain (reportCounts, as the metrics count them).
+    const page = await json('/mailhook/messages' + query({ report: params.kind || 'any', since: params.since, until: params.until,
+      after: params.after, limit: 50 }));
+    const rows = page.messages.map(m => {
+      const r = (m.message || {}).report || {};
+      const counts = m.reportCounts || [];
+      const sum = key => counts.reduce((total, c) => total + (c[key] || 0), 0);
+      const range = r.dateRange ? r.dateRange.begin + ' – ' + r.dateRange.end : (r.failure && r.failure.arrivalDate) || '';
+      return row(r.kind, r.orgName || addresses((m.message || {}).from), counts.map(c => c.domain).join(', '), range,
+        el('td', { class: 'num', 'data-pass': sum('pass'), text: sum('pass') }), el('td', { class: 'num', 'data-fail': sum('fail'), text: sum('fail') }),
+        el('a', { href: '#/message/' + encodeURIComponent(m.id), 'aria-label': 'Open the mail of report ' + (r.reportId || m.id) },
+          (m.message || {}).subject || '(no subject)'));
+    });
+    const next = page.more ? el('a', { href: '#/reports' + query(Object.assign({}, params, { after: page.next })) }, 'Next page') : null;
+    return [el('h1', { text: 'Reports' }), form, el('section', {},
+      table('DMARC and TLS reports received, oldest first', ['Kind', 'Reporting organisation', 'Domain', 'Date range', 'Pass', 'Fail', 'Mail'],
+        rows), next)];
   },
 
   async deliveries(params) {

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailhook.attachments.Samples;
+import org.mailhook.reports.ReportSamples;
 import org.mailhook.testing.RecordingReceiver;
 import org.mailhook.testing.SmtpClient;
 import org.openqa.selenium.By;
@@ -41,6 +43,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +55,7 @@ import com.sun.net.httpserver.HttpServer;
  * through Debian's chromedriver ({@code .ci/setup/chromium.sh}), against the assembled server with
  * JWT on, real mail over SMTP and a webhook receiver in this JVM (outside the server process). It
  * finds a mail, opens it, replays it, redelivers a dead letter, releases a quarantined attachment,
- * shows a hostile HTML body without running it or loading anything, reads the audit log, checks
+ * shows a hostile HTML body without running it or loading anything, lists DMARC and TLS reports, reads the audit log, checks
  * that every control of every page has an accessible name and is reached with Tab, and takes the
  * screenshots of docs/console.md: into target/ so a test run never changes tracked files, or into
  * docs/console with {@code -Dmailhook.console.screenshots=../../docs/console} to refresh them.
@@ -62,7 +65,8 @@ class ConsoleIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCREENSHOTS = Path.of(System.getProperty("mailhook.console.screenshots", "target/console-screenshots"));
-    private static final List<String> PAGES = List.of("overview", "messages", "deliveries", "quarantine", "endpoints", "addresses", "audit");
+    private static final List<String> PAGES = List.of("overview", "messages", "reports", "deliveries", "quarantine", "endpoints", "addresses",
+        "audit");
 
     @Test
     void anOperatorFindsInspectsReplaysRedeliversAndReleasesMailInARealBrowser(@TempDir Path dir) throws Exception {
@@ -140,9 +144,14 @@ class ConsoleIT {
             smtp(server, "h-" + run + "@inbound.localhost", "Subject: " + hostileSubject + "\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: text/html; charset=utf-8\r\n\r\n" + hostileHtml(canaryUrl) + "\r\n");
 
+            String aggregateSubject = "console-dmarc-" + run;
+            String tlsSubject = "console-tls-" + run;
+            sendReports(server, aggregateSubject, tlsSubject);
+
             await().atMost(Duration.ofSeconds(90)).until(() -> bodies(receiver).stream().anyMatch(b -> b.contains(findSubject))
                 && bodies(receiver).stream().anyMatch(b -> b.contains(hostileSubject))
-                && bodies(receiver).stream().anyMatch(b -> b.contains(quarantineSubject)));
+                && bodies(receiver).stream().anyMatch(b -> b.contains(quarantineSubject))
+                && bodies(receiver).stream().anyMatch(b -> b.contains(tlsSubject)));
             await().atMost(Duration.ofSeconds(90)).until(() -> get(base + "/mailhook/deliveries?status=dead", token).body().contains(deadSubject));
             await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/mailhook/quarantine", token).body().contains(quarantineSubject));
             String firstWebhookId = receiver.deliveries().stream().filter(d -> d.body().contains(findSubject)).findFirst().orElseThrow().webhookId();
@@ -169,7 +178,7 @@ class ConsoleIT {
                 open(browser, wait, base, "messages");
                 browser.findElement(By.id("f-recipient")).sendKeys(recipient);
                 browser.findElement(By.id("f-recipient")).sendKeys(Keys.ENTER);
-                // the search's answer: the one mail to that recipient (the unfiltered list has all four)
+                // the search's answer: the one mail to that recipient (the unfiltered list has all six)
                 wait.until(d -> d.getCurrentUrl().contains("recipient=") && d.findElements(By.cssSelector("#view tbody tr")).size() == 1
                     && !d.findElements(By.linkText(findSubject)).isEmpty());
                 WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.linkText(findSubject)));
@@ -240,6 +249,8 @@ class ConsoleIT {
                 browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", frame);
                 save(browser, "hostile-html");
 
+                reportsArePagedFilteredAndOpened(browser, wait, base, aggregateSubject, tlsSubject);
+
                 // The audit log: who (the token's subject), when, what.
                 open(browser, wait, base, "audit");
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "quarantine-release"));
@@ -270,6 +281,52 @@ class ConsoleIT {
                 canary.stop(0);
             }
         }
+    }
+
+    /** Two real reports as reporters send them (ReportsIT's samples): FastMail's gzipped DMARC aggregate report, RFC 8460's TLS report. */
+    private static void sendReports(ServerProcess server, String aggregateSubject, String tlsSubject) throws Exception {
+        byte[][] mails = {
+            ReportSamples.mailWith(aggregateSubject, "application/gzip", "fastmail.com!example.com!1516060800!1516147199!102675056.xml.gz",
+                ReportSamples.sample("fastmail-aggregate.xml.gz")),
+            ReportSamples.mailWith(tlsSubject, "application/tlsrpt+gzip", "company-x.example!company-y.example!1459468800!1459555199.json.gz",
+                Samples.gzip(ReportSamples.sample("rfc8460.json")))};
+        for (byte[] mail : mails) {
+            try (SmtpClient smtp = new SmtpClient(server.smtpPort())) {
+                smtp.command("EHLO reporter.example");
+                assertThat(smtp.command("MAIL FROM:<noreply-dmarc@reporter.example>")).startsWith("250");
+                assertThat(smtp.command("RCPT TO:<dmarc-reports@inbound.localhost>")).startsWith("250");
+                assertThat(smtp.data(mail)).startsWith("250");
+            }
+        }
+    }
+
+    /**
+     * The reports page lists only mails that carry a report, with kind, reporting organisation, domain, date range and
+     * what passed and failed (as the metrics count it); the kind filter narrows it, and a row opens its mail.
+     */
+    private static void reportsArePagedFilteredAndOpened(ChromeDriver browser, WebDriverWait wait, String base, String aggregateSubject,
+                                                         String tlsSubject) throws Exception {
+        open(browser, wait, base, "reports");
+        wait.until(d -> d.findElements(By.cssSelector("#view tbody tr")).size() == 2);
+        // archived in the order the spool finished them, which need not be the order they were sent
+        WebElement aggregate = browser.findElement(By.xpath("//tbody/tr[.//a[text()='" + aggregateSubject + "']]"));
+        assertThat(aggregate.getText()).contains("dmarc-aggregate", "FastMail Pty Ltd", "indemed.com", "2018-01-16T00:00:00Z – 2018-01-16T23:59:59Z");
+        assertThat(aggregate.findElement(By.cssSelector("[data-pass]")).getText()).isEqualTo("0");
+        assertThat(aggregate.findElement(By.cssSelector("[data-fail]")).getText()).isEqualTo("1");
+        WebElement tls = browser.findElement(By.xpath("//tbody/tr[.//a[text()='" + tlsSubject + "']]"));
+        assertThat(tls.getText()).contains("tls-rpt", "Company-X", "company-y.example", "2016-04-01T00:00:00Z – 2016-04-01T23:59:59Z");
+        assertThat(tls.findElement(By.cssSelector("[data-pass]")).getText()).isEqualTo("5326");
+        assertThat(tls.findElement(By.cssSelector("[data-fail]")).getText()).isEqualTo("303");
+        assertThat(browser.findElement(By.id("view")).getText()).as("mail without a report is not listed").doesNotContain("console-find-");
+        screenshot(browser, "reports");
+
+        new Select(browser.findElement(By.id("f-kind"))).selectByValue("tls-rpt");
+        browser.findElement(By.xpath("//form[@aria-label='Filter reports']//button")).click();
+        wait.until(d -> d.getCurrentUrl().contains("kind=tls-rpt") && "false".equals(d.findElement(By.id("view")).getAttribute("aria-busy"))
+            && d.findElements(By.cssSelector("#view tbody tr")).size() == 1);
+        browser.findElement(By.linkText(tlsSubject)).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h1"), tlsSubject));
+        assertThat(browser.findElement(By.id("json-as-sent")).getText()).contains("tls-rpt").contains("company-y.example");
     }
 
     private static String hostileHtml(String canary) {

@@ -22,6 +22,7 @@ import org.mailhook.auth.results.ResultsHeaderInsertion;
 import org.mailhook.config.ParameterValues;
 import org.mailhook.dns.DnsJavaResolver;
 import org.mailhook.dns.DnsResolver;
+import org.mailhook.json.VerdictTime;
 
 import com.google.common.net.InetAddresses;
 
@@ -46,6 +47,7 @@ import com.google.common.net.InetAddresses;
 public class Authenticate extends GenericMailet {
     /** Set only by mailet tests, which answer from a fixed zone; James builds the mailet without it. */
     private final DnsResolver fixedResolver;
+    private final Clock clock = Clock.systemUTC();
     private Authenticator authenticator;
 
     public Authenticate() {
@@ -85,7 +87,7 @@ public class Authenticate extends GenericMailet {
             throw new MessagingException("Authenticate: <dnsServers> " + String.join(",", servers) + ": " + e.getMessage()
                 + " (expected host, host:port or [IPv6]:port, comma separated)", e);
         }
-        this.authenticator = new Authenticator(resolver, Clock.systemUTC(), new Random(), authservId, trusted);
+        this.authenticator = new Authenticator(resolver, clock, new Random(), authservId, trusted);
     }
 
     @Override
@@ -104,7 +106,7 @@ public class Authenticate extends GenericMailet {
         String mailFrom = mail.getMaybeSender().asOptional().map(Object::toString).orElse("");
         AuthenticationReport report = authenticator.authenticate(raw, client, helo, mailFrom);
         MailBytes.replace(mail, ResultsHeaderInsertion.insert(raw, report.authenticationResults(), authenticator.authservId()));
-        mail.setAttribute(new Attribute(MailAttributes.AUTH, AttributeValue.of(report.toJson())));
+        mail.setAttribute(new Attribute(MailAttributes.AUTH, AttributeValue.of(VerdictTime.stamp(report.toJson(), clock.instant()))));
     }
 
     private static String localHostName() {

@@ -2,6 +2,7 @@ package org.mailhook.mailets;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -30,6 +31,7 @@ import org.mailhook.attachments.ScannerDownPolicy;
 import org.mailhook.attachments.Verdict;
 import org.mailhook.attachments.VirusScanner;
 import org.mailhook.config.ParameterValues;
+import org.mailhook.json.VerdictTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,6 +135,7 @@ public class QuarantineAttachments extends GenericMailet {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("action", released ? "released" : mailAction.done);
         extra.put("released", released);
+        extra.put(VerdictTime.FIELD, VerdictTime.format(Instant.now()));
         String key = mail.getName();
         if (mailAction != Action.KEEP) {
             extra.put("quarantine", Map.of("repository", repositoryUrl, "key", key));

@@ -1,6 +1,7 @@
 package org.mailhook.mailets;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -10,6 +11,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.config.ParameterValues;
 import org.mailhook.json.Envelope;
+import org.mailhook.json.VerdictTime;
 import org.mailhook.spam.RspamdClient;
 import org.mailhook.spam.SpamCheck;
 import org.mailhook.spam.SpamVerdict;
@@ -77,9 +79,12 @@ public class ScoreSpam extends GenericMailet {
         }
     }
 
-    /** Stores a verdict as the attributes above (an unavailable one without action and score, never as clean). */
+    /**
+     * Stores a verdict taken now as the attributes above (an unavailable one without action and score, never as
+     * clean); the section carries its {@code checkedAt}.
+     */
     public static void record(Mail mail, SpamVerdict verdict) {
-        MailAttributes.set(mail, MailAttributes.SPAM, verdict.toJson());
+        MailAttributes.set(mail, MailAttributes.SPAM, VerdictTime.stamp(verdict.toJson(), Instant.now()));
         MailAttributes.set(mail, MailAttributes.SPAM_STATUS, verdict.status().code());
         if (verdict.status() == SpamVerdict.Status.SCORED) {
             MailAttributes.set(mail, MailAttributes.SPAM_ACTION, verdict.action().code());

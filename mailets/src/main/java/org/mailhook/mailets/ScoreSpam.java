@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 import javax.mail.MessagingException;
 
@@ -61,6 +62,9 @@ public class ScoreSpam extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new MessagingException(parameters.locate(e.getMessage()), e);
         }
+        if (enabled) {
+            PipelineSteps.score((raw, envelope, stored) -> Optional.of(rspamd.check(check(raw, envelope, null)).toJson()));
+        }
     }
 
     @Override
@@ -93,11 +97,13 @@ public class ScoreSpam extends GenericMailet {
     }
 
     private static SpamCheck check(Mail mail) throws MessagingException {
-        Envelope envelope = ToJson.envelope(mail);
+        return check(MailBytes.read(mail), ToJson.envelope(mail), mail.getName());
+    }
+
+    private static SpamCheck check(byte[] raw, Envelope envelope, String name) {
         // James puts the address itself in remoteHost when reverse DNS gave no name; Rspamd wants a name or nothing.
         String hostname = Objects.equals(envelope.remoteHost(), envelope.remoteAddress()) ? null : envelope.remoteHost();
-        return new SpamCheck(MailBytes.read(mail), envelope.mailFrom(), envelope.rcptTo(), envelope.remoteAddress(),
-            envelope.helo(), hostname, mail.getName());
+        return new SpamCheck(raw, envelope.mailFrom(), envelope.rcptTo(), envelope.remoteAddress(), envelope.helo(), hostname, name);
     }
 
     @Override

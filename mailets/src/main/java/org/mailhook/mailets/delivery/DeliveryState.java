@@ -10,6 +10,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.DeliveredRecord;
+import org.mailhook.webhook.WebhookIds;
 import org.mailhook.mailets.Archive;
 import org.mailhook.mailets.MailAttributes;
 
@@ -91,6 +92,21 @@ public final class DeliveryState {
         MailAttributes.set(archived, DeliveryAttributes.HISTORY, record.history());
         MailAttributes.set(archived, DeliveryAttributes.REPLAY_OF, record.key());
         record.archiveKey().ifPresent(key -> MailAttributes.set(archived, Archive.ARCHIVE_ID, key));
+    }
+
+    /**
+     * Makes the archived copy of a delivered mail a {@code message.updated} delivery of a new revision to the
+     * same endpoint and recipients: the payload is {@code eventJson} (the revision's document with its
+     * {@code event}), under the revision's own webhook-id ({@link WebhookIds#forUpdate}), with a history of
+     * its own; the original delivery's record stays. {@link #resetForRedelivery} follows.
+     */
+    public static void restoreForUpdate(Mail archived, DeliveredRecord record, String mailhookId, int revision, String eventJson)
+        throws MessagingException {
+        restoreDelivered(archived, record);
+        archived.removeAttribute(DeliveryAttributes.REPLAY_OF);
+        DeliveryAttributes.start(archived, record.endpoint(), WebhookIds.forUpdate(mailhookId, record.endpoint(), revision),
+            record.acceptedAt().toEpochMilli(), record.route());
+        MailAttributes.set(archived, MailAttributes.JSON, eventJson);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,19 +30,25 @@ class OperationsIT {
             instant.respondWith(n -> 204);
             String address;
             String before = "before-restart-" + UUID.randomUUID();
+            String reparsed = "reparse-" + UUID.randomUUID();
             try (ServerProcess server = ServerProcess.mailhook(data, main.url(), SECRET, Map.of()).start()) {
                 awaitWebAdmin(server);
                 HttpResponse<String> minted = http(server, "POST", "/mailhook/addresses", "{\"url\":\"" + instant.url() + "\"}");
                 assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
                 address = JSON.readTree(minted.body()).path("address").asText();
                 send(server, "someone@inbound.localhost", before);
-                await().atMost(Duration.ofSeconds(30)).until(() -> main.deliveries().stream().anyMatch(d -> d.body().contains(before)));
+                send(server, "someone@inbound.localhost", reparsed);
+                await().atMost(Duration.ofSeconds(30)).until(() -> main.deliveries().stream().anyMatch(d -> d.body().contains(before))
+                    && main.deliveries().stream().anyMatch(d -> d.body().contains(reparsed)));
                 assertThat(health(server)).isEqualTo("healthy");
                 // the server's main binds the check on ActiveMQ's own dead-letter queue next to James' checks
                 assertThat(JSON.readTree(http(server, "GET", "/healthcheck/checks/mailhook-activemq-dlq", null).body())
                     .path("status").asText()).isEqualTo("healthy");
-                assertThat(http(server, "GET", "/metrics", null).body()).contains("mailhook_mails_accepted_total 1.0");
+                assertThat(http(server, "GET", "/metrics", null).body()).contains("mailhook_mails_accepted_total 2.0");
             }
+            // One archived document made to read like an older parser's: revision 1 says "REPARSE-…" where the mail says "reparse-…".
+            assertThat(rewriteArchivedDocument(data, reparsed, reparsed.toUpperCase(java.util.Locale.ROOT)))
+                .isEqualTo(1);
             Map<String, String> withCanary = Map.of("MAILHOOK_CANARY", "true", "MAILHOOK_CANARY_INTERVAL", "2s");
             try (ServerProcess restarted = ServerProcess.mailhook(data, main.url(), SECRET, withCanary).start()) {
                 awaitWebAdmin(restarted);
@@ -71,12 +78,96 @@ class OperationsIT {
                         assertThat(d.webhookId()).isEqualTo(webhookId);
                         assertThat(d.signatureValid()).as(d.verifyError()).isTrue();
                     });
+                reparse(restarted, main, reparsed, webhookId);
                 // The canary (extensions.properties startable) probes SMTP → archive; its mail never reaches the webhook.
                 await().atMost(Duration.ofSeconds(60)).until(() ->
                     http(restarted, "GET", "/metrics", null).body().lines().anyMatch(l -> l.matches("mailhook_canary_seen_total [1-9].*")));
                 assertThat(main.deliveries()).noneMatch(d -> d.body().contains("mailhook canary"));
+                assertThat(updates(main)).as("the unchanged reparse sent nothing, however long we wait").hasSize(1);
             }
         }
+    }
+
+    /**
+     * Reparse (docs/operations.md#reparse) of the mail whose stored document an "older parser" made: revision 2
+     * with the difference, one signed message.updated with the same idempotency key and a webhook-id of its own;
+     * reparsing again changes nothing and sends nothing.
+     */
+    private static void reparse(ServerProcess server, RecordingReceiver receiver, String subject, String originalWebhookIdOfAnother)
+        throws Exception {
+        RecordingReceiver.Delivery original = receiver.deliveries().stream().filter(d -> d.body().contains(subject)).findFirst().orElseThrow();
+        String mailhookId = JSON.readTree(original.body()).path("id").asText();
+        JsonNode stored = JSON.readTree(http(server, "GET", "/mailhook/messages/" + mailhookId, null).body());
+        assertThat(stored.path("subject").asText()).isEqualTo(subject.toUpperCase(java.util.Locale.ROOT));
+        assertThat(stored.has("revision")).isFalse();
+
+        HttpResponse<String> first = http(server, "POST", "/mailhook/messages/" + mailhookId + "/reparse", null);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode outcome = JSON.readTree(first.body());
+        assertThat(outcome.path("changed").asBoolean()).isTrue();
+        assertThat(outcome.path("revision").asInt()).isEqualTo(2);
+        assertThat(outcome.path("differences").toString()).contains("\"subject\"", "\"messageId\"");
+        assertThat(outcome.path("notified").toString()).isEqualTo("[\"default\"]");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> updates(receiver).size() == 1);
+        RecordingReceiver.Delivery update = updates(receiver).get(0);
+        assertThat(update.signatureValid()).as(update.verifyError()).isTrue();
+        assertThat(update.webhookId()).isNotEqualTo(original.webhookId()).isNotEqualTo(originalWebhookIdOfAnother).startsWith("msg_");
+        JsonNode event = JSON.readTree(update.body());
+        assertThat(event.path("event").asText()).isEqualTo("message.updated");
+        assertThat(event.path("id").asText()).isEqualTo(mailhookId);
+        assertThat(event.path("revision").asInt()).isEqualTo(2);
+        assertThat(event.path("subject").asText()).isEqualTo(subject);
+        assertThat(event.path("route").path("endpoint").asText()).isEqualTo("default");
+
+        // The pull API serves the latest revision with its number; revision 1 stays retrievable.
+        HttpResponse<String> latest = http(server, "GET", "/mailhook/messages/" + mailhookId, null);
+        assertThat(JSON.readTree(latest.body()).path("subject").asText()).isEqualTo(subject);
+        assertThat(latest.headers().firstValue("X-Mailhook-Revision")).contains("2");
+        assertThat(JSON.readTree(http(server, "GET", "/mailhook/messages/" + mailhookId + "/revisions/1", null).body())
+            .path("subject").asText()).isEqualTo(subject.toUpperCase(java.util.Locale.ROOT));
+        JsonNode page = JSON.readTree(http(server, "GET", "/mailhook/messages?subject=" + subject + "&limit=10", null).body());
+        assertThat(page.path("messages").get(0).path("revision").asInt()).isEqualTo(2);
+
+        HttpResponse<String> again = http(server, "POST", "/mailhook/messages/" + mailhookId + "/reparse", null);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(JSON.readTree(again.body()).path("changed").asBoolean()).isFalse();
+        assertThat(JSON.readTree(again.body()).path("revision").asInt()).isEqualTo(2);
+        assertThat(JSON.readTree(again.body()).path("notified")).isEmpty();
+    }
+
+    private static List<RecordingReceiver.Delivery> updates(RecordingReceiver receiver) {
+        return receiver.deliveries().stream().filter(d -> d.body().contains("\"event\":\"message.updated\"")).toList();
+    }
+
+    /**
+     * Rewrites, in the stopped server's archive, the stored attributes (the JSON document among them) of the mail that
+     * mentions {@code from}, replacing it by {@code to} of the same length; the raw MIME stays as received. James'
+     * file repository keeps a mail's attributes in a {@code .FileObjectStore} file beside its {@code .FileStreamStore}.
+     * @return how many files were rewritten
+     */
+    private static int rewriteArchivedDocument(Path data, String from, String to) throws Exception {
+        assertThat(to).hasSameSizeAs(from);
+        byte[] needle = from.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] replacement = to.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int rewritten = 0;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(data.resolve("var/mail/archive"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".FileObjectStore")).toList()) {
+                byte[] bytes = java.nio.file.Files.readAllBytes(file);
+                boolean found = false;
+                for (int i = 0; i + needle.length <= bytes.length; i++) {
+                    if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
+                        System.arraycopy(replacement, 0, bytes, i, replacement.length);
+                        found = true;
+                    }
+                }
+                if (found) {
+                    java.nio.file.Files.write(file, bytes);
+                    rewritten++;
+                }
+            }
+        }
+        return rewritten;
     }
 
     /** SMTP may open a moment before WebAdmin. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailKey;
@@ -45,38 +46,67 @@ public final class ArchiveReparse {
         }
     }
 
-    /** Which endpoints of a mail already got the event of a revision (a resumed bulk reparse), to be left out. */
-    public interface Sent {
-        boolean already(String key, int revision, String endpoint);
+    /** Where a bulk reparse keeps what it queued and stored, to resume without sending twice ({@code BulkCheckpoint}). */
+    public interface Events {
+        /** The acceptance time to queue this event with ({@code nowMillis}, or the one it was queued with before a crash). */
+        long acceptedAt(String key, int revision, String endpoint, long nowMillis);
 
-        Sent NONE = (key, revision, endpoint) -> false;
+        /** Called before revision {@code revision} of {@code key} is stored. */
+        default void revising(String key, int revision) {
+        }
+
+        /** Nothing kept: a reparse asked for over the API. */
+        Events NONE = (key, revision, endpoint, nowMillis) -> nowMillis;
     }
 
     private final WebhookQueueAccess access;
     private final Clock clock;
+    private final Supplier<Optional<MessageParser>> parser;
+    private final Supplier<Reparser.Steps> steps;
 
+    /** With this server's pipeline as its mailets registered it ({@link PipelineSteps}). */
     public ArchiveReparse(WebhookQueueAccess access, Clock clock) {
+        this(access, clock, PipelineSteps::parser, PipelineSteps::steps);
+    }
+
+    ArchiveReparse(WebhookQueueAccess access, Clock clock, Supplier<Optional<MessageParser>> parser, Supplier<Reparser.Steps> steps) {
         this.access = access;
         this.clock = clock;
+        this.parser = parser;
+        this.steps = steps;
+    }
+
+    /** Whether there is a parser to reparse with (ToJson registers it when James initialises the mailets). */
+    public boolean ready() {
+        return parser.get().isPresent();
     }
 
     /** Reparses these archived mails in this order; the delivered records are read once for all of them. */
-    public List<Result> reparse(List<String> keys, boolean reverify, Sent sent) throws Exception {
-        MessageParser parser = PipelineSteps.parser()
-            .orElseThrow(() -> new IllegalStateException("no ToJson mailet runs in this server: nothing to reparse with"));
-        Reparser reparser = new Reparser(parser, PipelineSteps.steps(), clock);
-        Map<String, List<DeliveredRecord>> records = access.delivered().isPresent()
-            ? access.delivered().get().ofArchived(Set.copyOf(keys)) : Map.of();
+    public List<Result> reparse(List<String> keys, boolean reverify, Events events) throws Exception {
         List<Result> results = new ArrayList<>();
-        synchronized (LOCK) {
-            for (String key : keys) {
-                results.add(one(key, records.getOrDefault(key, List.of()), reverify, reparser, sent));
-            }
-        }
+        reparse(keys, reverify, events, results::add);
         return results;
     }
 
-    private Result one(String key, List<DeliveredRecord> records, boolean reverify, Reparser reparser, Sent sent) throws Exception {
+    /** What is done with each mail's result as soon as it is there. */
+    public interface Each {
+        void done(Result result) throws Exception;
+    }
+
+    /** The same, handing each result to {@code each} once the mail is done (a bulk reparse checkpoints there). */
+    public void reparse(List<String> keys, boolean reverify, Events events, Each each) throws Exception {
+        Reparser reparser = new Reparser(parser.get()
+            .orElseThrow(() -> new IllegalStateException("no ToJson mailet runs in this server: nothing to reparse with")), steps.get(), clock);
+        Map<String, List<DeliveredRecord>> records = access.delivered().isPresent()
+            ? access.delivered().get().ofArchived(Set.copyOf(keys)) : Map.of();
+        synchronized (LOCK) {
+            for (String key : keys) {
+                each.done(one(key, records.getOrDefault(key, List.of()), reverify, reparser, events));
+            }
+        }
+    }
+
+    private Result one(String key, List<DeliveredRecord> records, boolean reverify, Reparser reparser, Events events) throws Exception {
         Mail mail = access.archive().retrieve(new MailKey(key));
         if (mail == null) {
             return Result.skipped(key, "no longer archived (archive retention)");
@@ -96,12 +126,13 @@ public final class ArchiveReparse {
             Set<String> endpoints = new LinkedHashSet<>();
             String event = WebhookPayload.asUpdate(outcome.json());
             for (DeliveredRecord record : records) {
-                if (endpoints.add(record.endpoint()) && mailhookId.isPresent()
-                    && !sent.already(key, outcome.revision(), record.endpoint())) {
-                    enqueueUpdate(mail, record, mailhookId.get(), outcome.revision(), event);
+                if (endpoints.add(record.endpoint()) && mailhookId.isPresent()) {
+                    long acceptedAt = events.acceptedAt(key, outcome.revision(), record.endpoint(), clock.millis());
+                    enqueueUpdate(mail, record, mailhookId.get(), outcome.revision(), event, acceptedAt);
                     notified.add(record.endpoint());
                 }
             }
+            events.revising(key, outcome.revision());
             ArchivedRevisions.add(access.archive(), mail, outcome.revision(), outcome.json());
             return new Result(key, mailhookId, outcome.revision(), true, outcome.differences(), notified, Optional.empty());
         } finally {
@@ -109,12 +140,17 @@ public final class ArchiveReparse {
         }
     }
 
-    private void enqueueUpdate(Mail archived, DeliveredRecord record, String mailhookId, int revision, String event) throws Exception {
+    /**
+     * Queues the event with {@code acceptedAt}: the same webhook-id and acceptance time as a copy queued before a crash
+     * give the same delivered-record key, so the consumer sends only one of them.
+     */
+    private void enqueueUpdate(Mail archived, DeliveredRecord record, String mailhookId, int revision, String event, long acceptedAt)
+        throws Exception {
         Mail copy = MailBytes.copy(archived);
         try {
             ArchivedRevisions.strip(copy);
             DeliveryState.restoreForUpdate(copy, record, mailhookId, revision, event);
-            DeliveryState.resetForRedelivery(copy, clock.millis());
+            DeliveryState.resetForRedelivery(copy, acceptedAt);
             access.queue().enQueue(copy);
         } finally {
             LifecycleUtil.dispose(copy);

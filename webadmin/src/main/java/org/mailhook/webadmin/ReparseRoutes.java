@@ -10,9 +10,11 @@ import javax.inject.Inject;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.task.TaskId;
 import org.apache.james.webadmin.Routes;
 import org.mailhook.archive.ArchiveKeys;
 import org.mailhook.ops.ArchiveReparse;
+import org.mailhook.ops.BulkReparses;
 import org.mailhook.ops.MailhookSettings;
 import org.mailhook.ops.WebhookQueueAccess;
 
@@ -33,6 +35,8 @@ import spark.Service;
  * <pre>
  * POST /mailhook/messages/{id}/reparse?reverify=true
  * POST /mailhook/messages/reparse?ids=ID,ID…&amp;since=ISO&amp;until=ISO&amp;reverify=true   (ids and/or a range; at most 1,000 mails)
+ * POST /mailhook/messages/reparse?since=ISO&amp;until=ISO&amp;reverify=true&amp;background=true  201 {"taskId"}: a James task
+ *      ({@link BulkReparses}), any size, progress at /tasks/{taskId}, cancelled by DELETE /tasks/{taskId}, resumed after a restart
  * </pre>
  */
 public class ReparseRoutes implements Routes {
@@ -42,10 +46,12 @@ public class ReparseRoutes implements Routes {
     private final MessagesRoutes messages;
     private final ArchiveReparse reparse;
     private final AuditLog audit;
+    private final BulkReparses bulk;
 
     @Inject
     public ReparseRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                         MailhookSettings settings, AuditLog audit) throws Exception {
+                         MailhookSettings settings, AuditLog audit, BulkReparses bulk) throws Exception {
+        this.bulk = bulk;
         this.messages = new MessagesRoutes(repositories, settings, Clock.systemUTC());
         this.reparse = new ArchiveReparse(new WebhookQueueAccess(queues, repositories, settings), Clock.systemUTC());
         this.audit = audit;
@@ -67,7 +73,7 @@ public class ReparseRoutes implements Routes {
         if (key.isEmpty()) {
             return JsonResponses.error(response, 404, "no archived message " + request.params("id"));
         }
-        ArchiveReparse.Result result = reparse.reparse(List.of(key.get()), reverify(request), ArchiveReparse.Sent.NONE).get(0);
+        ArchiveReparse.Result result = reparse.reparse(List.of(key.get()), reverify(request), ArchiveReparse.Events.NONE).get(0);
         if (result.skipped().isPresent()) {
             audit.record(request, "reparse", key.get(), 0, "refused: " + result.skipped().get());
             return JsonResponses.error(response, result.skipped().get().startsWith("no longer") ? 404 : 409,
@@ -84,8 +90,11 @@ public class ReparseRoutes implements Routes {
         } catch (IllegalArgumentException e) {
             return JsonResponses.error(response, 400, e.getMessage());
         }
-        List<String> keys = new ArrayList<>();
         String ids = Optional.ofNullable(request.queryParams("ids")).orElse("");
+        if ("true".equals(request.queryParams("background"))) {
+            return background(request, response, range, ids);
+        }
+        List<String> keys = new ArrayList<>();
         for (String id : ids.split(",")) {
             if (!id.isBlank()) {
                 Optional<String> key = messages.keyOf(id.trim());
@@ -106,9 +115,9 @@ public class ReparseRoutes implements Routes {
         keys.removeIf(key -> ArchiveKeys.archivedAtMillis(key).filter(range::archivedInRange).isEmpty());
         if (keys.size() > MAX_MAILS) {
             return JsonResponses.error(response, 400, keys.size() + " mails selected, more than " + MAX_MAILS
-                + " at once: narrow since/until");
+                + " at once: narrow since/until, or add background=true to run it as a task");
         }
-        List<ArchiveReparse.Result> results = reparse.reparse(keys, reverify(request), ArchiveReparse.Sent.NONE);
+        List<ArchiveReparse.Result> results = reparse.reparse(keys, reverify(request), ArchiveReparse.Events.NONE);
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode list = body.putArray("results");
         ArrayNode skipped = body.putArray("skipped");
@@ -132,6 +141,18 @@ public class ReparseRoutes implements Routes {
                 + " until=" + Optional.ofNullable(request.queryParams("until")).orElse("*"),
             list.size(), changed + " changed, " + events + " events, " + skipped.size() + " skipped");
         return JsonResponses.ok(response, body);
+    }
+
+    /** A bulk reparse of a time range as a James task: 201 {"taskId"}. */
+    private Object background(Request request, Response response, MessageSearch range, String ids) {
+        if (!ids.isBlank()) {
+            return JsonResponses.error(response, 400, "background=true takes since/until, not ids");
+        }
+        TaskId task = bulk.start(range.since(), range.until(), reverify(request));
+        audit.record(request, "reparse-task", "since=" + range.since().map(Object::toString).orElse("*")
+            + " until=" + range.until().map(Object::toString).orElse("*"), 0, "task " + task.asString());
+        response.header("Location", "/tasks/" + task.asString());
+        return JsonResponses.status(response, 201, JsonResponses.JSON.createObjectNode().put("taskId", task.asString()));
     }
 
     private static boolean reverify(Request request) {

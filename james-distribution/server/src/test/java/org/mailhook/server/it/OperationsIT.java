@@ -134,6 +134,21 @@ class OperationsIT {
         assertThat(JSON.readTree(again.body()).path("changed").asBoolean()).isFalse();
         assertThat(JSON.readTree(again.body()).path("revision").asInt()).isEqualTo(2);
         assertThat(JSON.readTree(again.body()).path("notified")).isEmpty();
+
+        // The same over every archived mail as a background task (James' task manager): its counts add up, nothing changed.
+        // (up to a moment ago: the canary keeps archiving mail)
+        String range = "since=2000-01-01T00:00:00Z&until=" + java.time.Instant.now().minusSeconds(3);
+        HttpResponse<String> submitted = http(server, "POST", "/mailhook/messages/reparse?" + range + "&background=true", null);
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+        String taskId = JSON.readTree(submitted.body()).path("taskId").asText();
+        JsonNode task = JSON.readTree(http(server, "GET", "/tasks/" + taskId + "/await?timeout=30s", null).body());
+        assertThat(task.path("status").asText()).as(task.toString()).isEqualTo("completed");
+        assertThat(task.path("type").asText()).isEqualTo("mailhook-reparse");
+        JsonNode counts = task.path("additionalInformation");
+        int archived = JSON.readTree(http(server, "GET", "/mailhook/messages?limit=1000&" + range, null).body()).path("messages").size();
+        assertThat(counts.path("reparsed").asLong() + counts.path("skipped").asLong()).as(counts.toString()).isEqualTo(archived);
+        assertThat(counts.path("changed").asLong()).as(counts.toString()).isZero();
+        assertThat(counts.path("events").asLong()).isZero();
     }
 
     private static List<RecordingReceiver.Delivery> updates(RecordingReceiver receiver) {

@@ -148,7 +148,6 @@ public final class ArchiveReparse {
         throws Exception {
         Mail copy = MailBytes.copy(archived);
         try {
-            ArchivedRevisions.strip(copy);
             DeliveryState.restoreForUpdate(copy, record, mailhookId, revision, event);
             DeliveryState.resetForRedelivery(copy, acceptedAt);
             access.queue().enQueue(copy);

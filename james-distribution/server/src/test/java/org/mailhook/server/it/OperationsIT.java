@@ -95,7 +95,8 @@ class OperationsIT {
                 await().atMost(Duration.ofSeconds(60)).until(() ->
                     http(restarted, "GET", "/metrics", null).body().lines().anyMatch(l -> l.matches("mailhook_canary_seen_total [1-9].*")));
                 assertThat(main.deliveries()).noneMatch(d -> d.body().contains("mailhook canary"));
-                assertThat(updates(main)).as("the unchanged reparse sent nothing, however long we wait").hasSize(1);
+                assertThat(updates(main)).as("the unchanged reparse sent nothing, however long we wait: the event and its replay")
+                    .hasSize(2).extracting(RecordingReceiver.Delivery::webhookId).containsOnly(updates(main).get(0).webhookId());
 
                 // A bulk reparse of the rewritten mails, and kill -9 while it runs.
                 HttpResponse<String> submitted = http(restarted, "POST", "/mailhook/messages/reparse?" + range + "&background=true", null);
@@ -164,6 +165,17 @@ class OperationsIT {
         assertThat(event.path("subject").asText()).isEqualTo(subject);
         assertThat(event.path("route").path("endpoint").asText()).isEqualTo("default");
 
+        // Replaying the event's delivered record sends that event again (same webhook-id, revision 2), not revision 1.
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveredKey(server, update.webhookId()).isPresent());
+        HttpResponse<String> replay = http(server, "POST",
+            "/mailhook/deliveries/delivered/" + deliveredKey(server, update.webhookId()).orElseThrow() + "/redeliver", null);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> updates(receiver).size() == 2);
+        RecordingReceiver.Delivery replayed = updates(receiver).get(1);
+        assertThat(replayed.webhookId()).isEqualTo(update.webhookId());
+        assertThat(JSON.readTree(replayed.body()).path("revision").asInt()).isEqualTo(2);
+        assertThat(JSON.readTree(replayed.body()).path("subject").asText()).isEqualTo(subject);
+
         // The pull API serves the latest revision with its number; revision 1 stays retrievable.
         HttpResponse<String> latest = http(server, "GET", "/mailhook/messages/" + mailhookId, null);
         assertThat(JSON.readTree(latest.body()).path("subject").asText()).isEqualTo(subject);
@@ -193,6 +205,12 @@ class OperationsIT {
         assertThat(counts.path("reparsed").asLong() + counts.path("skipped").asLong()).as(counts.toString()).isEqualTo(archived);
         assertThat(counts.path("changed").asLong()).as(counts.toString()).isZero();
         assertThat(counts.path("events").asLong()).isZero();
+    }
+
+    private static java.util.Optional<String> deliveredKey(ServerProcess server, String webhookId) throws Exception {
+        JsonNode delivered = JSON.readTree(http(server, "GET", "/mailhook/deliveries?status=delivered&limit=1000", null).body());
+        return java.util.stream.StreamSupport.stream(delivered.path("deliveries").spliterator(), false)
+            .filter(d -> d.path("webhookId").asText().equals(webhookId)).map(d -> d.path("key").asText()).findFirst();
     }
 
     private static List<RecordingReceiver.Delivery> deliveriesOf(RecordingReceiver receiver, String subject) {

@@ -76,6 +76,15 @@ public final class ArchiveReparse {
         this.steps = steps;
     }
 
+    /** No ToJson mailet runs in this server (yet): there is no parser to reparse with. */
+    public static final class NotReady extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        NotReady() {
+            super("no ToJson mailet runs in this server: nothing to reparse with");
+        }
+    }
+
     /** Whether there is a parser to reparse with (ToJson registers it when James initialises the mailets). */
     public boolean ready() {
         return parser.get().isPresent();
@@ -96,7 +105,7 @@ public final class ArchiveReparse {
     /** The same, handing each result to {@code each} once the mail is done (a bulk reparse checkpoints there). */
     public void reparse(List<String> keys, boolean reverify, Events events, Each each) throws Exception {
         Reparser reparser = new Reparser(parser.get()
-            .orElseThrow(() -> new IllegalStateException("no ToJson mailet runs in this server: nothing to reparse with")), steps.get(), clock);
+            .orElseThrow(NotReady::new), steps.get(), clock);
         Map<String, List<DeliveredRecord>> records = access.delivered().isPresent()
             ? access.delivered().get().ofArchived(Set.copyOf(keys)) : Map.of();
         synchronized (LOCK) {

@@ -64,6 +64,9 @@ public class ReparseRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        // no ToJson in this server's pipeline: nothing to reparse with
+        service.exception(ArchiveReparse.NotReady.class, (e, request, response) ->
+            response.body(JsonResponses.error(response, 409, e.getMessage())));
         service.post(MessagesRoutes.BASE + "/reparse", this::reparseMany);
         service.post(MessagesRoutes.BASE + "/:id/reparse", this::reparseOne);
     }

@@ -17,7 +17,8 @@ public final class Mailhook {
         new DoctorCommand(),
         new ScanCommand(),
         new ParseCommand(),
-        new VerifyCommand());
+        new VerifyCommand(),
+        new ReparseCommand());
 
     private Mailhook() {
     }

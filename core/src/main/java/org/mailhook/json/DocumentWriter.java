@@ -25,6 +25,9 @@ final class DocumentWriter {
         json.writeStringField("schema", MessageParser.SCHEMA);
         json.writeStringField("id", document.id());
         json.writeStringField("receivedAt", document.receivedAt().toString());
+        json.writeObjectFieldStart("parser");
+        json.writeStringField("version", MessageParser.VERSION);
+        json.writeEndObject();
         writeEnvelope(json, document.envelope());
         writeMessage(json, document.message(), true);
         ReportSection.write(json, document.message().report);

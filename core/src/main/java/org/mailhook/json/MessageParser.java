@@ -25,11 +25,18 @@ import org.mailhook.reports.ReportCounts;
  */
 public final class MessageParser {
     public static final String SCHEMA = "mailhook.message.v1";
+    /**
+     * The document's {@code parser.version}: raised with every change to this package that changes any
+     * document for some mail, so a stored document says which parser made it and a reparse
+     * (docs/operations.md#reparse) can tell receivers what changed since.
+     */
+    public static final String VERSION = "2026.12.1";
 
     /** Top-level names that extra sections may not take. */
     private static final Set<String> RESERVED = Set.of("schema", "id", "receivedAt", "envelope", "messageId",
         "inReplyTo", "references", "date", "subject", "from", "sender", "replyTo", "to", "cc", "bcc", "headers",
-        "text", "html", "strippedText", "bodyParts", "attachments", "calendar", "partial", "report", "raw", "parse");
+        "text", "html", "strippedText", "bodyParts", "attachments", "calendar", "partial", "report", "raw", "parse",
+        "parser", "revision", "revisedAt");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

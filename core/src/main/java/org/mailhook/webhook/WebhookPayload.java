@@ -21,6 +21,20 @@ public final class WebhookPayload {
     private WebhookPayload() {
     }
 
+    /** The {@code event} of a payload sent because a reparse made a new revision of the document. */
+    public static final String UPDATED = "message.updated";
+
+    /** The document of a new revision as a {@code message.updated} event: {@code "event"} first, then the document as it is. */
+    public static String asUpdate(String documentJson) {
+        try {
+            ObjectNode event = JSON.createObjectNode().put("event", UPDATED);
+            event.setAll((ObjectNode) JSON.readTree(documentJson));
+            return event.toString();
+        } catch (java.io.IOException | ClassCastException e) {
+            throw new IllegalArgumentException("a document is a JSON object: " + e.getMessage(), e);
+        }
+    }
+
     /** The {@code route} object of a routed delivery, as JSON text. */
     public static String routeJson(Routes.Delivery delivery) {
         ObjectNode route = JSON.createObjectNode();

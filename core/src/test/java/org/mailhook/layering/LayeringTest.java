@@ -62,6 +62,11 @@ class LayeringTest {
     }
 
     @Test
+    void reparse_uses_only_the_json_document() {
+        onlyUses("reparse", "json");
+    }
+
+    @Test
     void authentication_uses_only_dns() {
         onlyUses("auth", "dns");
     }

@@ -53,4 +53,16 @@ class WebhookPayloadTest {
         assertThat(route.path("recipients").get(0).path("tag").asText()).isEqualTo("eu");
         assertThat(route.path("recipients").get(1).path("tag").isNull()).isTrue();
     }
+
+    @Test
+    void anUpdateIsTheDocumentWithItsEventFirstUnderAWebhookIdOfItsOwnPerRevision() throws Exception {
+        String update = WebhookPayload.asUpdate("{\"schema\":\"mailhook.message.v1\",\"id\":\"mh1_a\",\"revision\":2}");
+
+        assertThat(update).startsWith("{\"event\":\"message.updated\",\"schema\"");
+        assertThat(new ObjectMapper().readTree(update).path("revision").asInt()).isEqualTo(2);
+        String original = WebhookIds.forDelivery("mh1_a", "orders");
+        assertThat(WebhookIds.forUpdate("mh1_a", "orders", 2)).startsWith("msg_").hasSize(original.length())
+            .isNotEqualTo(original).isNotEqualTo(WebhookIds.forUpdate("mh1_a", "orders", 3))
+            .isNotEqualTo(WebhookIds.forUpdate("mh1_a", "billing", 2)).isEqualTo(WebhookIds.forUpdate("mh1_a", "orders", 2));
+    }
 }

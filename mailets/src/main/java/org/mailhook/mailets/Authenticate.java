@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -22,6 +23,7 @@ import org.mailhook.auth.results.ResultsHeaderInsertion;
 import org.mailhook.config.ParameterValues;
 import org.mailhook.dns.DnsJavaResolver;
 import org.mailhook.dns.DnsResolver;
+import org.mailhook.json.VerdictTime;
 
 import com.google.common.net.InetAddresses;
 
@@ -46,6 +48,7 @@ import com.google.common.net.InetAddresses;
 public class Authenticate extends GenericMailet {
     /** Set only by mailet tests, which answer from a fixed zone; James builds the mailet without it. */
     private final DnsResolver fixedResolver;
+    private final Clock clock = Clock.systemUTC();
     private Authenticator authenticator;
 
     public Authenticate() {
@@ -85,7 +88,10 @@ public class Authenticate extends GenericMailet {
             throw new MessagingException("Authenticate: <dnsServers> " + String.join(",", servers) + ": " + e.getMessage()
                 + " (expected host, host:port or [IPv6]:port, comma separated)", e);
         }
-        this.authenticator = new Authenticator(resolver, Clock.systemUTC(), new Random(), authservId, trusted);
+        this.authenticator = new Authenticator(resolver, clock, new Random(), authservId, trusted);
+        PipelineSteps.verify((raw, envelope, stored) -> Optional.of(authenticator.authenticate(raw, client(envelope.remoteAddress()),
+            envelope.helo() != null ? envelope.helo() : envelope.remoteHost(),
+            envelope.mailFrom() == null ? "" : envelope.mailFrom()).toJson()));
     }
 
     @Override
@@ -96,15 +102,17 @@ public class Authenticate extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         byte[] raw = MailBytes.read(mail);
-        String remoteAddr = mail.getRemoteAddr();
-        InetAddress client = remoteAddr != null && InetAddresses.isInetAddress(remoteAddr)
-            ? InetAddresses.forString(remoteAddr) : null;
+        InetAddress client = client(mail.getRemoteAddr());
         String helo = mail.getAttribute(Mail.SMTP_HELO).flatMap(a -> a.getValue().valueAs(String.class))
             .orElse(mail.getRemoteHost());
         String mailFrom = mail.getMaybeSender().asOptional().map(Object::toString).orElse("");
         AuthenticationReport report = authenticator.authenticate(raw, client, helo, mailFrom);
         MailBytes.replace(mail, ResultsHeaderInsertion.insert(raw, report.authenticationResults(), authenticator.authservId()));
-        mail.setAttribute(new Attribute(MailAttributes.AUTH, AttributeValue.of(report.toJson())));
+        mail.setAttribute(new Attribute(MailAttributes.AUTH, AttributeValue.of(VerdictTime.stamp(report.toJson(), clock.instant()))));
+    }
+
+    private static InetAddress client(String remoteAddr) {
+        return remoteAddr != null && InetAddresses.isInetAddress(remoteAddr) ? InetAddresses.forString(remoteAddr) : null;
     }
 
     private static String localHostName() {

@@ -2,6 +2,7 @@ package org.mailhook.mailets;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -30,8 +31,11 @@ import org.mailhook.attachments.ScannerDownPolicy;
 import org.mailhook.attachments.Verdict;
 import org.mailhook.attachments.VirusScanner;
 import org.mailhook.config.ParameterValues;
+import org.mailhook.json.VerdictTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Scans every attachment (see {@link MessageScanner}) and acts per verdict: {@code strip} replaces
@@ -111,6 +115,7 @@ public class QuarantineAttachments extends GenericMailet {
         processor = getInitParameter("processor", DEFAULT_PROCESSOR);
         notice = getInitParameter("notice", DEFAULT_NOTICE);
         repositoryUrl = getInitParameter("repositoryPath", Repositories.QUARANTINE);
+        PipelineSteps.classify((raw, envelope, stored) -> reclassify(raw, stored));
         try {
             repository = repositoryStore.select(MailRepositoryUrl.from(repositoryUrl));
         } catch (MailRepositoryStore.MailRepositoryStoreException | IllegalArgumentException e) {
@@ -126,18 +131,8 @@ public class QuarantineAttachments extends GenericMailet {
         boolean released = mail.getAttribute(QUARANTINE).isPresent();
         Action mailAction = released ? Action.KEEP : mailAction(report);
 
-        Map<Verdict, String> partActions = new EnumMap<>(Verdict.class);
-        for (Verdict verdict : Verdict.values()) {
-            partActions.put(verdict, released ? "released" : mailAction == Action.PROCESSOR ? Action.PROCESSOR.done : actions.get(verdict).done);
-        }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("action", released ? "released" : mailAction.done);
-        extra.put("released", released);
         String key = mail.getName();
-        if (mailAction != Action.KEEP) {
-            extra.put("quarantine", Map.of("repository", repositoryUrl, "key", key));
-        }
-        String json = report.toJson(partActions, extra);
+        String json = VerdictTime.stamp(verdictJson(report, released, mailAction, Optional.of(key)), Instant.now());
 
         if (mailAction != Action.KEEP) {
             storeOriginal(mail, key, json);
@@ -150,6 +145,31 @@ public class QuarantineAttachments extends GenericMailet {
         if (mailAction == Action.PROCESSOR) {
             mail.setState(processor);
         }
+    }
+
+    /**
+     * The {@code security} section (without its time): the verdicts, what was done to each part and to the mail,
+     * and where the original was put when it was kept ({@code quarantineKey}; empty for a reparse, which stores nothing).
+     */
+    private String verdictJson(ScanReport report, boolean released, Action mailAction, Optional<String> quarantineKey) {
+        Map<Verdict, String> partActions = new EnumMap<>(Verdict.class);
+        for (Verdict verdict : Verdict.values()) {
+            partActions.put(verdict, released ? "released" : mailAction == Action.PROCESSOR ? Action.PROCESSOR.done : actions.get(verdict).done);
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("action", released ? "released" : mailAction.done);
+        extra.put("released", released);
+        if (mailAction != Action.KEEP && quarantineKey.isPresent()) {
+            extra.put("quarantine", Map.of("repository", repositoryUrl, "key", quarantineKey.get()));
+        }
+        return report.toJson(partActions, extra);
+    }
+
+    /** The section a reparse takes again: the mail's stored copy scanned as if it arrived now, nothing stored or stripped. */
+    private Optional<String> reclassify(byte[] raw, JsonNode stored) {
+        ScanReport report = scanner.scan(raw);
+        boolean released = stored.path("released").asBoolean(false);
+        return Optional.of(verdictJson(report, released, released ? Action.KEEP : mailAction(report), Optional.empty()));
     }
 
     /** The strongest action any part's verdict asks for: processor over strip over keep. */

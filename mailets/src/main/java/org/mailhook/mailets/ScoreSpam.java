@@ -1,8 +1,10 @@
 package org.mailhook.mailets;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 import javax.mail.MessagingException;
 
@@ -10,6 +12,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.mailhook.config.ParameterValues;
 import org.mailhook.json.Envelope;
+import org.mailhook.json.VerdictTime;
 import org.mailhook.spam.RspamdClient;
 import org.mailhook.spam.SpamCheck;
 import org.mailhook.spam.SpamVerdict;
@@ -59,6 +62,9 @@ public class ScoreSpam extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new MessagingException(parameters.locate(e.getMessage()), e);
         }
+        if (enabled) {
+            PipelineSteps.score((raw, envelope, stored) -> Optional.of(rspamd.check(check(raw, envelope, null)).toJson()));
+        }
     }
 
     @Override
@@ -77,9 +83,12 @@ public class ScoreSpam extends GenericMailet {
         }
     }
 
-    /** Stores a verdict as the attributes above (an unavailable one without action and score, never as clean). */
+    /**
+     * Stores a verdict taken now as the attributes above (an unavailable one without action and score, never as
+     * clean); the section carries its {@code checkedAt}.
+     */
     public static void record(Mail mail, SpamVerdict verdict) {
-        MailAttributes.set(mail, MailAttributes.SPAM, verdict.toJson());
+        MailAttributes.set(mail, MailAttributes.SPAM, VerdictTime.stamp(verdict.toJson(), Instant.now()));
         MailAttributes.set(mail, MailAttributes.SPAM_STATUS, verdict.status().code());
         if (verdict.status() == SpamVerdict.Status.SCORED) {
             MailAttributes.set(mail, MailAttributes.SPAM_ACTION, verdict.action().code());
@@ -88,11 +97,13 @@ public class ScoreSpam extends GenericMailet {
     }
 
     private static SpamCheck check(Mail mail) throws MessagingException {
-        Envelope envelope = ToJson.envelope(mail);
+        return check(MailBytes.read(mail), ToJson.envelope(mail), mail.getName());
+    }
+
+    private static SpamCheck check(byte[] raw, Envelope envelope, String name) {
         // James puts the address itself in remoteHost when reverse DNS gave no name; Rspamd wants a name or nothing.
         String hostname = Objects.equals(envelope.remoteHost(), envelope.remoteAddress()) ? null : envelope.remoteHost();
-        return new SpamCheck(MailBytes.read(mail), envelope.mailFrom(), envelope.rcptTo(), envelope.remoteAddress(),
-            envelope.helo(), hostname, mail.getName());
+        return new SpamCheck(raw, envelope.mailFrom(), envelope.rcptTo(), envelope.remoteAddress(), envelope.helo(), hostname, name);
     }
 
     @Override

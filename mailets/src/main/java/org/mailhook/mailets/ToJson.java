@@ -64,6 +64,7 @@ public class ToJson extends GenericMailet {
             throw new MessagingException(parameters.locate(e.getMessage()));
         }
         parser = new MessageParser(options);
+        PipelineSteps.parser(parser);
     }
 
     @Override

@@ -66,6 +66,7 @@ class AuthenticateTest {
         assertThat(auth.at("/dmarc/result").asText()).isEqualTo("pass");
         assertThat(auth.at("/arc/result").asText()).isEqualTo("none");
         assertThat(auth.get("authenticationResults").asText()).startsWith("mx.example.net;");
+        assertThat(java.time.Instant.parse(auth.get("checkedAt").asText())).isBeforeOrEqualTo(java.time.Instant.now());
     }
 
     @Test

@@ -100,6 +100,7 @@ class QuarantineAttachmentsTest {
         assertThat(security.path("quarantined").get(0).path("filename").asText()).isEqualTo("invoice.pdf");
         assertThat(security.path("quarantined").get(0).path("reasons").toString()).contains("executable", "type-mismatch");
         assertThat(security.path("quarantine").path("key").asText()).isEqualTo("mail-1");
+        assertThat(java.time.Instant.parse(security.path("checkedAt").asText())).isBeforeOrEqualTo(java.time.Instant.now());
 
         Multipart parts = (Multipart) mail.getMessage().getContent();
         assertThat(parts.getCount()).isEqualTo(3);

@@ -113,6 +113,7 @@ class ScoreSpamTest {
         assertThat(spam.path("status").asText()).isEqualTo("unavailable");
         assertThat(spam.path("score").isNull()).isTrue();
         assertThat(spam.path("reason").asText()).contains(url.substring("http://".length()));
+        assertThat(java.time.Instant.parse(spam.path("checkedAt").asText())).isBeforeOrEqualTo(java.time.Instant.now());
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.apache.mailet.Mail;
 import org.mailhook.archive.ArchiveKeys;
 import org.mailhook.json.AttachmentExtractor;
 import org.mailhook.json.ParseOptions;
+import org.mailhook.mailets.ArchivedRevisions;
 import org.mailhook.mailets.MailAttributes;
 import org.mailhook.ops.MailhookSettings;
 import org.mailhook.ops.WebhookQueueAccess;
@@ -45,7 +46,9 @@ import spark.Service;
  *     &amp;recipient=&amp;sender=&amp;subject=&amp;since=ISO&amp;until=ISO  search ({@link MessageSearch}); a request reads at most 5,000 mails
  *     &amp;report=any|dmarc-aggregate|tls-rpt|dmarc-failure  only mails with a report; each entry then also has
  *                                                   "reportCounts":[{"domain","pass","fail"}] (as the metrics count them)
- * GET /mailhook/messages/{id}                       the message JSON ({id}: the archive key or the mailhook id mh1_…)
+ * GET /mailhook/messages/{id}                       the message JSON, its latest revision ({id}: the archive key or the mailhook id mh1_…)
+ * GET /mailhook/messages/{id}/revisions             {"latest":n,"revisions":[1,…,n]}
+ * GET /mailhook/messages/{id}/revisions/{n}         revision n of the message JSON (1: as made at receipt)
  * GET /mailhook/messages/{id}/raw                   the raw MIME (message/rfc822)
  * GET /mailhook/messages/{id}/attachments/{partId}  the decoded attachment
  * </pre>
@@ -88,6 +91,8 @@ public class MessagesRoutes implements Routes {
         service.get(BASE, (request, response) -> pageOf(request, response, EVERY_MAIL));
         service.get(BASE + "/:id", (request, response) -> messageOf(request, response, EVERY_MAIL));
         service.get(BASE + "/:id/raw", (request, response) -> rawOf(request, response, EVERY_MAIL));
+        service.get(BASE + "/:id/revisions", (request, response) -> withMail(request, response, EVERY_MAIL, this::revisions));
+        service.get(BASE + "/:id/revisions/:revision", (request, response) -> withMail(request, response, EVERY_MAIL, this::revision));
         service.get(BASE + "/:id/attachments/:partId", (request, response) -> attachmentOf(request, response, EVERY_MAIL));
     }
 
@@ -150,7 +155,7 @@ public class MessagesRoutes implements Routes {
             if (!visible.test(mail)) {
                 return;
             }
-            Optional<String> json = MailAttributes.string(mail, MailAttributes.JSON);
+            Optional<String> json = ArchivedRevisions.latestJson(mail);
             JsonNode message = json.isPresent() ? JsonResponses.JSON.readTree(json.get()) : null;
             if (!search.matches(message)) {
                 return;
@@ -158,6 +163,7 @@ public class MessagesRoutes implements Routes {
             ObjectNode entry = messages.addObject();
             entry.put("id", key);
             entry.put("archivedAt", Instant.ofEpochMilli(ArchiveKeys.archivedAtMillis(key).orElseThrow()).toString());
+            entry.put("revision", ArchivedRevisions.latest(mail));
             if (message != null) {
                 entry.set("message", message);
             } else {
@@ -210,13 +216,41 @@ public class MessagesRoutes implements Routes {
         }
     }
 
+    /** The latest revision of the document; {@code X-Mailhook-Revision} says which. */
     private Object message(Mail mail, Request request, Response response) {
-        Optional<String> json = MailAttributes.string(mail, MailAttributes.JSON);
+        return document(mail, ArchivedRevisions.latest(mail), request, response);
+    }
+
+    private Object revision(Mail mail, Request request, Response response) {
+        int revision;
+        try {
+            revision = JsonResponses.intParam(request.params("revision"), 1, 1, Integer.MAX_VALUE, "revision");
+        } catch (IllegalArgumentException e) {
+            return JsonResponses.error(response, 400, e.getMessage());
+        }
+        return document(mail, revision, request, response);
+    }
+
+    private Object document(Mail mail, int revision, Request request, Response response) {
+        Optional<String> json = ArchivedRevisions.json(mail, revision);
         if (json.isEmpty()) {
-            return JsonResponses.error(response, 404, "message " + request.params("id") + " has no JSON (was ToJson before Archive?)");
+            return JsonResponses.error(response, 404, revision == 1 ? "message " + request.params("id") + " has no JSON (was ToJson before Archive?)"
+                : "message " + request.params("id") + " has no revision " + revision);
         }
         response.type("application/json");
+        response.header("X-Mailhook-Revision", String.valueOf(revision));
         return json.get();
+    }
+
+    private Object revisions(Mail mail, Request request, Response response) {
+        ObjectNode body = JsonResponses.JSON.createObjectNode();
+        int latest = ArchivedRevisions.latest(mail);
+        body.put("latest", latest);
+        ArrayNode revisions = body.putArray("revisions");
+        for (int revision = 1; revision <= latest; revision++) {
+            revisions.add(revision);
+        }
+        return JsonResponses.ok(response, body);
     }
 
     private Object raw(Mail mail, Request request, Response response) throws Exception {
@@ -251,19 +285,25 @@ public class MessagesRoutes implements Routes {
 
     /** By archive key, or by mailhook id (the {@code id} of the JSON and of webhook payloads). */
     private Optional<Mail> find(String id) throws Exception {
-        Optional<String> key = Optional.empty();
-        if (ArchiveKeys.isKey(id)) {
-            key = Optional.of(id);
-        } else if (ArchiveKeys.isMailhookId(id)) {
-            key = ArchiveKeys.firstWithMailhookId(keys(), id);
-        }
+        Optional<String> key = keyOf(id);
         if (key.isEmpty()) {
             return Optional.empty();
         }
         return Optional.ofNullable(archive.get().retrieve(new MailKey(key.get())));
     }
 
-    private List<String> keys() throws Exception {
+    /** The archive key an {@code id} of these routes names (an archive key, or the first mail with that mailhook id), unchecked. */
+    Optional<String> keyOf(String id) throws Exception {
+        if (ArchiveKeys.isKey(id)) {
+            return Optional.of(id);
+        } else if (ArchiveKeys.isMailhookId(id)) {
+            return ArchiveKeys.firstWithMailhookId(keys(), id);
+        }
+        return Optional.empty();
+    }
+
+    /** Every archive key, in no order. */
+    List<String> keys() throws Exception {
         List<String> keys = new ArrayList<>();
         for (Iterator<MailKey> it = archive.get().list(); it.hasNext(); ) {
             keys.add(it.next().asString());

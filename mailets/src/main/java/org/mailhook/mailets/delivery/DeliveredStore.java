@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -153,6 +155,25 @@ public final class DeliveredStore {
             }
         }
         return new Page(records, false);
+    }
+
+    /**
+     * The records of deliveries of these archived mails ({@code archiveKey}), by archive key, oldest accepted
+     * first. Every record is read (a record's key has its acceptance time, which is the mail's SMTP time and may
+     * precede its archiving by a spool backlog), so this costs one pass over the records, bounded by their retention.
+     */
+    public Map<String, List<DeliveredRecord>> ofArchived(Set<String> archiveKeys) throws MessagingException {
+        Map<String, List<DeliveredRecord>> found = new HashMap<>();
+        List<String> keys = new ArrayList<>();
+        for (Iterator<MailKey> it = repository.list(); it.hasNext(); ) {
+            keys.add(it.next().asString());
+        }
+        keys.sort(Comparator.naturalOrder());
+        for (String key : keys) {
+            find(key).filter(record -> record.archiveKey().filter(archiveKeys::contains).isPresent())
+                .ifPresent(record -> found.computeIfAbsent(record.archiveKey().get(), k -> new ArrayList<>()).add(record));
+        }
+        return found;
     }
 
     /** @return whether there was a record under this key */

@@ -10,7 +10,10 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.mailhook.webhook.DeliveredRecord;
+import org.mailhook.webhook.WebhookIds;
+import org.mailhook.webhook.WebhookPayload;
 import org.mailhook.mailets.Archive;
+import org.mailhook.mailets.ArchivedRevisions;
 import org.mailhook.mailets.MailAttributes;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,8 +82,13 @@ public final class DeliveryState {
      * Makes the archived copy of a delivered mail the webhook queue item it was: the same recipients,
      * endpoint, route, webhook-id and attempt history (so the payload and its webhook-id are the same as
      * the first time), under a new queue name; its acknowledgement replaces the record. {@link #resetForRedelivery} follows, as for a dead letter.
+     * A {@code message.updated} delivery (its webhook-id is a revision's, {@link WebhookIds#forUpdate}) replays the event of
+     * that revision, not the document of receipt.
      */
     public static void restoreDelivered(Mail archived, DeliveredRecord record) throws MessagingException {
+        Optional<String> updated = record.mailhookId().flatMap(id -> updatedRevision(archived, id, record));
+        updated.ifPresent(json -> MailAttributes.set(archived, MailAttributes.JSON, WebhookPayload.asUpdate(json)));
+        ArchivedRevisions.strip(archived);
         List<MailAddress> recipients = new ArrayList<>();
         for (String recipient : record.recipients()) {
             recipients.add(new MailAddress(recipient));
@@ -91,6 +99,31 @@ public final class DeliveryState {
         MailAttributes.set(archived, DeliveryAttributes.HISTORY, record.history());
         MailAttributes.set(archived, DeliveryAttributes.REPLAY_OF, record.key());
         record.archiveKey().ifPresent(key -> MailAttributes.set(archived, Archive.ARCHIVE_ID, key));
+    }
+
+    /** The revision whose {@code message.updated} event this record delivered, when it was one. */
+    private static Optional<String> updatedRevision(Mail archived, String mailhookId, DeliveredRecord record) {
+        for (int revision = 2; revision <= ArchivedRevisions.latest(archived); revision++) {
+            if (WebhookIds.forUpdate(mailhookId, record.endpoint(), revision).equals(record.webhookId())) {
+                return ArchivedRevisions.json(archived, revision);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Makes the archived copy of a delivered mail a {@code message.updated} delivery of a new revision to the
+     * same endpoint and recipients: the payload is {@code eventJson} (the revision's document with its
+     * {@code event}), under the revision's own webhook-id ({@link WebhookIds#forUpdate}), with a history of
+     * its own; the original delivery's record stays. {@link #resetForRedelivery} follows.
+     */
+    public static void restoreForUpdate(Mail archived, DeliveredRecord record, String mailhookId, int revision, String eventJson)
+        throws MessagingException {
+        restoreDelivered(archived, record);
+        archived.removeAttribute(DeliveryAttributes.REPLAY_OF);
+        DeliveryAttributes.start(archived, record.endpoint(), WebhookIds.forUpdate(mailhookId, record.endpoint(), revision),
+            record.acceptedAt().toEpochMilli(), record.route());
+        MailAttributes.set(archived, MailAttributes.JSON, eventJson);
     }
 
     /**

@@ -71,7 +71,12 @@ async function act(question, method, path) {
     const text = await api(method, path);
     const body = text ? JSON.parse(text) : {};
     const count = body.redelivered !== undefined ? body.redelivered : body.released !== undefined ? body.released : 1;
-    say('Done: ' + count + ' mail' + (count === 1 ? '' : 's') + ' touched. The audit log has the entry.');
+    if (body.changed !== undefined) {
+      say(body.changed ? 'Reparsed: revision ' + body.revision + ', message.updated sent to ' + body.notified.length + ' endpoint(s).'
+        : 'Reparsed: unchanged (revision ' + body.revision + '), nothing sent. The audit log has the entry.');
+    } else {
+      say('Done: ' + count + ' mail' + (count === 1 ? '' : 's') + ' touched. The audit log has the entry.');
+    }
   } catch (e) {
     say(e.message, true);
   }
@@ -238,6 +243,10 @@ const pages = {
       el('section', { 'aria-labelledby': 'h-headers' }, el('h2', { id: 'h-headers', text: 'Headers' }),
         table('Decoded headers, in order', ['Name', 'Value'], (msg.headers || []).map(h => row(h.name, el('td', { class: 'wrap', text: h.value })))) ),
       el('section', { 'aria-labelledby': 'h-json' }, el('h2', { id: 'h-json', text: 'JSON as sent' }),
+        el('p', {}, 'Revision ' + (msg.revision || 1) + ' (parser ' + ((msg.parser || {}).version || 'before versions') + ') ',
+          el('button', { type: 'button', class: 'secondary', onclick: () => act('Reparse this mail with the current code? A changed'
+            + ' result becomes revision ' + ((msg.revision || 1) + 1) + ' and a message.updated webhook to the endpoints that'
+            + ' received it; an unchanged one sends nothing.', 'POST', base + '/reparse') }, 'Reparse')),
         el('pre', { id: 'json-as-sent', tabindex: '0', 'aria-label': 'JSON as sent', text: sent })),
       el('section', { 'aria-labelledby': 'h-raw' }, el('h2', { id: 'h-raw', text: 'Raw MIME' }), showRaw, ' ',
         el('a', { href: base + '/raw', download: '' }, 'Download raw MIME (.eml)'), raw)];

@@ -44,8 +44,8 @@ class CliIT {
     void helpListsEveryCommandAndBadUsageExitsTwo(@TempDir Path work) throws Exception {
         Result help = mailhook(work, "--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("run", "receive", "parse", "verify", "scan", "doctor");
-        for (String command : List.of("run", "receive", "parse", "verify", "scan", "doctor")) {
+        assertThat(help.out()).contains("run", "receive", "parse", "verify", "scan", "doctor", "reparse");
+        for (String command : List.of("run", "receive", "parse", "verify", "scan", "doctor", "reparse")) {
             Result commandHelp = mailhook(work, command, "--help");
             assertThat(commandHelp.exit()).as(command).isZero();
             assertThat(commandHelp.out()).as(command).contains("Usage: mailhook " + command);

@@ -44,6 +44,7 @@ import spark.Service;
  * <pre>
  * GET /mailhook/messages?after=&lt;cursor&gt;&amp;limit=N   {"messages":[{"id","archivedAt","message":{…}}],"next":"…","more":bool}
  *     &amp;recipient=&amp;sender=&amp;subject=&amp;since=ISO&amp;until=ISO  search ({@link MessageSearch}); a request reads at most 5,000 mails
+ *     &amp;spf=&amp;dkim=&amp;dmarc=&amp;arc=RESULT                 only mails whose verdict, taken at receipt, has that result
  *     &amp;report=any|dmarc-aggregate|tls-rpt|dmarc-failure  only mails with a report; each entry then also has
  *                                                   "reportCounts":[{"domain","pass","fail"}] (as the metrics count them)
  * GET /mailhook/messages/{id}                       the message JSON, its latest revision ({id}: the archive key or the mailhook id mh1_…)
@@ -103,7 +104,7 @@ public class MessagesRoutes implements Routes {
         try {
             limit = JsonResponses.intParam(request.queryParams("limit"), 100, 1, MAX_LIMIT, "limit");
             search = MessageSearch.parse(request.queryParams("recipient"), request.queryParams("sender"), request.queryParams("subject"),
-                request.queryParams("since"), request.queryParams("until"), request.queryParams("report"));
+                request.queryParams("since"), request.queryParams("until"), request.queryParams("report"), request::queryParams);
         } catch (IllegalArgumentException e) {
             return JsonResponses.error(response, 400, e.getMessage());
         }

@@ -55,15 +55,42 @@ class MessageSearchTest {
     void theReportFilterKeepsMailWithAReportOfThatKind() {
         JsonNode aggregate = json("{\"subject\": \"Report domain: example.com\", \"report\": {\"kind\": \"dmarc-aggregate\"}}");
         JsonNode noReport = json("{\"subject\": \"hello\", \"report\": null}");
-        assertThat(MessageSearch.parse(null, null, null, null, null, "any").matches(aggregate)).isTrue();
-        assertThat(MessageSearch.parse(null, null, null, null, null, "DMARC-aggregate").matches(aggregate)).isTrue();
-        assertThat(MessageSearch.parse(null, null, null, null, null, "tls-rpt").matches(aggregate)).isFalse();
-        assertThat(MessageSearch.parse(null, null, null, null, null, "any").matches(noReport)).isFalse();
-        assertThat(MessageSearch.parse(null, null, null, null, null, "any").matches(MESSAGE)).isFalse();
-        assertThat(MessageSearch.parse(null, null, null, null, null, "any").matches(null)).isFalse();
-        assertThat(MessageSearch.parse(null, null, null, null, null, "any").isEverything()).isFalse();
-        assertThat(MessageSearch.parse(null, null, null, null, null, " ").isEverything()).isTrue();
-        assertThatThrownBy(() -> MessageSearch.parse(null, null, null, null, null, "arf"))
+        assertThat(MessageSearch.parse(null, null, null, null, null, "any", name -> null).matches(aggregate)).isTrue();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "DMARC-aggregate", name -> null).matches(aggregate)).isTrue();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "tls-rpt", name -> null).matches(aggregate)).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "any", name -> null).matches(noReport)).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "any", name -> null).matches(MESSAGE)).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "any", name -> null).matches(null)).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, "any", name -> null).isEverything()).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, " ", name -> null).isEverything()).isTrue();
+        assertThatThrownBy(() -> MessageSearch.parse(null, null, null, null, null, "arf", name -> null))
             .hasMessage("report must be one of any, dmarc-aggregate, tls-rpt, dmarc-failure");
+    }
+
+    @Test
+    void verdictFiltersMatchTheResultTakenAtReceiptAnyDkimSignatureAndNoneWhenNeverChecked() {
+        JsonNode signed = json("""
+            {"auth": {"spf": {"result": "pass", "domain": "example.net"},
+                      "dkim": [{"result": "fail", "domain": "a.example"}, {"result": "pass", "domain": "example.net"}],
+                      "dmarc": {"result": "pass", "policy": "reject"}}}
+            """);
+        java.util.Map<String, String> query = new java.util.HashMap<>();
+        java.util.function.Function<String, String> params = query::get;
+        query.put("spf", "PASS");
+        assertThat(MessageSearch.parse(null, null, null, null, null, null, params).matches(signed)).isTrue();
+        query.put("dkim", "fail");
+        assertThat(MessageSearch.parse(null, null, null, null, null, null, params).matches(signed)).as("one of two signatures").isTrue();
+        query.put("dmarc", "fail");
+        assertThat(MessageSearch.parse(null, null, null, null, null, null, params).matches(signed)).as("every filter must hold").isFalse();
+        query.clear();
+        query.put("arc", "none");
+        assertThat(MessageSearch.parse(null, null, null, null, null, null, params).matches(signed)).as("no ARC section: none").isTrue();
+        assertThat(MessageSearch.parse(null, null, null, null, null, null, params).matches(MESSAGE)).isTrue();
+        query.put("arc", "pass");
+        assertThat(MessageSearch.parse(null, null, null, null, null, null, params).matches(signed)).isFalse();
+        assertThat(MessageSearch.parse(null, null, null, null, null, null, params).isEverything()).isFalse();
+        query.put("arc", "pass; drop");
+        assertThatThrownBy(() -> MessageSearch.parse(null, null, null, null, null, null, params))
+            .hasMessageStartingWith("arc must be a result");
     }
 }

@@ -6,7 +6,13 @@
 const view = document.getElementById('view');
 const notice = document.getElementById('notice');
 const STATUSES = ['pending', 'retrying', 'parked', 'dead', 'delivered'];
-const DMARC_RESULTS = ['pass', 'fail', 'none', 'permerror', 'temperror'];
+// Results a verdict filter offers per check (RFC 7208 for SPF; RFC 8601's for DKIM, DMARC and ARC).
+const VERDICT_RESULTS = {
+  spf: ['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror'],
+  dkim: ['pass', 'fail', 'policy', 'neutral', 'none', 'permerror', 'temperror'],
+  dmarc: ['pass', 'fail', 'none', 'permerror', 'temperror'],
+  arc: ['pass', 'fail', 'none'],
+};
 const REPORT_KINDS = ['dmarc-aggregate', 'tls-rpt', 'dmarc-failure'];
 const HTML_BODY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
 
@@ -151,8 +157,9 @@ const pages = {
       field('Until (ISO-8601)', 'until', params.until),
       el('label', { for: 'f-status' }, 'Delivery status', el('select', { id: 'f-status', name: 'status' },
         el('option', { value: '', text: 'any' }), STATUSES.map(s => el('option', { value: s, selected: params.status === s, text: s })))),
-      el('label', { for: 'f-dmarc' }, 'DMARC result', el('select', { id: 'f-dmarc', name: 'dmarc' },
-        el('option', { value: '', text: 'any' }), DMARC_RESULTS.map(s => el('option', { value: s, selected: params.dmarc === s, text: s })))),
+      Object.entries(VERDICT_RESULTS).map(([kind, results]) => el('label', { for: 'f-' + kind }, kind.toUpperCase() + ' result',
+        el('select', { id: 'f-' + kind, name: kind },
+          el('option', { value: '', text: 'any' }), results.map(s => el('option', { value: s, selected: params[kind] === s, text: s }))))),
       field('Mailhook id or webhook-id', 'id', params.id),
       el('button', { type: 'submit' }, 'Search'));
     form.addEventListener('submit', event => {
@@ -170,15 +177,12 @@ const pages = {
       return [el('h1', { text: 'Messages' }), form, el('p', { text: 'No delivery with webhook-id ' + id + '.' })];
     }
     const search = { recipient: params.recipient, sender: params.sender, subject: params.subject, since: params.since,
-      until: params.until, after: params.after, limit: 50 };
+      until: params.until, spf: params.spf, dkim: params.dkim, dmarc: params.dmarc, arc: params.arc, after: params.after, limit: 50 };
     const page = await json('/mailhook/messages' + query(search));
     let messages = page.messages;
     if (params.status) {
       const ids = new Set((await deliveries({ status: params.status })).map(d => d.mailhookId));
       messages = messages.filter(m => m.message && ids.has(m.message.id));
-    }
-    if (params.dmarc) {
-      messages = messages.filter(m => m.message && m.message.auth && m.message.auth.dmarc && m.message.auth.dmarc.result === params.dmarc);
     }
     const rows = messages.map(m => {
       const msg = m.message || {};

@@ -44,6 +44,9 @@ public final class ContentClassifier {
     private static final byte[] LNK_HEADER = {0x4C, 0, 0, 0, 0x01, 0x14, 0x02, 0, 0, 0, 0, 0, (byte) 0xC0, 0, 0, 0, 0, 0, 0, 0x46};
     private static final byte[] TNEF_SIGNATURE = {0x78, (byte) 0x9F, 0x3E, 0x22};
 
+    /** Tika's widest magic range (offset 8192) plus room for the longest pattern starting there. */
+    static final int MAGIC_WINDOW = 8192 + 256;
+
     private final AttachmentPolicy policy;
     private final MimeTypes mimeTypes = MimeTypes.getDefaultMimeTypes();
     private final MediaTypeRegistry registry = mimeTypes.getMediaTypeRegistry();
@@ -175,9 +178,23 @@ public final class ContentClassifier {
         return isA(magic, types("application/x-tika-msoffice"));
     }
 
+    /**
+     * The type the content's magic bytes say. Tika reads up to 64 KB, but every magic of its table lies in the
+     * first 8 KB (the widest ranges end at offset 8192) except ISO 9660's {@code CD001} at 32769: the first
+     * {@link #MAGIC_WINDOW} bytes decide, and content they say nothing about is looked at again whole. On text
+     * and HTML this cuts the detection to a third or less (its text check and XML root parse read all it gets).
+     */
     MediaType detectByContent(byte[] content) {
+        MediaType head = detect(content, Math.min(content.length, MAGIC_WINDOW));
+        if (content.length > MAGIC_WINDOW && head.equals(OCTET_STREAM)) {
+            return detect(content, content.length);
+        }
+        return head;
+    }
+
+    private MediaType detect(byte[] content, int length) {
         try {
-            return mimeTypes.detect(new ByteArrayInputStream(content), new Metadata());
+            return mimeTypes.detect(new ByteArrayInputStream(content, 0, length), new Metadata());
         } catch (IOException e) {
             return OCTET_STREAM;
         }

@@ -2,17 +2,62 @@ package org.mailhook.attachments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.mime.MediaType;
+import org.apache.tika.mime.MimeTypes;
 import org.junit.jupiter.api.Test;
+import org.mailhook.testing.Corpus;
 
 class ContentClassifierTest {
     private final ContentClassifier classifier = new ContentClassifier(AttachmentPolicy.defaults());
 
     private static List<Reason> reasons(Classification classification) {
         return classification.findings().stream().map(Finding::reason).distinct().toList();
+    }
+
+    @Test
+    void magicWindowGivesWhatTikaGivesOnTheWholeContent() throws IOException {
+        MimeTypes tika = MimeTypes.getDefaultMimeTypes();
+        List<byte[]> samples = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Corpus.path(""))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                samples.add(Files.readAllBytes(file));
+            }
+        }
+        byte[] iso = Arrays.copyOf(new byte[32769], 40_000);
+        System.arraycopy("CD001".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, iso, 32769, 5);
+        samples.add(iso);
+        List<String> differing = new ArrayList<>();
+        for (byte[] sample : samples) {
+            MediaType whole = tika.detect(new ByteArrayInputStream(sample), new Metadata());
+            MediaType windowed = classifier.detectByContent(sample);
+            if (!whole.equals(windowed)) {
+                differing.add(whole + " became " + windowed);
+            }
+        }
+
+        assertThat(samples).hasSizeGreaterThan(900);
+        assertThat(classifier.detectByContent(iso)).hasToString("application/x-iso9660-image");
+        assertThat(differing).isEmpty();
+    }
+
+    @Test
+    void textWhoseFirstEightKilobytesAreTextIsText() {
+        // The one deliberate difference from Tika's 64 KB look: neither type is risky, and no magic lies there.
+        byte[] textThenBinary = Arrays.copyOf("plain words ".repeat(1_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII), 20_000);
+
+        assertThat(classifier.detectByContent(textThenBinary)).hasToString("text/plain");
     }
 
     @Test

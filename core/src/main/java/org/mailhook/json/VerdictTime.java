@@ -23,6 +23,13 @@ public final class VerdictTime {
 
     /** The verdict object {@code sectionJson} with {@code checkedAt} set to {@code at} (UTC, ms); anything else unchanged. */
     public static String stamp(String sectionJson, Instant at) {
+        String trimmed = sectionJson.strip();
+        if (trimmed.startsWith("{") && trimmed.endsWith("}") && !trimmed.contains('"' + FIELD + '"')) {
+            // A fresh verdict (the usual case, once per mail and step): the member goes last, as put() would put it,
+            // without reading the section into a tree and writing it again.
+            String members = trimmed.substring(1, trimmed.length() - 1);
+            return '{' + members + (members.isBlank() ? "" : ",") + '"' + FIELD + "\":\"" + format(at) + "\"}";
+        }
         JsonNode section;
         try {
             section = JSON.readTree(sectionJson);

@@ -28,6 +28,17 @@ class VerdictTimeTest {
     }
 
     @Test
+    void stampingAgainReplacesTheTimeAndAnEmptyVerdictGetsOnlyIt() throws Exception {
+        String once = VerdictTime.stamp("{\"verdict\":\"clean\",\"note\":\"checkedAt is a word here\"}", AT);
+        JsonNode twice = MAPPER.readTree(VerdictTime.stamp(once, AT.plusSeconds(60)));
+
+        assertThat(MAPPER.readTree(once).get("note").asText()).isEqualTo("checkedAt is a word here");
+        assertThat(twice.get("checkedAt").asText()).isEqualTo("2026-12-07T10:16:30.123Z");
+        assertThat(twice.size()).isEqualTo(3);
+        assertThat(VerdictTime.stamp("{}", AT)).isEqualTo("{\"checkedAt\":\"2026-12-07T10:15:30.123Z\"}");
+    }
+
+    @Test
     void documentNamesItsParserAndCarriesVerdictTimesAndStaysValid() throws Exception {
         Map<String, String> sections = new LinkedHashMap<>();
         sections.put("auth", VerdictTime.stamp("{\"spf\":{\"result\":\"pass\",\"domain\":\"example.com\"}}", AT));

@@ -1,6 +1,5 @@
 package org.mailhook.auth.dkim;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
@@ -22,7 +21,7 @@ public final class BodyHash {
         if (cache.containsKey(key)) {
             return cache.get(key);
         }
-        byte[] body = Canonicalization.body(message.body(), relaxed).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] body = Canonicalization.body(message.body(), relaxed);
         String hash = null;
         if (length == null || length <= body.length) {
             byte[] covered = length == null ? body : Arrays.copyOf(body, length.intValue());

@@ -1,6 +1,8 @@
 package org.mailhook.auth.dkim;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.mailhook.auth.AuthResult;
 import org.mailhook.dns.DnsAnswer;
@@ -13,10 +15,33 @@ public final class KeyLookup {
     public record Outcome(DkimKey key, AuthResult error, String reason) {
     }
 
+    /** Parsed key records by their text: decoding a key (base64, ASN.1, KeyFactory) costs more than the cached DNS answer. */
+    private static final int PARSED_KEYS = 1_000;
+
     private final DnsResolver dns;
+    private final Map<String, DkimKey.Parsed> parsedKeys = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DkimKey.Parsed> eldest) {
+            return size() > PARSED_KEYS;
+        }
+    };
 
     public KeyLookup(DnsResolver dns) {
         this.dns = dns;
+    }
+
+    private DkimKey.Parsed parse(String record) {
+        synchronized (parsedKeys) {
+            DkimKey.Parsed known = parsedKeys.get(record);
+            if (known != null) {
+                return known;
+            }
+        }
+        DkimKey.Parsed parsed = DkimKey.parse(record);
+        synchronized (parsedKeys) {
+            parsedKeys.put(record, parsed);
+        }
+        return parsed;
     }
 
     public Outcome find(String selector, String domain) {
@@ -32,7 +57,7 @@ public final class KeyLookup {
         // Several TXT records at a selector are ambiguous; the first usable one is taken, as mailauth does.
         String firstError = null;
         for (String record : records) {
-            DkimKey.Parsed parsed = DkimKey.parse(record);
+            DkimKey.Parsed parsed = parse(record);
             if (parsed.key() != null) {
                 return new Outcome(parsed.key(), null, null);
             }

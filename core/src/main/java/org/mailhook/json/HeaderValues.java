@@ -1,6 +1,9 @@
 package org.mailhook.json;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -147,13 +150,13 @@ final class HeaderValues {
             // RFC 5322 4.3 obsolete zone names, which mime4j reads as UTC
             value = value.substring(0, zone.start()) + " " + ZONE_OFFSETS.get(zone.group(1));
         }
-        Instant date = lenientDate(new RawField(field.getName(), value));
+        Instant date = lenientDate(field.getName(), value);
         if (date == null) {
             // RFC 5322 obsolete syntax: (nested) comments, blanks around the time's colons; or a trace
             // header's "...; date"
             String cleaned = withoutComments(value.substring(value.lastIndexOf(';') + 1));
             cleaned = cleaned.replaceAll("\\s*:\\s*", ":").replaceAll("\\s+", " ").strip();
-            date = lenientDate(new RawField(field.getName(), cleaned));
+            date = lenientDate(field.getName(), cleaned);
         }
         return date;
     }
@@ -167,9 +170,28 @@ final class HeaderValues {
         return cleaned;
     }
 
-    private static Instant lenientDate(Field field) {
+    /** The date in the common form with a four-digit year (the JDK reads "97" as the year 97), or null. */
+    static Instant rfc1123(String value) {
         try {
-            Date date = DateTimeFieldLenientImpl.PARSER.parse(field, DecodeMonitor.SILENT).getDate();
+            OffsetDateTime date = OffsetDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+            return date.getYear() >= 1000 ? date.toInstant() : null;
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * An RFC 5322 date as most mail writes it ({@code Tue, 8 Dec 2026 00:20:40 +0000}), read by the JDK's
+     * RFC 1123 parser; anything else (two-digit years, obsolete forms, a weekday that contradicts the date)
+     * by mime4j's lenient one, which tries pattern after pattern and costs about ten times more.
+     */
+    private static Instant lenientDate(String name, String value) {
+        Instant common = rfc1123(value);
+        if (common != null) {
+            return common;
+        }
+        try {
+            Date date = DateTimeFieldLenientImpl.PARSER.parse(new RawField(name, value), DecodeMonitor.SILENT).getDate();
             return date == null ? null : date.toInstant();
         } catch (RuntimeException e) {
             return null;

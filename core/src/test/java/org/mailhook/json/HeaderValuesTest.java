@@ -2,12 +2,22 @@ package org.mailhook.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.field.DateTimeFieldLenientImpl;
 import org.apache.james.mime4j.stream.RawField;
 import org.junit.jupiter.api.Test;
+import org.mailhook.testing.Corpus;
 
 /**
  * The one-pass header functions give exactly what the regular expressions they replaced gave (kept here
@@ -28,6 +38,37 @@ class HeaderValuesTest {
 
     private static String referenceKeyValue(String raw) {
         return BLANKS.matcher(LINE_BREAKS.matcher(raw).replaceAll("")).replaceAll(" ").strip();
+    }
+
+    @Test
+    void theFastDateParserAgreesWithMime4jOnEveryCorpusDate() throws Exception {
+        // Every Date:/Received: date of the corpus the JDK's RFC 1123 parser reads, mime4j's lenient parser reads alike.
+        Pattern dateLine = Pattern.compile("(?mi)^(?:Date|Resent-Date):[ \\t]*(.+)$|^Received:.*;[ \\t]*(.+)$");
+        int compared = 0;
+        List<String> differing = new ArrayList<>();
+        for (Path mail : Corpus.mimeMails()) {
+            Matcher m = dateLine.matcher(new String(Files.readAllBytes(mail), StandardCharsets.ISO_8859_1));
+            while (m.find()) {
+                String value = (m.group(1) != null ? m.group(1) : m.group(2)).strip();
+                Instant fast = HeaderValues.rfc1123(value);
+                if (fast == null) {
+                    continue;
+                }
+                compared++;
+                Date lenient = DateTimeFieldLenientImpl.PARSER.parse(new RawField("Date", value), DecodeMonitor.SILENT).getDate();
+                if (lenient == null || !lenient.toInstant().equals(fast)) {
+                    differing.add(mail.getFileName() + ": " + value + " -> " + fast + " / " + lenient);
+                }
+            }
+        }
+
+        assertThat(compared).isGreaterThan(300);
+        assertThat(differing).isEmpty();
+        assertThat(HeaderValues.rfc1123("21 Nov 97 09:55:06 GMT")).isNull();
+        assertThat(date("21 Nov 97 09:55:06 GMT")).isEqualTo(Instant.parse("1997-11-21T09:55:06Z"));
+        assertThat(date("Tue, 8 Dec 2026 00:20:40 +0000")).isEqualTo(Instant.parse("2026-12-08T00:20:40Z"));
+        // a weekday that is not the date's: the fast parser refuses it, the lenient one reads the date
+        assertThat(date("Mon, 8 Dec 2026 00:20:40 +0100")).isEqualTo(Instant.parse("2026-12-07T23:20:40Z"));
     }
 
     @Test

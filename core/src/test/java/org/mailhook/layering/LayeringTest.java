@@ -41,7 +41,7 @@ class LayeringTest {
 
     @Test
     void leaf_engines_use_no_other_engine() {
-        for (String leaf : new String[] {"archive", "attachments", "config", "disk", "dns", "reports", "spam"}) {
+        for (String leaf : new String[] {"archive", "attachments", "config", "disk", "dns", "reports", "spam", "store"}) {
             onlyUses(leaf);
         }
     }

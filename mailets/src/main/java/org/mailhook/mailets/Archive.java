@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * <mailet match="All" class="org.mailhook.mailets.Archive">
- *     <repositoryPath>file://var/mail/archive/</repositoryPath>
+ *     <repositoryPath>mailhook://var/mail/archive/</repositoryPath>
  *     <retention>30d</retention>
  *     <purgeInterval>1h</purgeInterval>
  * </mailet>

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * <processor state="error">
  *     <mailet match="All" class="org.mailhook.mailets.RedriveErrors">
- *         <repositoryPath>file://var/mail/error/</repositoryPath>
+ *         <repositoryPath>mailhook://var/mail/error/</repositoryPath>
  *         <interval>1m</interval>
  *         <maxDelay>6h</maxDelay>
  *         <onMailetException>propagate</onMailetException>

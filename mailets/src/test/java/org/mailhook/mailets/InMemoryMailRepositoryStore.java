@@ -13,14 +13,14 @@ import org.apache.james.mailrepository.api.MailRepositoryPath;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.mailrepository.api.Protocol;
-import org.apache.james.mailrepository.file.FileMailRepository;
 import org.apache.james.mailrepository.memory.MemoryMailRepository;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
+import org.mailhook.mailets.repository.RecordMailRepository;
 
 /**
  * James mail repositories behind the store interface: MemoryMailRepository by default, whatever the
- * URL's protocol, or the repositories a factory makes (e.g. James' FileMailRepository).
+ * URL's protocol, or the repositories a factory makes (e.g. the shipped RecordMailRepository).
  */
 public final class InMemoryMailRepositoryStore implements MailRepositoryStore {
     private final Map<MailRepositoryUrl, MailRepository> repositories = new ConcurrentHashMap<>();
@@ -34,14 +34,13 @@ public final class InMemoryMailRepositoryStore implements MailRepositoryStore {
         this.factory = factory;
     }
 
-    /** James' FileMailRepository (the shipped default) for every URL, under {@code jamesHome}. */
+    /** The shipped repository, Mailhook's RecordMailRepository (one file per mail), for every URL, under {@code jamesHome}. */
     public static InMemoryMailRepositoryStore files(Path jamesHome) throws Exception {
         FileSystemImpl fileSystem = new FileSystemImpl(Configuration.builder().workingDirectory(jamesHome.toFile())
             .configurationFromClasspath().build().directories());
         return new InMemoryMailRepositoryStore(url -> {
             try {
-                FileMailRepository repository = new FileMailRepository();
-                repository.setFileSystem(fileSystem);
+                RecordMailRepository repository = new RecordMailRepository(fileSystem);
                 BaseHierarchicalConfiguration configuration = new BaseHierarchicalConfiguration();
                 configuration.addProperty("[@destinationURL]", url.asString());
                 repository.configure(configuration);

@@ -47,7 +47,7 @@ import reactor.core.publisher.Flux;
 
 /** The mailet in-process with James' own mail, memory repository, spool queue and WebAdmin reprocessing service. */
 class QuarantineAttachmentsTest {
-    private static final String REPOSITORY = "file://var/mail/quarantine/";
+    private static final String REPOSITORY = Repositories.QUARANTINE;
     private final InMemoryMailRepositoryStore store = new InMemoryMailRepositoryStore();
 
     private QuarantineAttachments mailet(String... parameters) throws MessagingException {
@@ -119,8 +119,8 @@ class QuarantineAttachmentsTest {
     }
 
     @Test
-    void originalSurvivesJamesFileMailRepository(@TempDir Path jamesHome) throws Exception {
-        // The default repository type: James' FileMailRepository serializes the mail and its attributes to disk.
+    void originalSurvivesTheShippedRepository(@TempDir Path jamesHome) throws Exception {
+        // The shipped repository type: one file per mail, its attributes as JSON, its message as the raw bytes.
         InMemoryMailRepositoryStore files = InMemoryMailRepositoryStore.files(jamesHome);
         QuarantineAttachments mailet = new QuarantineAttachments(files);
         mailet.init(FakeMailetConfig.builder().mailetName("QuarantineAttachments").mailetContext(FakeMailContext.defaultContext()).build());

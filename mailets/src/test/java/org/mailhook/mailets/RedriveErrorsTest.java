@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mailhook.testing.MutableClock;
 
 class RedriveErrorsTest {
-    private static final String REPOSITORY = "file://var/mail/error/";
+    private static final String REPOSITORY = Repositories.ERROR;
     private static final byte[] MIME = "Subject: stuck\r\nMessage-ID: <stuck@test>\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
 
     @Test

@@ -136,12 +136,12 @@ class MailhookSettingsTest {
     @Test
     void aMailetNamingAnotherRepositoryStopsStartupNamingBothFilesAndKeys() {
         MailhookSettings settings = settings(Map.of("archive.repository", "memory://var/mail/archive/"));
-        assertThatThrownBy(() -> settings.checkAgreesWith(container(archive("file://var/mail/archive/"))))
+        assertThatThrownBy(() -> settings.checkAgreesWith(container(archive("mailhook://var/mail/archive/"))))
             .hasMessage("mailhook.properties: archive.repository: 'memory://var/mail/archive/' is not what mailetcontainer.xml Archive"
-                + " <repositoryPath> names ('file://var/mail/archive/'): name the same repository in both");
+                + " <repositoryPath> names ('mailhook://var/mail/archive/'): name the same repository in both");
         settings.checkAgreesWith(container(archive("memory://var/mail/archive/")));
         assertThatThrownBy(() -> settings.checkAgreesWith(container("<mailet match=\"All\" class=\"org.mailhook.mailets.Archive\"/>")))
-            .as("an absent parameter is the mailet's default").hasMessageContaining("('file://var/mail/archive/')");
+            .as("an absent parameter is the mailet's default").hasMessageContaining("('mailhook://var/mail/archive/')");
     }
 
     @Test
@@ -149,9 +149,9 @@ class MailhookSettingsTest {
         MailhookSettings settings = MailhookSettings.defaults();
         settings.checkAgreesWith(container(delivery("")));
         settings.checkAgreesWith(container(delivery("<queue>other</queue><deadLetterRepository>memory://x/</deadLetterRepository>"),
-            delivery("<instantAddresses>file://var/mail/instant-addresses/</instantAddresses>")));
+            delivery("<instantAddresses>mailhook://var/mail/instant-addresses/</instantAddresses>")));
         assertThatThrownBy(() -> settings.checkAgreesWith(container(delivery("<deadLetterRepository>memory://x/</deadLetterRepository>"))))
-            .hasMessageStartingWith("mailhook.properties: webhook.deadLetterRepository: 'file://var/mail/webhook-dead-letters/' is not what"
+            .hasMessageStartingWith("mailhook.properties: webhook.deadLetterRepository: 'mailhook://var/mail/webhook-dead-letters/' is not what"
                 + " mailetcontainer.xml WebhookDelivery <deadLetterRepository> names ('memory://x/')");
         assertThatThrownBy(() -> settings.checkAgreesWith(container(delivery("<deliveredRepository></deliveredRepository>"))))
             .hasMessageContaining("webhook.deliveredRepository").hasMessageContaining("<deliveredRepository>");

@@ -90,9 +90,9 @@ class RepositoryRetentionTest {
             "webhook.deadLetterRepository", "memory://dead/")::get);
         assertThat(settings.retention()).containsExactly(
             new RepositoryRetention.Kept("dead_letters", "memory://dead/", Duration.ofDays(7)),
-            new RepositoryRetention.Kept("quarantine", "file://var/mail/quarantine/", Duration.ofDays(30)),
-            new RepositoryRetention.Kept("error", "file://var/mail/error/", Duration.ofDays(30)),
-            new RepositoryRetention.Kept("unrouted", "file://var/mail/unrouted/", Duration.ofHours(12)));
+            new RepositoryRetention.Kept("quarantine", "mailhook://var/mail/quarantine/", Duration.ofDays(30)),
+            new RepositoryRetention.Kept("error", "mailhook://var/mail/error/", Duration.ofDays(30)),
+            new RepositoryRetention.Kept("unrouted", "mailhook://var/mail/unrouted/", Duration.ofHours(12)));
         assertThat(settings.retentionInterval()).isEqualTo(Duration.ofMinutes(15));
         assertThatThrownBy(() -> new MailhookSettings(Map.of("retention.error", "0s")::get))
             .hasMessageContaining("mailhook.properties").hasMessageContaining("retention.error");

@@ -84,6 +84,8 @@ public final class JamesTestServer {
                     <protocols><protocol>memory</protocol></protocols></mailrepository>
                   <mailrepository class="org.apache.james.mailrepository.file.FileMailRepository">
                     <protocols><protocol>file</protocol></protocols><config FIFO="false" CACHEKEYS="true"/></mailrepository>
+                  <mailrepository class="org.mailhook.mailets.repository.RecordMailRepository">
+                    <protocols><protocol>mailhook</protocol></protocols><config fsync="true"/></mailrepository>
                 </mailrepositories></mailrepositorystore>""");
             write(conf, "webadmin.properties", "enabled=false\n");
             write(conf, "dnsservice.xml", "<dnsservice><autodiscover>true</autodiscover><authoritative>false</authoritative></dnsservice>");

@@ -10,14 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.mail.MessagingException;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
-import org.apache.james.mailrepository.file.FileMailRepository;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -39,38 +37,8 @@ public final class DeliveredStore {
     static final AttributeName RECORD = AttributeName.of("mailhook.delivered");
 
     private final MailRepository repository;
-    /**
-     * The keys a file repository holds, for a file repository only: it logs a warning with a stack trace
-     * for every key it does not hold, and every first attempt asks for one. A file repository lives on
-     * one server's disk, and only this server's consumer writes records, so the index is complete;
-     * shared backends (a database) are asked directly, as other servers write records there.
-     */
-    private final Set<String> fileKeys;
-    private volatile boolean fileKeysLoaded;
-
     public DeliveredStore(MailRepository repository) {
         this.repository = repository;
-        this.fileKeys = repository instanceof FileMailRepository ? ConcurrentHashMap.newKeySet() : null;
-    }
-
-    /**
-     * Whether the key may be in the repository: always for shared backends. Only the consumer's question
-     * (was this item acknowledged before?) goes through the index: its own writes keep it complete, while
-     * another instance (the deliveries API's) may not have seen them.
-     */
-    private boolean mayHold(String key) throws MessagingException {
-        if (fileKeys == null) {
-            return true;
-        }
-        if (!fileKeysLoaded) {
-            synchronized (fileKeys) {
-                if (!fileKeysLoaded) {
-                    repository.list().forEachRemaining(listed -> fileKeys.add(listed.asString()));
-                    fileKeysLoaded = true;
-                }
-            }
-        }
-        return fileKeys.contains(key);
     }
 
     /** The record of a webhook queue item that {@code status} just acknowledged. */
@@ -88,7 +56,7 @@ public final class DeliveredStore {
      */
     boolean acknowledgedBefore(Mail queued) throws MessagingException {
         String key = DeliveredRecord.keyOf(DeliveryAttributes.acceptedAt(queued), DeliveryAttributes.webhookId(queued));
-        return replayedRecord(queued).isEmpty() && mayHold(key) && find(key).isPresent();
+        return replayedRecord(queued).isEmpty() && find(key).isPresent();
     }
 
     /** The key of the record a replayed queue item was made from (it is replaced once the replay is acknowledged). */
@@ -109,9 +77,6 @@ public final class DeliveredStore {
         RecordMails.store(repository, record.key(), record.recipients(), "Mailhook delivered " + record.webhookId(),
             "Webhook delivery acknowledged at " + record.deliveredAt() + ". Managed by /mailhook/deliveries.\r\n",
             List.of(new Attribute(RECORD, AttributeValue.of(record.toJson()))));
-        if (fileKeys != null) {
-            fileKeys.add(record.key());
-        }
         if (replaced.isPresent() && !replaced.get().equals(record.key())) {
             remove(replaced.get());
         }
@@ -179,9 +144,6 @@ public final class DeliveredStore {
     /** @return whether there was a record under this key */
     public boolean remove(String key) throws MessagingException {
         boolean removed = RecordMails.remove(repository, key);
-        if (fileKeys != null) {
-            fileKeys.remove(key);
-        }
         return removed;
     }
 
@@ -205,9 +167,6 @@ public final class DeliveredStore {
             }
         }
         repository.remove(expired);
-        if (fileKeys != null) {
-            expired.forEach(key -> fileKeys.remove(key.asString()));
-        }
         return expired.size();
     }
 }

@@ -30,7 +30,7 @@ import org.mailhook.mailets.MailBytes;
  * delivery always parks under the same key (parking it again replaces it), keys sort by acceptance, and
  * the in-memory index (endpoint → keys, oldest first) is rebuilt from the keys alone at start. The index
  * is complete because only this consumer parks into its repository; give each mailet and each server
- * its own (the default {@code file://var/mail/webhook-parked/<queue>/} is on the server's disk).
+ * its own (the default {@code mailhook://var/mail/webhook-parked/<queue>/} is on the server's disk).
  */
 final class ParkedMail {
     /** Followed by the queue name and {@code /}. */

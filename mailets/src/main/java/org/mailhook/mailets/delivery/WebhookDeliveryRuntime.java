@@ -136,7 +136,7 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
             store = new DeliveredStore(services.repositories().select(MailRepositoryUrl.from(path)));
         } catch (Exception e) {
             if (!config.deliveredRepositoryConfigured()) {
-                // A James without file:// repositories (the distributed one) keeps working as before this parameter existed.
+                // A James without mailhook:// repositories (the distributed one) keeps working as before this parameter existed.
                 LOGGER.warn("{}: acknowledged deliveries are not recorded: the default <deliveredRepository> {} is not available here ({});"
                     + " set it, e.g. to cassandra://var/mail/mailhook-delivered/", config.mailetName(), path, e.getMessage());
                 return Optional.empty();
@@ -159,7 +159,7 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
 
     /**
      * Where mail waits while its endpoint's breaker is open ({@code parkedRepository}, by default
-     * {@code file://var/mail/webhook-parked/<queue>/}). Without it the breaker is off: waiting mail must be
+     * {@code mailhook://var/mail/webhook-parked/<queue>/}). Without it the breaker is off: waiting mail must be
      * durable. The default {@code file://} repository is missing from a James without file repositories,
      * which then runs without the breaker, with a warning.
      */

@@ -81,7 +81,7 @@ class DeliveredStoreTest {
     }
 
     @Test
-    void aRepeatedOrReplayedDeliveryKeepsOneRecordAndSelectionReadsNewestAcceptedFirstOnJamesFileRepository() throws Exception {
+    void aRepeatedOrReplayedDeliveryKeepsOneRecordAndSelectionReadsNewestAcceptedFirstOnTheShippedRepository() throws Exception {
         MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(Repositories.DELIVERED));
         DeliveredStore store = new DeliveredStore(files);
         Mail orders = acknowledged("orders");
@@ -125,7 +125,7 @@ class DeliveredStoreTest {
     }
 
     @Test
-    void onAFileRepositoryRecordsWrittenBeforeARestartAreFoundAndUnknownKeysAreNotRead() throws Exception {
+    void onTheShippedRepositoryRecordsWrittenBeforeARestartAreFound() throws Exception {
         MailRepository files = InMemoryMailRepositoryStore.files(jamesHome).select(MailRepositoryUrl.from(Repositories.DELIVERED));
         Mail orders = acknowledged("orders");
         new DeliveredStore(files).write(DeliveredStore.recordOf(orders, ACCEPTED.plusSeconds(3), 204), Optional.empty());

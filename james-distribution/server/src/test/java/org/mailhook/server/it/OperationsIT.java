@@ -242,8 +242,9 @@ class OperationsIT {
 
     /**
      * Rewrites, in the stopped server's archive, the stored attributes (the JSON document among them) of the mail that
-     * mentions {@code from}, replacing it by {@code to} of the same length; the raw MIME stays as received. James'
-     * file repository keeps a mail's attributes in a {@code .FileObjectStore} file beside its {@code .FileStreamStore}.
+     * mentions {@code from}, replacing it by {@code to} of the same length; the raw MIME stays as received. A
+     * {@code mailhook://} repository keeps each mail in one {@code .rec} file: "MHREC1\n", the key's length and key, the
+     * head's length and head (envelope and attributes as JSON), then the raw MIME; only the head is rewritten.
      * @return how many files were rewritten
      */
     private static int rewriteArchivedDocument(Path data, String from, String to) throws Exception {
@@ -252,10 +253,16 @@ class OperationsIT {
         byte[] replacement = to.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         int rewritten = 0;
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(data.resolve("var/mail/archive"))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".FileObjectStore")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".rec")).toList()) {
                 byte[] bytes = java.nio.file.Files.readAllBytes(file);
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+                in.position(7);
+                int keyLength = in.getInt();
+                in.position(in.position() + keyLength);
+                int headLength = in.getInt();
+                int headEnd = in.position() + headLength;
                 boolean found = false;
-                for (int i = 0; i + needle.length <= bytes.length; i++) {
+                for (int i = in.position(); i + needle.length <= headEnd; i++) {
                     if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
                         System.arraycopy(replacement, 0, bytes, i, replacement.length);
                         found = true;

@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 
 import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Message;
-import org.apache.james.mime4j.dom.SingleBody;
 
 /**
  * Scans every attachment of a MIME message, including those in nested {@code message/rfc822}
@@ -88,7 +87,7 @@ public final class MessageScanner {
     }
 
     private static Decoded readBounded(Entity part, long max) throws IOException {
-        try (InputStream in = ((SingleBody) part.getBody()).getInputStream()) {
+        try (InputStream in = MimeParts.decoded(part)) {
             byte[] head = in.readNBytes((int) max);
             long total = head.length;
             if (head.length == max && in.read() != -1) {

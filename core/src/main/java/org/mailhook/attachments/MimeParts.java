@@ -2,6 +2,7 @@ package org.mailhook.attachments;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -17,9 +18,11 @@ import org.apache.james.mime4j.dom.Body;
 import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.Multipart;
+import org.apache.james.mime4j.dom.SingleBody;
 import org.apache.james.mime4j.dom.field.ContentTypeField;
 import org.apache.james.mime4j.message.DefaultMessageBuilder;
 import org.apache.james.mime4j.stream.MimeConfig;
+import org.mailhook.codec.TransferDecoding;
 
 /**
  * The MIME walk shared by scanning and stripping: parses a message with mime4j and numbers its
@@ -33,12 +36,26 @@ final class MimeParts {
     private MimeParts() {
     }
 
-    /** mime4j parses nesting iteratively and has no depth bound of its own; {@link #walk} applies the limits. */
+    /**
+     * mime4j parses nesting iteratively and has no depth bound of its own; {@link #walk} applies the limits.
+     * Leaf bodies are kept as they are in the mail: {@link #decoded} reads them, with the decoder the
+     * message document uses, and the stripper writes them back untouched.
+     */
     static Message parse(byte[] mime) throws IOException {
         DefaultMessageBuilder builder = new DefaultMessageBuilder();
         builder.setMimeEntityConfig(MimeConfig.PERMISSIVE);
         builder.setDecodeMonitor(DecodeMonitor.SILENT);
+        builder.setContentDecoding(false);
         return builder.parseMessage(new ByteArrayInputStream(mime));
+    }
+
+    /**
+     * A leaf's decoded bytes, by its Content-Transfer-Encoding, as the message document decodes them
+     * ({@link TransferDecoding}): the document's SHA-256 of a part names the bytes scanned here.
+     */
+    static InputStream decoded(Entity leaf) throws IOException {
+        return TransferDecoding.decoded(((SingleBody) leaf.getBody()).getInputStream(), leaf.getContentTransferEncoding(),
+            DecodeMonitor.SILENT);
     }
 
     /**

@@ -115,7 +115,17 @@ final class Addresses {
                 }
             }
         }
-        return repaired(result, unfolded);
+        return repaired(result, unfolded).stream().map(Addresses::withoutAddressAsName).toList();
+    }
+
+    /**
+     * A display name that is exactly the address ({@code "a@x" <a@x>}, as mailers write when they know no
+     * name) says nothing more than the address: it is left out, as mailparser and postal-mime leave it out,
+     * so a name is always something to show beside the address.
+     */
+    private static EmailAddress withoutAddressAsName(EmailAddress address) {
+        return address.name() != null && address.name().equals(address.address()) && address.name().indexOf('@') >= 0
+            ? new EmailAddress(null, address.address(), address.group()) : address;
     }
 
     /**

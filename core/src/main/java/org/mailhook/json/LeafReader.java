@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.mailhook.codec.TransferDecoding;
 import org.mailhook.reports.ReportLimits;
 import org.mailhook.reports.ReportReader;
 import org.mailhook.reports.ReportResult;
@@ -63,8 +64,8 @@ final class LeafReader {
 
         boolean uuencoded = transferEncoding.equals("x-uuencode") || transferEncoding.equals("uuencode")
             || transferEncoding.equals("x-uue");
-        InputStream decoded = uuencoded ? tokens.getInputStream()
-            : transferEncoding.equals("base64") ? new Base64Body(tokens.getInputStream(), state.monitor) : tokens.getDecodedInputStream();
+        // the scanner (org.mailhook.attachments) decodes parts the same way, so the hashes name its bytes
+        InputStream decoded = TransferDecoding.decoded(tokens.getInputStream(), transferEncoding, state.monitor);
         boolean textual = contentType.equals("text/plain") || contentType.equals("text/html");
         boolean body = textual && !uuencoded && !"attachment".equals(dispositionType)
             && (filename == null || "inline".equals(dispositionType));

@@ -123,4 +123,17 @@ class AddressesTest {
         assertThat(header.length()).isGreaterThan(100_000);
         assertThat(parsed(() -> Addresses.parseAddressList(header, Addresses.ADDRESS_CHUNK_CHARS))).isEqualTo(whole(header));
     }
+
+    @Test
+    void aDisplayNameThatIsTheAddressIsLeftOut() {
+        assertThat(Addresses.parse("\"phil@example.com\" <phil@example.com>"))
+            .containsExactly(new EmailAddress(null, "phil@example.com", null));
+        assertThat(Addresses.parse("phil@example.com <phil@example.com>"))
+            .containsExactly(new EmailAddress(null, "phil@example.com", null));
+        // anything more than the address is a name: another address, another case, words
+        assertThat(Addresses.parse("\"xxxxx@xxxxx\" <matmail>")).containsExactly(new EmailAddress("xxxxx@xxxxx", "matmail", null));
+        assertThat(Addresses.parse("\"Phil@Example.com\" <phil@example.com>"))
+            .containsExactly(new EmailAddress("Phil@Example.com", "phil@example.com", null));
+        assertThat(Addresses.parse("Team: \"a@x.org\" <a@x.org>;")).containsExactly(new EmailAddress(null, "a@x.org", "Team"));
+    }
 }

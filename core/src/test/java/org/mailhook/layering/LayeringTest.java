@@ -41,14 +41,20 @@ class LayeringTest {
 
     @Test
     void leaf_engines_use_no_other_engine() {
-        for (String leaf : new String[] {"archive", "attachments", "config", "disk", "dns", "reports", "spam", "store"}) {
+        for (String leaf : new String[] {"archive", "codec", "config", "disk", "dns", "reports", "spam", "store"}) {
             onlyUses(leaf);
         }
     }
 
     @Test
-    void the_mime_engine_uses_only_the_report_reader() {
-        onlyUses("json", "reports");
+    void the_mime_engine_uses_only_the_report_reader_and_the_body_decoder() {
+        onlyUses("json", "reports", "codec");
+    }
+
+    /** The scanner decodes parts as the document does, so a part's SHA-256 there names the bytes scanned. */
+    @Test
+    void the_attachment_scanner_uses_only_the_body_decoder() {
+        onlyUses("attachments", "codec");
     }
 
     @Test

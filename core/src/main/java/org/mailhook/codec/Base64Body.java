@@ -1,4 +1,4 @@
-package org.mailhook.json;
+package org.mailhook.codec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,14 +6,22 @@ import java.io.InputStream;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 
 /**
- * A base64 body decoded exactly as mime4j's {@code Base64InputStream} (0.8.12) decodes it, damaged input
- * included: characters outside the alphabet are skipped (a warning unless CR, LF or space), the first
- * {@code =} ends the data (its quantum decoded as padding, or a warning), a quantum cut short by the end
- * of the part is dropped with a warning. It differs in speed only: whole quanta of four valid characters,
- * most of any body, are decoded together instead of character by character with a check per output byte.
- * {@code Base64BodyTest} compares the two on random damaged input read in random sizes.
+ * A base64 body (RFC 2045 6.8) decoded as postal-mime and stalwart decode it (mailparser too where the
+ * padding ends a line), damaged input included. Characters outside the alphabet are skipped (a warning
+ * unless CR, LF or space). A run of {@code =} ends a unit: its last quantum gives its whole bytes ("XY==" one, "XYZ=" two; a lone sextet
+ * carries no whole byte and is dropped with a warning), and characters after the padding are decoded as a
+ * new unit (once a warning), as mailers that encode each line or chunk on its own write them. A body cut
+ * inside its last quantum keeps that quantum's whole bytes, with a warning. RFC 2045 6.8 says a {@code =}
+ * "may be taken as evidence that the end of the data has been reached"; it does not say to drop what
+ * follows, and reading on loses nothing a valid body has: there, nothing follows the padding.
+ *
+ * <p>One decoder for the message document ({@code org.mailhook.json}: body text, attachment hashes,
+ * attachment extraction) and the attachment scanner ({@code org.mailhook.attachments}), so a part's
+ * SHA-256 in the document names the bytes the scanner judged. Whole quanta of four valid characters,
+ * most of any body, are decoded together; {@code Base64BodyTest} compares it with a plain reading of the
+ * rules above on random damaged input read in random sizes.
  */
-final class Base64Body extends InputStream {
+public final class Base64Body extends InputStream {
     private static final int[] DECODE = new int[256];
 
     static {
@@ -36,9 +44,13 @@ final class Base64Body extends InputStream {
     private int data;
     private int sextets;
     private boolean eof;
+    /** After a run of {@code =}: more {@code =} belong to it, anything else starts a new unit. */
+    private boolean padded;
+    private boolean warnedAfterPadding;
     private final byte[] one = new byte[1];
 
-    Base64Body(InputStream in, DecodeMonitor monitor) {
+    /** @param monitor told of damage (mime4j's {@code DecodeMonitor}, as its decoders are) */
+    public Base64Body(InputStream in, DecodeMonitor monitor) {
         this.in = in;
         this.monitor = monitor;
     }
@@ -72,8 +84,7 @@ final class Base64Body extends InputStream {
                 if (n < 0) {
                     eof = true;
                     if (sextets != 0) {
-                        monitor.warn("Unexpected end of BASE64 stream", "dropping " + sextets + " sextet(s)");
-                        sextets = 0;
+                        index = endUnit(buffer, index, to, "Unexpected end of BASE64 stream");
                     }
                     return index == offset ? -1 : index - offset;
                 }
@@ -82,7 +93,7 @@ final class Base64Body extends InputStream {
                 continue;
             }
             // whole quanta of valid characters, while the caller has room for their three bytes
-            if (sextets == 0) {
+            if (sextets == 0 && !padded) {
                 while (size - position >= 4 && to - index >= 3) {
                     int a = DECODE[encoded[position] & 0xFF];
                     int b = DECODE[encoded[position + 1] & 0xFF];
@@ -103,9 +114,15 @@ final class Base64Body extends InputStream {
             }
             int value = encoded[position++] & 0xFF;
             if (value == '=') {
-                eof = true;
-                index = pad(buffer, index, to);
-                return index == offset ? -1 : index - offset;
+                if (!padded) {
+                    padded = true;
+                    if (sextets == 0) {
+                        monitor.warn("Unexpected padding character", "after a whole quantum");
+                    } else {
+                        index = endUnit(buffer, index, to, "Unexpected padding character");
+                    }
+                }
+                continue;
             }
             int decoded = DECODE[value];
             if (decoded < 0) {
@@ -113,6 +130,13 @@ final class Base64Body extends InputStream {
                     monitor.warn("Unexpected base64 byte: " + (byte) value, "ignoring.");
                 }
                 continue;
+            }
+            if (padded) {
+                padded = false;
+                if (!warnedAfterPadding) {
+                    warnedAfterPadding = true;
+                    monitor.warn("Base64 data after padding", "decoded as a new unit");
+                }
             }
             data = data << 6 | decoded;
             if (++sextets == 4) {
@@ -123,17 +147,23 @@ final class Base64Body extends InputStream {
         return index - offset;
     }
 
-    /** The quantum a {@code =} ends: "XY==" is one byte, "XYZ=" two; anything else is a warning. */
-    private int pad(byte[] buffer, int index, int to) {
-        int padded = sextets;
+    /**
+     * The end of a unit with {@code sextets} of its last quantum read, by padding or by the end of the part:
+     * "XY" is one byte, "XYZ" two (padding is expected there, the end of the part is a warning), a lone
+     * sextet is dropped with a warning.
+     */
+    private int endUnit(byte[] buffer, int index, int to, String endOfPart) {
+        int left = sextets;
         sextets = 0;
-        if (padded == 2) {
-            return emit(buffer, index, to, (byte) (data >>> 4), (byte) 0, (byte) 0, 1);
-        } else if (padded == 3) {
-            return emit(buffer, index, to, (byte) (data >>> 10), (byte) ((data >>> 2) & 0xFF), (byte) 0, 2);
+        if (left == 1) {
+            monitor.warn(padded ? "Unexpected padding character" : endOfPart, "dropping 1 sextet(s)");
+            return index;
         }
-        monitor.warn("Unexpected padding character", "dropping " + padded + " sextet(s)");
-        return index;
+        if (!padded) {
+            monitor.warn(endOfPart, "keeping the " + (left - 1) + " whole byte(s) of a cut quantum");
+        }
+        return left == 2 ? emit(buffer, index, to, (byte) (data >>> 4), (byte) 0, (byte) 0, 1)
+            : emit(buffer, index, to, (byte) (data >>> 10), (byte) ((data >>> 2) & 0xFF), (byte) 0, 2);
     }
 
     private int emit(byte[] buffer, int index, int to, byte b1, byte b2, byte b3, int count) {

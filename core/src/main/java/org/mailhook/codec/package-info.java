@@ -1,0 +1,6 @@
+/**
+ * Transfer decoding of MIME part bodies (RFC 2045 6.7, 6.8), shared by the message document
+ * ({@code org.mailhook.json}) and the attachment scanner ({@code org.mailhook.attachments}) so both read a
+ * part as the same bytes. Imports no other Mailhook engine.
+ */
+package org.mailhook.codec;

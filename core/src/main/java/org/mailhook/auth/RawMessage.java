@@ -1,5 +1,7 @@
 package org.mailhook.auth;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,9 +9,9 @@ import java.util.Locale;
 
 /**
  * A message as the authentication checks see it: the header fields exactly as received (folding
- * included) and the body, as ISO-8859-1 text so that every byte maps to one char and canonicalization
- * works on the original bytes. Bare LF line ends are turned into CRLF first, as every DKIM/ARC verifier
- * does for messages stored with Unix line ends.
+ * included), as ISO-8859-1 text so that every byte maps to one char, and the body as the original
+ * bytes. Bare LF line ends are turned into CRLF first, as every DKIM/ARC verifier does for messages
+ * stored with Unix line ends.
  */
 public final class RawMessage {
 
@@ -28,42 +30,49 @@ public final class RawMessage {
     }
 
     private final List<HeaderField> headers;
-    private final String body;
+    /** The message with CRLF line ends: the received array itself unless it had bare LFs. */
+    private final byte[] bytes;
+    private final int bodyStart;
 
-    private RawMessage(List<HeaderField> headers, String body) {
+    private RawMessage(List<HeaderField> headers, byte[] bytes, int bodyStart) {
         this.headers = List.copyOf(headers);
-        this.body = body;
+        this.bytes = bytes;
+        this.bodyStart = bodyStart;
     }
 
-    public static RawMessage parse(byte[] bytes) {
-        String text = toCrlf(new String(bytes, StandardCharsets.ISO_8859_1));
+    /**
+     * Reads the header fields; the body stays where it is in {@code bytes}, which are not copied unless they
+     * have bare LFs (a 40 MB mail is not turned into text to find its header).
+     */
+    public static RawMessage parse(byte[] received) {
+        byte[] bytes = hasBareLf(received) ? toCrlf(received) : received;
         List<HeaderField> headers = new ArrayList<>();
         int position = 0;
         int fieldStart = -1;
-        while (position < text.length()) {
-            int lineEnd = text.indexOf("\r\n", position);
-            int next = lineEnd < 0 ? text.length() : lineEnd + 2;
-            boolean continuation = text.charAt(position) == ' ' || text.charAt(position) == '\t';
+        while (position < bytes.length) {
+            int lineEnd = indexOfCrlf(bytes, position);
+            int next = lineEnd < 0 ? bytes.length : lineEnd + 2;
+            boolean continuation = bytes[position] == ' ' || bytes[position] == '\t';
             if (lineEnd == position) {
                 // The empty line that ends the header.
-                addField(headers, text, fieldStart, position);
-                return new RawMessage(headers, text.substring(next));
+                addField(headers, bytes, fieldStart, position);
+                return new RawMessage(headers, bytes, next);
             }
             if (!continuation) {
-                addField(headers, text, fieldStart, position);
+                addField(headers, bytes, fieldStart, position);
                 fieldStart = position;
             }
             position = next;
         }
-        addField(headers, text, fieldStart, text.length());
-        return new RawMessage(headers, "");
+        addField(headers, bytes, fieldStart, bytes.length);
+        return new RawMessage(headers, bytes, bytes.length);
     }
 
-    private static void addField(List<HeaderField> headers, String text, int start, int end) {
+    private static void addField(List<HeaderField> headers, byte[] bytes, int start, int end) {
         if (start < 0) {
             return;
         }
-        String raw = text.substring(start, end);
+        String raw = new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
         int colon = raw.indexOf(':');
         if (colon <= 0) {
             return;
@@ -71,16 +80,33 @@ public final class RawMessage {
         headers.add(new HeaderField(raw.substring(0, colon).strip(), raw.endsWith("\r\n") ? raw : raw + "\r\n"));
     }
 
-    private static String toCrlf(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 64);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\n' && (i == 0 || text.charAt(i - 1) != '\r')) {
-                out.append('\r');
+    private static int indexOfCrlf(byte[] bytes, int from) {
+        for (int i = from; i + 1 < bytes.length; i++) {
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n') {
+                return i;
             }
-            out.append(c);
         }
-        return out.toString();
+        return -1;
+    }
+
+    private static boolean hasBareLf(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] toCrlf(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r')) {
+                out.write('\r');
+            }
+            out.write(bytes[i]);
+        }
+        return out.toByteArray();
     }
 
     /** All header fields, top to bottom. */
@@ -94,8 +120,8 @@ public final class RawMessage {
         return headers.stream().filter(h -> h.name().toLowerCase(Locale.ROOT).equals(lower)).toList();
     }
 
-    /** The body after the empty line, CRLF line ends. */
-    public String body() {
-        return body;
+    /** The body's bytes, CRLF line ends, read-only and not copied. */
+    public ByteBuffer bodyBytes() {
+        return ByteBuffer.wrap(bytes, bodyStart, bytes.length - bodyStart).slice().asReadOnlyBuffer();
     }
 }

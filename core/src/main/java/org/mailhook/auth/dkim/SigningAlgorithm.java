@@ -49,8 +49,13 @@ public enum SigningAlgorithm {
     }
 
     public byte[] digest(byte[] data) {
+        return newDigest().digest(data);
+    }
+
+    /** A fresh digest of this algorithm's hash, to feed in pieces. */
+    public MessageDigest newDigest() {
         try {
-            return MessageDigest.getInstance(this == RSA_SHA1 ? "SHA-1" : "SHA-256").digest(data);
+            return MessageDigest.getInstance(this == RSA_SHA1 ? "SHA-1" : "SHA-256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JDK lacks " + hash, e);
         }

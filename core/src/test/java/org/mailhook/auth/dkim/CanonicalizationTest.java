@@ -2,13 +2,24 @@ package org.mailhook.auth.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
 class CanonicalizationTest {
     private static String body(String body, boolean relaxed) {
-        return new String(Canonicalization.body(body, relaxed), StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            long length = Canonicalization.body(ByteBuffer.wrap(body.getBytes(StandardCharsets.ISO_8859_1)), relaxed, out);
+            assertThat(length).isEqualTo(out.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Test
@@ -27,6 +38,16 @@ class CanonicalizationTest {
         assertThat(body("\r\n\r\n", false)).isEqualTo("\r\n");
         assertThat(body("a \t\r\nb \t", true)).isEqualTo("a\r\nb\r\n");
         assertThat(body("a \t\r\nb \t", false)).isEqualTo("a \t\r\nb \t\r\n");
+    }
+
+    @Test
+    void bodiesLongerThanTheBufferAndManyTrailingEmptyLines() {
+        String line = "word \t word  \r\n";
+        String body = line.repeat(5_000) + "\r\n".repeat(9_000);
+
+        assertThat(body(body, true)).isEqualTo("word word\r\n".repeat(5_000));
+        assertThat(body(body, false)).isEqualTo(line.repeat(5_000));
+        assertThat(body("\r\n".repeat(9_000) + "x", true)).isEqualTo("\r\n".repeat(9_000) + "x\r\n");
     }
 
     @Test

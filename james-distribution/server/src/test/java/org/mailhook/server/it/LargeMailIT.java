@@ -65,8 +65,16 @@ class LargeMailIT {
                 assertThat(smtp.command("RCPT TO:<inbox@inbound.localhost>")).startsWith("250");
                 assertThat(smtp.data(mail)).startsWith("250");
             }
-            RecordingReceiver.Delivery delivery = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-                .until(() -> receiver.deliveries().stream().findFirst(), java.util.Optional::isPresent).get();
+            RecordingReceiver.Delivery delivery;
+            try {
+                delivery = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> receiver.deliveries().stream().findFirst(), java.util.Optional::isPresent).get();
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                String output = server.output();
+                System.out.println("LARGE not delivered; the server's last errors:\n" + server.errors(20) + "\nand its last output:\n"
+                    + output.substring(Math.max(0, output.length() - 3000)));
+                throw e;
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             sampler.interrupt();
             sampler.join();

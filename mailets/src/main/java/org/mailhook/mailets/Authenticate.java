@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.mailet.Attribute;
@@ -51,12 +52,16 @@ public class Authenticate extends GenericMailet {
     private final Clock clock = Clock.systemUTC();
     private Authenticator authenticator;
 
-    public Authenticate() {
-        this(null);
+    private final PipelineSteps steps;
+
+    @Inject
+    public Authenticate(PipelineSteps steps) {
+        this(null, steps);
     }
 
-    Authenticate(DnsResolver fixedResolver) {
+    Authenticate(DnsResolver fixedResolver, PipelineSteps steps) {
         this.fixedResolver = fixedResolver;
+        this.steps = steps;
     }
 
     @Override
@@ -89,7 +94,7 @@ public class Authenticate extends GenericMailet {
                 + " (expected host, host:port or [IPv6]:port, comma separated)", e);
         }
         this.authenticator = new Authenticator(resolver, clock, new Random(), authservId, trusted);
-        PipelineSteps.verify((raw, envelope, stored) -> Optional.of(authenticator.authenticate(raw, client(envelope.remoteAddress()),
+        steps.verify((raw, envelope, stored) -> Optional.of(authenticator.authenticate(raw, client(envelope.remoteAddress()),
             envelope.helo() != null ? envelope.helo() : envelope.remoteHost(),
             envelope.mailFrom() == null ? "" : envelope.mailFrom()).toJson()));
     }

@@ -2,6 +2,8 @@ package org.mailhook.mailets;
 
 import java.util.Optional;
 
+import javax.inject.Singleton;
+
 import org.mailhook.json.MessageParser;
 import org.mailhook.reparse.Reparser;
 
@@ -10,39 +12,38 @@ import org.mailhook.reparse.Reparser;
  * (docs/operations.md#reparse) to run them again with the same parameters: ToJson's parser, and the
  * verdict steps of QuarantineAttachments, ScoreSpam (when enabled) and Authenticate. Each mailet
  * registers its own at {@code init}, so mailetcontainer.xml stays the one place they are configured;
- * with a mailet used twice, the one initialised last counts.
+ * with a mailet used twice, the one initialised last counts. One per server: Guice makes it a singleton
+ * of James' injector, which the mailets, the reparse routes and the bulk reparse share.
  */
-public final class PipelineSteps {
-    private static volatile MessageParser parser;
-    private static volatile Reparser.Step classify;
-    private static volatile Reparser.Step score;
-    private static volatile Reparser.Step verify;
+@Singleton
+public class PipelineSteps {
+    private volatile MessageParser parser;
+    private volatile Reparser.Step classify;
+    private volatile Reparser.Step score;
+    private volatile Reparser.Step verify;
 
-    private PipelineSteps() {
-    }
-
-    static void parser(MessageParser value) {
+    void parser(MessageParser value) {
         parser = value;
     }
 
-    static void classify(Reparser.Step value) {
+    void classify(Reparser.Step value) {
         classify = value;
     }
 
-    static void score(Reparser.Step value) {
+    void score(Reparser.Step value) {
         score = value;
     }
 
-    static void verify(Reparser.Step value) {
+    void verify(Reparser.Step value) {
         verify = value;
     }
 
     /** ToJson's parser; empty while no ToJson mailet runs in this server. */
-    public static Optional<MessageParser> parser() {
+    public Optional<MessageParser> parser() {
         return Optional.ofNullable(parser);
     }
 
-    public static Reparser.Steps steps() {
+    public Reparser.Steps steps() {
         return new Reparser.Steps(Optional.ofNullable(classify), Optional.ofNullable(score), Optional.ofNullable(verify));
     }
 }

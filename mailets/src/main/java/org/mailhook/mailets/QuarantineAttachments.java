@@ -85,9 +85,12 @@ public class QuarantineAttachments extends GenericMailet {
     private String processor;
     private String notice;
 
+    private final PipelineSteps steps;
+
     @Inject
-    public QuarantineAttachments(MailRepositoryStore repositoryStore) {
+    public QuarantineAttachments(MailRepositoryStore repositoryStore, PipelineSteps steps) {
         this.repositoryStore = repositoryStore;
+        this.steps = steps;
     }
 
     @Override
@@ -115,7 +118,7 @@ public class QuarantineAttachments extends GenericMailet {
         processor = getInitParameter("processor", DEFAULT_PROCESSOR);
         notice = getInitParameter("notice", DEFAULT_NOTICE);
         repositoryUrl = getInitParameter("repositoryPath", Repositories.QUARANTINE);
-        PipelineSteps.classify((raw, envelope, stored) -> reclassify(raw, stored));
+        steps.classify((raw, envelope, stored) -> reclassify(raw, stored));
         try {
             repository = repositoryStore.select(MailRepositoryUrl.from(repositoryUrl));
         } catch (MailRepositoryStore.MailRepositoryStoreException | IllegalArgumentException e) {

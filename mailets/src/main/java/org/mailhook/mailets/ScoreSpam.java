@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.mailet.Mail;
@@ -41,8 +42,14 @@ import org.slf4j.LoggerFactory;
 public class ScoreSpam extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(ScoreSpam.class);
 
+    private final PipelineSteps steps;
     private boolean enabled;
     private RspamdClient rspamd;
+
+    @Inject
+    public ScoreSpam(PipelineSteps steps) {
+        this.steps = steps;
+    }
 
     @Override
     public void init() throws MessagingException {
@@ -63,7 +70,7 @@ public class ScoreSpam extends GenericMailet {
             throw new MessagingException(parameters.locate(e.getMessage()), e);
         }
         if (enabled) {
-            PipelineSteps.score((raw, envelope, stored) -> Optional.of(rspamd.check(check(raw, envelope, null)).toJson()));
+            steps.score((raw, envelope, stored) -> Optional.of(rspamd.check(check(raw, envelope, null)).toJson()));
         }
     }
 

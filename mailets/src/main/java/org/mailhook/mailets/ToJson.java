@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
@@ -40,13 +41,17 @@ public class ToJson extends GenericMailet {
     private final Clock clock;
     private MessageParser parser;
 
-    public ToJson() {
-        this(Clock.systemUTC());
+    private final PipelineSteps steps;
+
+    @Inject
+    public ToJson(PipelineSteps steps) {
+        this(Clock.systemUTC(), steps);
     }
 
     /** For tests: pins {@code receivedAt}. */
-    public ToJson(Clock clock) {
+    public ToJson(Clock clock, PipelineSteps steps) {
         this.clock = clock;
+        this.steps = steps;
     }
 
     @Override
@@ -64,7 +69,7 @@ public class ToJson extends GenericMailet {
             throw new MessagingException(parameters.locate(e.getMessage()));
         }
         parser = new MessageParser(options);
-        PipelineSteps.parser(parser);
+        steps.parser(parser);
     }
 
     @Override

@@ -65,8 +65,8 @@ public final class ArchiveReparse {
     private final Supplier<Reparser.Steps> steps;
 
     /** With this server's pipeline as its mailets registered it ({@link PipelineSteps}). */
-    public ArchiveReparse(WebhookQueueAccess access, Clock clock) {
-        this(access, clock, PipelineSteps::parser, PipelineSteps::steps);
+    public ArchiveReparse(WebhookQueueAccess access, Clock clock, PipelineSteps pipeline) {
+        this(access, clock, pipeline::parser, pipeline::steps);
     }
 
     ArchiveReparse(WebhookQueueAccess access, Clock clock, Supplier<Optional<MessageParser>> parser, Supplier<Reparser.Steps> steps) {

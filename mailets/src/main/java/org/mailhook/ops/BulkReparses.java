@@ -18,6 +18,7 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.task.TaskId;
 import org.apache.james.task.TaskManager;
+import org.mailhook.mailets.PipelineSteps;
 import org.mailhook.reparse.BulkCheckpoint;
 
 /**
@@ -36,9 +37,9 @@ public class BulkReparses {
 
     @Inject
     public BulkReparses(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories, MailhookSettings settings,
-                        FileSystem fileSystem, TaskManager tasks) throws Exception {
+                        FileSystem fileSystem, TaskManager tasks, PipelineSteps pipeline) throws Exception {
         WebhookQueueAccess access = new WebhookQueueAccess(queues, repositories, settings);
-        this.reparse = new ArchiveReparse(access, clock);
+        this.reparse = new ArchiveReparse(access, clock, pipeline);
         this.archive = access::archive;
         this.dir = fileSystem.getFile(LOCATION).toPath();
         this.tasks = tasks;

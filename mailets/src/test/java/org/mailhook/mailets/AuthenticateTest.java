@@ -33,7 +33,7 @@ class AuthenticateTest {
         ObjectNode zone = (ObjectNode) MAPPER.readTree(Files.readAllBytes(Corpus.path("auth/dkim/rfc8463-mailauth/dns.json")));
         zone.putObject("_dmarc.football.example.com").putArray("TXT").add("v=DMARC1; p=reject");
         ((ObjectNode) zone.get("football.example.com")).putArray("TXT").add("v=spf1 ip4:192.0.2.0/24 -all");
-        Authenticate mailet = new Authenticate(new JsonFileResolver(zone));
+        Authenticate mailet = new Authenticate(new JsonFileResolver(zone), new PipelineSteps());
         mailet.init(FakeMailetConfig.builder().mailetName("Authenticate")
             .setProperty("authservId", "mx.example.net")
             .setProperty("trustedArcSealers", "lists.example.org, forwarder.example")
@@ -71,7 +71,7 @@ class AuthenticateTest {
 
     @Test
     void malformedMimeIsAuthenticatedAndKeptByteForByte() throws Exception {
-        Authenticate mailet = new Authenticate(new JsonFileResolver(MAPPER.createObjectNode()));
+        Authenticate mailet = new Authenticate(new JsonFileResolver(MAPPER.createObjectNode()), new PipelineSteps());
         mailet.init(FakeMailetConfig.builder().mailetName("Authenticate").setProperty("authservId", "mx").build());
         // JavaMail throws on each of these once asked to re-serialize: no start boundary, an empty parameter.
         byte[] received = ("From: a@example.com\r\nSubject: broken\r\nContent-Type: multipart/mixed; boundary=\"b\"; name=\r\n"
@@ -90,7 +90,7 @@ class AuthenticateTest {
 
     @Test
     void malformedMimeWhoseHeaderJamesChangedInPlaceIsStillRead() throws Exception {
-        Authenticate mailet = new Authenticate(new JsonFileResolver(MAPPER.createObjectNode()));
+        Authenticate mailet = new Authenticate(new JsonFileResolver(MAPPER.createObjectNode()), new PipelineSteps());
         mailet.init(FakeMailetConfig.builder().mailetName("Authenticate").setProperty("authservId", "mx").build());
         byte[] received = ("From: a@example.com\r\nBcc: hidden@example.net\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n"
             + "\r\nno boundary line at all\r\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -112,7 +112,7 @@ class AuthenticateTest {
     @Test
     void unreadableClientAddressGivesSpfNone() throws Exception {
         ObjectNode zone = MAPPER.createObjectNode();
-        Authenticate mailet = new Authenticate(new JsonFileResolver(zone));
+        Authenticate mailet = new Authenticate(new JsonFileResolver(zone), new PipelineSteps());
         mailet.init(FakeMailetConfig.builder().mailetName("Authenticate").setProperty("authservId", "mx").build());
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
             "From: a@example.com\r\nSubject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.ISO_8859_1)));
@@ -130,7 +130,7 @@ class AuthenticateTest {
 
     @Test
     void badTimeoutIsAConfigurationError() {
-        Authenticate mailet = new Authenticate(new JsonFileResolver(MAPPER.createObjectNode()));
+        Authenticate mailet = new Authenticate(new JsonFileResolver(MAPPER.createObjectNode()), new PipelineSteps());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder()
                 .mailetName("Authenticate").setProperty("dnsTimeoutMillis", "5s").build()))
             .isInstanceOf(javax.mail.MessagingException.class).hasMessageContaining("dnsTimeoutMillis");

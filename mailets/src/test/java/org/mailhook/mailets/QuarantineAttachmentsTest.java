@@ -55,7 +55,7 @@ class QuarantineAttachmentsTest {
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        QuarantineAttachments mailet = new QuarantineAttachments(store);
+        QuarantineAttachments mailet = new QuarantineAttachments(store, new PipelineSteps());
         mailet.init(config.build());
         return mailet;
     }
@@ -122,7 +122,7 @@ class QuarantineAttachmentsTest {
     void originalSurvivesTheShippedRepository(@TempDir Path jamesHome) throws Exception {
         // The shipped repository type: one file per mail, its attributes as JSON, its message as the raw bytes.
         InMemoryMailRepositoryStore files = InMemoryMailRepositoryStore.files(jamesHome);
-        QuarantineAttachments mailet = new QuarantineAttachments(files);
+        QuarantineAttachments mailet = new QuarantineAttachments(files, new PipelineSteps());
         mailet.init(FakeMailetConfig.builder().mailetName("QuarantineAttachments").mailetContext(FakeMailContext.defaultContext()).build());
         byte[] original = dangerousMail();
         mailet.service(mail("file-1", original));
@@ -148,7 +148,7 @@ class QuarantineAttachmentsTest {
             TestMails.attachedMessage(inner)));
         Mail mail = mail("agree-1", original);
         mailet("onDangerous", "keep").service(mail);
-        ToJson toJson = new ToJson();
+        ToJson toJson = new ToJson(new PipelineSteps());
         toJson.init(FakeMailetConfig.builder().mailetName("ToJson").mailetContext(FakeMailContext.defaultContext()).build());
         toJson.service(mail);
 

@@ -68,7 +68,7 @@ class ScoreSpamTest {
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        ScoreSpam mailet = new ScoreSpam();
+        ScoreSpam mailet = new ScoreSpam(new PipelineSteps());
         mailet.init(config.build());
         return mailet;
     }

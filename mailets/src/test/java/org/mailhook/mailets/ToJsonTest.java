@@ -80,7 +80,7 @@ class ToJsonTest {
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        ToJson mailet = new ToJson(Clock.fixed(NOW, ZoneOffset.UTC));
+        ToJson mailet = new ToJson(Clock.fixed(NOW, ZoneOffset.UTC), new PipelineSteps());
         mailet.init(config.build());
         return mailet;
     }

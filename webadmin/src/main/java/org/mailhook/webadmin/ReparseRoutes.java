@@ -13,6 +13,7 @@ import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.task.TaskId;
 import org.apache.james.webadmin.Routes;
 import org.mailhook.archive.ArchiveKeys;
+import org.mailhook.mailets.PipelineSteps;
 import org.mailhook.ops.ArchiveReparse;
 import org.mailhook.ops.BulkReparses;
 import org.mailhook.ops.MailhookSettings;
@@ -50,10 +51,10 @@ public class ReparseRoutes implements Routes {
 
     @Inject
     public ReparseRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                         MailhookSettings settings, AuditLog audit, BulkReparses bulk) throws Exception {
+                         MailhookSettings settings, AuditLog audit, BulkReparses bulk, PipelineSteps pipeline) throws Exception {
         this.bulk = bulk;
         this.messages = new MessagesRoutes(repositories, settings, Clock.systemUTC());
-        this.reparse = new ArchiveReparse(new WebhookQueueAccess(queues, repositories, settings), Clock.systemUTC());
+        this.reparse = new ArchiveReparse(new WebhookQueueAccess(queues, repositories, settings), Clock.systemUTC(), pipeline);
         this.audit = audit;
     }
 

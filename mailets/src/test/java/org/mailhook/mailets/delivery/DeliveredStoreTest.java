@@ -185,4 +185,19 @@ class DeliveredStoreTest {
         assertThat(store.prune(Clock.offset(later, Duration.ofDays(2)).instant(), Duration.ofDays(7))).isEqualTo(3);
         assertThat(store.select(DeliverySelection.ALL, 100).records()).extracting(DeliveredRecord::endpoint).doesNotContain("slow");
     }
+
+    @Test
+    void recentRecordsAreTheNewestAcceptedSinceAndReadNoOlderOne() throws Exception {
+        DeliveredStore store = new DeliveredStore(new MemoryMailRepository());
+        for (int minute = 0; minute < 5; minute++) {
+            Instant accepted = ACCEPTED.plus(Duration.ofMinutes(minute));
+            store.write(DeliveredStore.recordOf(acknowledged("endpoint-" + minute, accepted), accepted.plusSeconds(1), 204), Optional.empty());
+        }
+        DeliveredStore.Page since = store.recent(ACCEPTED.plus(Duration.ofMinutes(2)), 10);
+        assertThat(since.records()).extracting(DeliveredRecord::endpoint).containsExactly("endpoint-4", "endpoint-3", "endpoint-2");
+        assertThat(since.more()).isFalse();
+        DeliveredStore.Page capped = store.recent(ACCEPTED, 2);
+        assertThat(capped.records()).extracting(DeliveredRecord::endpoint).containsExactly("endpoint-4", "endpoint-3");
+        assertThat(capped.more()).isTrue();
+    }
 }

@@ -200,4 +200,22 @@ class DeliveredStoreTest {
         assertThat(capped.records()).extracting(DeliveredRecord::endpoint).containsExactly("endpoint-4", "endpoint-3");
         assertThat(capped.more()).isTrue();
     }
+
+    @Test
+    void aReplayToAnotherEndpointGetsThatEndpointsWebhookIdAndRouteAndIsNotAReplayOfTheRecord() throws Exception {
+        DeliveredRecord record = DeliveredStore.recordOf(acknowledged("orders"), ACCEPTED.plusSeconds(3), 204);
+        Mail archived = FakeMail.builder().name("archived")
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("Order 7").setText("body")).build();
+        DeliveryState.restoreDelivered(archived, record);
+        assertThat(DeliveredStore.replayedRecord(archived)).contains(record.key());
+        DeliveryState.retarget(archived, record, "billing");
+        assertThat(DeliveryAttributes.endpoint(archived)).contains("billing");
+        assertThat(DeliveryAttributes.webhookId(archived)).isEqualTo(WebhookIds.forDelivery(MAILHOOK_ID, "billing"))
+            .isNotEqualTo(record.webhookId());
+        assertThat(MailAttributes.string(archived, DeliveryAttributes.ROUTE)).hasValueSatisfying(route ->
+            assertThat(route).contains("\"endpoint\":\"billing\"").contains("\"tag\":\"7\""));
+        assertThat(DeliveredStore.replayedRecord(archived)).isEmpty();
+        assertThat(DeliveryAttributes.history(archived)).isEqualTo("[]");
+        assertThat(archived.getRecipients()).extracting(Object::toString).containsExactly("orders+7@shop.example");
+    }
 }

@@ -187,7 +187,9 @@ public class EndpointsRoutes implements Routes {
     private static void chart(ObjectNode node, List<DeliveryStats.Outcome> outcomes, Instant now, Duration window, Duration step) {
         node.put("window", window.toString()).put("step", step.toString());
         ArrayNode buckets = node.putArray("buckets");
-        for (DeliveryStats.Bucket bucket : DeliveryStats.buckets(outcomes, now, window, step)) {
+        // on whole steps (00:05, 00:10 … or whole hours): the last bucket is the one now is in
+        Instant end = Instant.ofEpochMilli((now.toEpochMilli() / step.toMillis() + 1) * step.toMillis());
+        for (DeliveryStats.Bucket bucket : DeliveryStats.buckets(outcomes, end, window, step)) {
             summary(buckets.addObject().put("start", bucket.start().toString()), bucket.summary());
         }
     }

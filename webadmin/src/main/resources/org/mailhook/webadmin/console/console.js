@@ -213,7 +213,7 @@ function svg(tag, attrs, ...children) {
  * no value. Its text alternative is the aria-label (a summary) and a table of every bucket under it.
  */
 function chart(id, title, buckets, series, unit, max) {
-  const width = 560, height = 170, left = 48, bottom = 22, top = 10;
+  const width = 560, height = 170, left = 64, bottom = 22, top = 10;
   const values = buckets.flatMap(b => series.map(s => s.value(b))).filter(v => v !== null && v !== undefined);
   const top_ = max || Math.max(1, ...values);
   const x = i => left + (width - left - 8) * (buckets.length === 1 ? 0.5 : i / (buckets.length - 1));

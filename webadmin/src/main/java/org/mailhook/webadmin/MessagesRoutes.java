@@ -126,12 +126,17 @@ public class MessagesRoutes implements Routes {
         long horizon = clock.millis() - settings.pullSettle().toMillis();
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode messages = body.putArray("messages");
-        String next = after.orElse("");
+        String start = after.orElse("");
+        String next = start;
+        // A search from a time on starts at that time's first key: the mails archived before are not scanned.
+        String from = search.since().map(since -> ArchiveKeys.cursorBefore(since.toEpochMilli())).filter(c -> c.compareTo(start) > 0)
+            .orElse(start);
         int scanned = 0;
         boolean more = true;
         // A search reads mails until the page is full or MAX_SCAN were read; the cursor says where it stopped.
         while (more && messages.size() < limit && scanned < MAX_SCAN) {
-            ArchiveKeys.Page page = ArchiveKeys.page(keys, next.isEmpty() ? Optional.empty() : Optional.of(next),
+            String position = next.compareTo(from) > 0 ? next : from;
+            ArchiveKeys.Page page = ArchiveKeys.page(keys, position.isEmpty() ? Optional.empty() : Optional.of(position),
                 search.isEverything() ? limit - messages.size() : Math.min(SCAN_BATCH, MAX_SCAN - scanned), horizon);
             more = page.more();
             for (int i = 0; i < page.keys().size(); i++) {

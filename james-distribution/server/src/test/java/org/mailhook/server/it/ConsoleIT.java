@@ -330,6 +330,10 @@ class ConsoleIT {
                 WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
                 WebElement endpointChoice = browser.findElement(By.id("confirm-endpoint"));
                 assertThat(endpointChoice.getAccessibleName()).isEqualTo("Send to endpoint");
+                // by keyboard: the dialog opens on Cancel, and Shift+Tab reaches the endpoint select
+                assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-cancel");
+                browser.switchTo().activeElement().sendKeys(Keys.chord(Keys.SHIFT, Keys.TAB));
+                assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-endpoint");
                 assertThat(new Select(endpointChoice).getFirstSelectedOption().getText()).isEqualTo("default");
                 new Select(endpointChoice).selectByValue(instantEndpoint);
                 assertThat(dialog.getText()).contains("to another endpoint, " + instantEndpoint).contains("not " + firstWebhookId);

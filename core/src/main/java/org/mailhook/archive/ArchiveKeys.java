@@ -72,6 +72,15 @@ public final class ArchiveKeys {
     }
 
     /**
+     * A cursor just before every key archived at or after {@code millis} (and after every earlier one): a
+     * reader that starts there skips, without reading them, the mails archived before (keys begin with the
+     * archive time).
+     */
+    public static String cursorBefore(long millis) {
+        return "m" + zeroPadded(Math.max(0, millis), 13);
+    }
+
+    /**
      * One page of keys after a cursor.
      *
      * @param keys     every key of the repository, in any order (others than ours are ignored)

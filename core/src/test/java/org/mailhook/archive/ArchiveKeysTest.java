@@ -89,4 +89,18 @@ class ArchiveKeysTest {
             assertThat(ArchiveKeys.zeroPadded(value % 1_000_000, 6)).isEqualTo(String.format("%06d", value % 1_000_000));
         }
     }
+
+    @Test
+    void theCursorBeforeATimeComesAfterEveryEarlierKeyAndBeforeEveryKeyFromThatTimeOn() {
+        long at = Instant.parse("2026-12-08T01:00:00Z").toEpochMilli();
+        List<String> keys = new ArrayList<>();
+        for (long millis : new long[] {at - 1000, at - 1, at, at + 1, at + 3_600_000}) {
+            ArchiveKeys generator = new ArchiveKeys(Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC), new SecureRandom());
+            keys.add(generator.next(Optional.of("mh1_0123456789abcdef0123456789abcdef")));
+            keys.add(generator.next(Optional.empty()));
+        }
+        ArchiveKeys.Page page = ArchiveKeys.page(keys, Optional.of(ArchiveKeys.cursorBefore(at)), 100, Long.MAX_VALUE);
+        assertThat(page.keys()).hasSize(6).allSatisfy(key -> assertThat(ArchiveKeys.archivedAtMillis(key).orElseThrow()).isGreaterThanOrEqualTo(at));
+        assertThat(ArchiveKeys.isKey(ArchiveKeys.cursorBefore(at))).isFalse();
+    }
 }

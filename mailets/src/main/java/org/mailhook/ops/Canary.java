@@ -42,6 +42,8 @@ public class Canary implements UserDefinedStartable {
     public static final String LATENCY_PREFIX = "mailhook_canary_latency_";
     /** Gauge: the last probe's latency in milliseconds (-1 after a failure). */
     public static final String LAST_LATENCY_MS = "mailhook_canary_last_latency_ms";
+    /** Gauge: when the last probe finished (seen or failed), epoch seconds; 0 before the first. */
+    public static final String LAST_PROBE_SECONDS = "mailhook_canary_last_probe_seconds";
     static final String TOKEN_HEADER = "X-Mailhook-Canary";
     private static final Logger LOGGER = LoggerFactory.getLogger(Canary.class);
 
@@ -55,6 +57,7 @@ public class Canary implements UserDefinedStartable {
     private final GaugeRegistry gauges;
     private final Clock clock = Clock.systemUTC();
     private volatile long lastLatencyMs = -1;
+    private volatile long lastProbeSeconds;
     private PeriodicTask scheduler;
 
     @Inject
@@ -72,6 +75,7 @@ public class Canary implements UserDefinedStartable {
             return;
         }
         gauges.register(LAST_LATENCY_MS, () -> lastLatencyMs);
+        gauges.register(LAST_PROBE_SECONDS, () -> lastProbeSeconds);
         scheduler = PeriodicTask.start("mailhook-canary", settings.interval(), settings.interval(), this::probeQuietly);
         LOGGER.info("canary: a probe to {} via {}:{} every {}", settings.to(), settings.smtpHost(), settings.smtpPort(), settings.interval());
     }
@@ -83,6 +87,7 @@ public class Canary implements UserDefinedStartable {
                 metrics.generate(SEEN).increment();
                 new LatencyHistogram(metrics, LATENCY_PREFIX).record(latency.get());
                 lastLatencyMs = latency.get().toMillis();
+                lastProbeSeconds = clock.instant().getEpochSecond();
             } else {
                 fail("not archived within " + settings.timeout(), null);
             }
@@ -94,6 +99,7 @@ public class Canary implements UserDefinedStartable {
     private void fail(String why, Exception e) {
         metrics.generate(FAILURES).increment();
         lastLatencyMs = -1;
+        lastProbeSeconds = clock.instant().getEpochSecond();
         LOGGER.warn("canary probe failed: {}", why, e);
     }
 

@@ -57,6 +57,9 @@ class CanaryJamesTest {
         assertThat(metric(server, "mailhook_canary_latency_count_total")).isGreaterThanOrEqualTo(2);
         assertThat(metric(server, "mailhook_canary_latency_le_inf_total")).isGreaterThanOrEqualTo(2);
         assertThat(metric(server, "mailhook_canary_failures_total")).isZero();
+        // when the last probe finished, for the console's canary card
+        assertThat((long) metric(server, "mailhook_canary_last_probe_seconds"))
+            .isBetween(java.time.Instant.now().minusSeconds(60).getEpochSecond(), java.time.Instant.now().getEpochSecond() + 1);
         System.out.println("canary: " + (long) metric(server, "mailhook_canary_seen_total") + " probes seen, last latency " + lastMs + " ms");
     }
 

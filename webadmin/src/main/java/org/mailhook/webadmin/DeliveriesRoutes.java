@@ -21,6 +21,7 @@ import org.apache.james.webadmin.Routes;
 import org.apache.mailet.Mail;
 import org.mailhook.mailets.delivery.DeliveredStore;
 import org.mailhook.mailets.delivery.DeliveryState;
+import org.mailhook.mailets.delivery.RunningDeliveries;
 import org.mailhook.mailets.RecordMails;
 import org.mailhook.mailets.delivery.WebhookMetrics;
 import org.mailhook.ops.MailhookSettings;
@@ -48,7 +49,7 @@ import spark.Service;
  * GET    /mailhook/deliveries?status=pending|retrying|parked|dead|delivered&amp;endpoint=NAME&amp;from=ISO&amp;to=ISO&amp;limit=N
  * POST   /mailhook/deliveries/dead/{key}/redeliver
  * POST   /mailhook/deliveries/dead/redeliver?endpoint=NAME&amp;from=ISO&amp;to=ISO   (at least one filter, or all=true)
- * POST   /mailhook/deliveries/delivered/{key}/redeliver
+ * POST   /mailhook/deliveries/delivered/{key}/redeliver?target=ENDPOINT   (target: another endpoint, its own webhook-id)
  * POST   /mailhook/deliveries/delivered/redeliver?endpoint=NAME&amp;from=ISO&amp;to=ISO   (likewise)
  * DELETE /mailhook/deliveries/dead/{key}
  * DELETE /mailhook/deliveries/delivered/{key}
@@ -67,6 +68,7 @@ public class DeliveriesRoutes implements Routes {
     private final MetricFactory metrics;
     private final Clock clock;
     private final AuditLog audit;
+    private final String queue;
 
     @Inject
     public DeliveriesRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
@@ -75,6 +77,7 @@ public class DeliveriesRoutes implements Routes {
         this.audit = audit;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
+        this.queue = settings.webhookQueue();
     }
 
     @Override
@@ -208,6 +211,15 @@ public class DeliveriesRoutes implements Routes {
 
     /** @return empty when replayed, else why not */
     private Optional<String> replay(DeliveredRecord record) throws Exception {
+        return replay(record, Optional.empty());
+    }
+
+    /**
+     * @param target another endpoint to send it to (a name the running WebhookDelivery routes to, whose URL
+     *               its sender checks against the SSRF policy at every attempt), or empty for the record's own
+     * @return empty when replayed, else why not
+     */
+    private Optional<String> replay(DeliveredRecord record, Optional<String> target) throws Exception {
         if (record.archiveKey().isEmpty()) {
             return Optional.of("the mail was not archived (no Archive mailet before WebhookDelivery)");
         }
@@ -217,6 +229,13 @@ public class DeliveriesRoutes implements Routes {
         }
         try {
             DeliveryState.restoreDelivered(archived, record);
+            if (target.isPresent()) {
+                try {
+                    DeliveryState.retarget(archived, record, target.get());
+                } catch (javax.mail.MessagingException e) {
+                    return Optional.of(e.getMessage());
+                }
+            }
             enqueueAgain(archived);
         } finally {
             LifecycleUtil.dispose(archived);
@@ -242,6 +261,17 @@ public class DeliveriesRoutes implements Routes {
         Optional<DeliveredRecord> record = access.delivered().get().find(key);
         if (record.isEmpty()) {
             return JsonResponses.error(response, 404, "no delivered record " + key);
+        }
+        Optional<String> target = Optional.ofNullable(request.queryParams("target")).map(String::trim).filter(t -> !t.isEmpty())
+            .filter(t -> !t.equals(record.get().endpoint()));
+        if (target.isPresent()) {
+            List<String> endpoints = RunningDeliveries.of(queue).map(RunningDeliveries.Running::endpointNames).orElse(List.of());
+            if (!endpoints.contains(target.get())) {
+                return JsonResponses.error(response, 400, "target: no endpoint named " + target.get() + " here (endpoints: "
+                    + String.join(", ", endpoints) + "); for another URL mint an instant address (POST /mailhook/addresses) and use its endpoint");
+            }
+            return answerOne(request, response, "replay-delivered", "delivery " + key, key, key + " to endpoint " + target.get(),
+                replay(record.get(), target));
         }
         return answerOne(request, response, "replay-delivered", "delivery " + key, key, replay(record.get()));
     }
@@ -298,11 +328,17 @@ public class DeliveriesRoutes implements Routes {
     }
 
     private Object answerOne(Request request, Response response, String action, String what, String key, Optional<String> skipped) {
+        return answerOne(request, response, action, what, key, key, skipped);
+    }
+
+    /** @param audited what the audit entry names (the key, and the endpoint of a replay to another one) */
+    private Object answerOne(Request request, Response response, String action, String what, String key, String audited,
+                             Optional<String> skipped) {
         if (skipped.isPresent()) {
-            audit.record(request, action, key, 0, "refused: " + skipped.get());
+            audit.record(request, action, audited, 0, "refused: " + skipped.get());
             return JsonResponses.error(response, 409, what + " not redelivered: " + skipped.get());
         }
-        audit.record(request, action, key, 1, "redelivered");
+        audit.record(request, action, audited, 1, "redelivered");
         return JsonResponses.ok(response, results(Map.of(key, Optional.empty())));
     }
 

@@ -4,11 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -22,6 +25,7 @@ import org.apache.james.server.core.MimeMessageInputStream;
 import org.apache.james.webadmin.Routes;
 import org.apache.mailet.Mail;
 import org.mailhook.archive.ArchiveKeys;
+import org.mailhook.auth.DmarcPassRate;
 import org.mailhook.json.AttachmentExtractor;
 import org.mailhook.json.ParseOptions;
 import org.mailhook.mailets.ArchivedRevisions;
@@ -47,6 +51,7 @@ import spark.Service;
  *     &amp;spf=&amp;dkim=&amp;dmarc=&amp;arc=RESULT                 only mails whose verdict, taken at receipt, has that result
  *     &amp;report=any|dmarc-aggregate|tls-rpt|dmarc-failure  only mails with a report; each entry then also has
  *                                                   "reportCounts":[{"domain","pass","fail"}] (as the metrics count them)
+ * GET /mailhook/dmarc?hours=24&amp;limit=2000          DMARC pass rate by sender domain of the newest archived mails
  * GET /mailhook/messages/{id}                       the message JSON, its latest revision ({id}: the archive key or the mailhook id mh1_…)
  * GET /mailhook/messages/{id}/revisions             {"latest":n,"revisions":[1,…,n]}
  * GET /mailhook/messages/{id}/revisions/{n}         revision n of the message JSON (1: as made at receipt)
@@ -59,6 +64,10 @@ import spark.Service;
  */
 public class MessagesRoutes implements Routes {
     public static final String BASE = "/mailhook/messages";
+    /** The DMARC pass rate by sender domain over the newest archived mails ({@link #dmarcPassRate}). */
+    public static final String DMARC = "/mailhook/dmarc";
+    static final int DMARC_DEFAULT_MAILS = 2000;
+    static final int DMARC_MAX_MAILS = 10_000;
     private static final int MAX_LIMIT = 1000;
     /** At most this many mails read by one search request. */
     private static final int MAX_SCAN = 5000;
@@ -90,6 +99,7 @@ public class MessagesRoutes implements Routes {
     @Override
     public void define(Service service) {
         service.get(BASE, (request, response) -> pageOf(request, response, EVERY_MAIL));
+        service.get(DMARC, this::dmarcPassRate);
         service.get(BASE + "/:id", (request, response) -> messageOf(request, response, EVERY_MAIL));
         service.get(BASE + "/:id/raw", (request, response) -> rawOf(request, response, EVERY_MAIL));
         service.get(BASE + "/:id/revisions", (request, response) -> withMail(request, response, EVERY_MAIL, this::revisions));
@@ -116,12 +126,17 @@ public class MessagesRoutes implements Routes {
         long horizon = clock.millis() - settings.pullSettle().toMillis();
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode messages = body.putArray("messages");
-        String next = after.orElse("");
+        String start = after.orElse("");
+        String next = start;
+        // A search from a time on starts at that time's first key: the mails archived before are not scanned.
+        String from = search.since().map(since -> ArchiveKeys.cursorBefore(since.toEpochMilli())).filter(c -> c.compareTo(start) > 0)
+            .orElse(start);
         int scanned = 0;
         boolean more = true;
         // A search reads mails until the page is full or MAX_SCAN were read; the cursor says where it stopped.
         while (more && messages.size() < limit && scanned < MAX_SCAN) {
-            ArchiveKeys.Page page = ArchiveKeys.page(keys, next.isEmpty() ? Optional.empty() : Optional.of(next),
+            String position = next.compareTo(from) > 0 ? next : from;
+            ArchiveKeys.Page page = ArchiveKeys.page(keys, position.isEmpty() ? Optional.empty() : Optional.of(position),
                 search.isEverything() ? limit - messages.size() : Math.min(SCAN_BATCH, MAX_SCAN - scanned), horizon);
             more = page.more();
             for (int i = 0; i < page.keys().size(); i++) {
@@ -143,6 +158,58 @@ public class MessagesRoutes implements Routes {
         }
         body.put("next", next);
         body.put("more", more);
+        return JsonResponses.ok(response, body);
+    }
+
+    /**
+     * {@code GET /mailhook/dmarc?hours=24&limit=2000}: the DMARC pass rate by sender domain of the newest
+     * {@code limit} mails archived in the last {@code hours} (bounded: at most {@value #DMARC_MAX_MAILS} read).
+     */
+    private Object dmarcPassRate(Request request, Response response) throws Exception {
+        int hours;
+        int limit;
+        try {
+            hours = JsonResponses.intParam(request.queryParams("hours"), 24, 1, 24 * 31, "hours");
+            limit = JsonResponses.intParam(request.queryParams("limit"), DMARC_DEFAULT_MAILS, 1, DMARC_MAX_MAILS, "limit");
+        } catch (IllegalArgumentException e) {
+            return JsonResponses.error(response, 400, e.getMessage());
+        }
+        Instant since = clock.instant().minus(Duration.ofHours(hours)).truncatedTo(ChronoUnit.SECONDS);
+        List<String> keys = new ArrayList<>();
+        for (String key : keys()) {
+            if (ArchiveKeys.archivedAtMillis(key).filter(at -> at >= since.toEpochMilli()).isPresent()) {
+                keys.add(key);
+            }
+        }
+        keys.sort(null);
+        List<String> newest = keys.subList(Math.max(0, keys.size() - limit), keys.size());
+        DmarcPassRate rate = new DmarcPassRate();
+        int read = 0;
+        for (String key : newest) {
+            Mail mail = archive.get().retrieve(new MailKey(key));
+            if (mail == null) {
+                continue;
+            }
+            try {
+                Optional<String> json = ArchivedRevisions.latestJson(mail);
+                if (json.isPresent()) {
+                    rate.add(JsonResponses.JSON.readTree(json.get()));
+                    read++;
+                }
+            } finally {
+                LifecycleUtil.dispose(mail);
+            }
+        }
+        ObjectNode body = JsonResponses.JSON.createObjectNode();
+        body.put("since", since.toString()).put("hours", hours).put("limit", limit).put("mails", read)
+            .put("capped", keys.size() > newest.size());
+        ArrayNode domains = body.putArray("domains");
+        for (DmarcPassRate.Domain domain : rate.domains()) {
+            ObjectNode node = domains.addObject().put("domain", domain.domain()).put("mails", domain.mails()).put("passed", domain.passed())
+                .put("passRate", domain.passRate());
+            ObjectNode results = node.putObject("results");
+            new TreeMap<>(domain.results()).forEach(results::put);
+        }
         return JsonResponses.ok(response, body);
     }
 

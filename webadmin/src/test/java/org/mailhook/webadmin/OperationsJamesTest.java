@@ -68,7 +68,7 @@ class OperationsJamesTest {
             port=0
             host=127.0.0.1
             extensions.routes=org.mailhook.webadmin.MessagesRoutes,org.mailhook.webadmin.DeliveriesRoutes,\
-            org.mailhook.webadmin.AddressesRoutes,org.apache.james.webadmin.dropwizard.MetricsRoutes
+            org.mailhook.webadmin.EndpointsRoutes,org.mailhook.webadmin.AddressesRoutes,org.apache.james.webadmin.dropwizard.MetricsRoutes
             """)
         .withConf("healthcheck.properties", """
             additional.healthchecks=org.mailhook.ops.DeadLettersHealthCheck,org.mailhook.ops.WebhookQueueHealthCheck
@@ -471,6 +471,57 @@ class OperationsJamesTest {
     }
 
     // --- helpers
+
+    @Test
+    @Order(10)
+    void endpointHealthDmarcAndAReplayToAnotherEndpointWithItsOwnWebhookId(GuiceJamesServer server) throws Exception {
+        String subject = "elsewhere-" + UUID.randomUUID();
+        send("to@inbound.localhost", subject);
+        JsonNode delivered = await().atMost(Duration.ofSeconds(20)).until(() -> delivered(server, subject, ""), d -> d != null);
+
+        JsonNode health = JSON.readTree(get(server, "/mailhook/endpoints").body());
+        JsonNode endpoint = health.path("endpoints").findParents("name").stream().filter(e -> e.path("name").asText().equals("default"))
+            .findFirst().orElseThrow();
+        assertThat(endpoint.path("delivered").asLong()).isPositive();
+        assertThat(endpoint.path("p99Ms").asLong()).isGreaterThanOrEqualTo(endpoint.path("p50Ms").asLong());
+        assertThat(endpoint.path("circuit").path("state").asText()).isIn("closed", "off");
+        assertThat(endpoint.path("waiting").path("parked").asInt()).isZero();
+        assertThat(health.path("routable").toString()).contains("\"default\"");
+        assertThat(health.path("charts").path("hour").path("buckets")).hasSize(12);
+        assertThat(health.path("charts").path("hour").path("buckets").get(11).path("delivered").asLong()
+            + health.path("charts").path("hour").path("buckets").get(10).path("delivered").asLong()).isPositive();
+
+        JsonNode dmarc = JSON.readTree(get(server, "/mailhook/dmarc?hours=1").body());
+        assertThat(dmarc.path("mails").asInt()).isPositive();
+        assertThat(dmarc.path("hours").asInt()).isEqualTo(1);
+        assertThat(get(server, "/mailhook/dmarc?limit=0").statusCode()).isEqualTo(400);
+
+        // to an endpoint that does not exist: refused, naming the ones that do
+        String key = delivered.path("key").asText();
+        HttpResponse<String> unknown = post(server, "/mailhook/deliveries/delivered/" + key + "/redeliver?target=nope");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("no endpoint named nope").contains("default");
+
+        // to a minted address's endpoint: it gets the mail under the webhook-id it would have had, the first receiver nothing
+        HttpResponse<String> minted = send(server, "POST", "/mailhook/addresses", "{\"url\":\"" + INSTANT_RECEIVER.url() + "\"}");
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+        String target = "instant-" + JSON.readTree(minted.body()).path("address").asText().split("@")[0];
+        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(get(server, "/mailhook/endpoints").body()).path("routable").toString()
+            .contains(target));
+        int firstBefore = deliveriesOf(RECEIVER, subject).size();
+        HttpResponse<String> moved = post(server, "/mailhook/deliveries/delivered/" + key + "/redeliver?target=" + target);
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveriesOf(INSTANT_RECEIVER, subject).size() == 1);
+        RecordingReceiver.Delivery there = deliveriesOf(INSTANT_RECEIVER, subject).get(0);
+        assertThat(there.webhookId()).isEqualTo(org.mailhook.webhook.WebhookIds.forDelivery(delivered.path("mailhookId").asText(), target))
+            .isNotEqualTo(delivered.path("webhookId").asText());
+        assertThat(there.signatureValid()).as(there.verifyError()).isTrue();
+        assertThat(JSON.readTree(there.body()).path("route").path("endpoint").asText()).isEqualTo(target);
+        assertThat(deliveriesOf(RECEIVER, subject)).hasSize(firstBefore);
+        // the original record stays; the new delivery has one of its own
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered(server, subject, "&endpoint=" + target) != null);
+        assertThat(delivered(server, subject, "&endpoint=default").path("webhookId").asText()).isEqualTo(delivered.path("webhookId").asText());
+    }
 
     private static void send(String to, String subject) {
         try {

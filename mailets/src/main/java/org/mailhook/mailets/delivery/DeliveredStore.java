@@ -123,6 +123,30 @@ public final class DeliveredStore {
     }
 
     /**
+     * The records of deliveries accepted since {@code since}, newest first, at most {@code limit}: only keys
+     * are listed in full; no record accepted before {@code since} is read, so the work is bounded by
+     * {@code limit} reads (for the health figures of {@code GET /mailhook/endpoints}).
+     */
+    public Page recent(Instant since, int limit) throws MessagingException {
+        List<String> keys = new ArrayList<>();
+        for (Iterator<MailKey> it = repository.list(); it.hasNext(); ) {
+            String key = it.next().asString();
+            if (DeliveredRecord.acceptedAtOfKey(key).filter(at -> !at.isBefore(since)).isPresent()) {
+                keys.add(key);
+            }
+        }
+        keys.sort(Comparator.reverseOrder());
+        List<DeliveredRecord> records = new ArrayList<>();
+        for (String key : keys) {
+            if (records.size() == limit) {
+                return new Page(records, true);
+            }
+            find(key).ifPresent(records::add);
+        }
+        return new Page(records, false);
+    }
+
+    /**
      * The records of deliveries of these archived mails ({@code archiveKey}), by archive key, oldest accepted
      * first. Every record is read (a record's key has its acceptance time, which is the mail's SMTP time and may
      * precede its archiving by a spool backlog), so this costs one pass over the records, bounded by their retention.

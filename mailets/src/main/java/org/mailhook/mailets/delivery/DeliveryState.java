@@ -101,6 +101,30 @@ public final class DeliveryState {
         record.archiveKey().ifPresent(key -> MailAttributes.set(archived, Archive.ARCHIVE_ID, key));
     }
 
+    /**
+     * Makes a restored delivered mail ({@link #restoreDelivered}) a delivery to another endpoint: that
+     * endpoint's own webhook-id ({@link WebhookIds#forDelivery}), the record's route naming it, a history of
+     * its own; not a replay of the record (its acknowledgement adds a record, the original one stays).
+     *
+     * @throws MessagingException when the record has no mailhook id to make the webhook-id from
+     */
+    public static void retarget(Mail restored, DeliveredRecord record, String endpoint) throws MessagingException {
+        String mailhookId = record.mailhookId().orElseThrow(() -> new MessagingException("the record has no mailhook id"));
+        if (!record.webhookId().equals(WebhookIds.forDelivery(mailhookId, record.endpoint()))) {
+            throw new MessagingException("a message.updated delivery is replayed to its own endpoint only");
+        }
+        String route;
+        try {
+            JsonNode node = JSON.readTree(record.route());
+            route = node instanceof com.fasterxml.jackson.databind.node.ObjectNode object ? object.put("endpoint", endpoint).toString()
+                : record.route();
+        } catch (Exception e) {
+            throw new MessagingException("the record's route is not JSON: " + e.getMessage(), e);
+        }
+        restored.removeAttribute(DeliveryAttributes.REPLAY_OF);
+        DeliveryAttributes.start(restored, endpoint, WebhookIds.forDelivery(mailhookId, endpoint), record.acceptedAt().toEpochMilli(), route);
+    }
+
     /** The revision whose {@code message.updated} event this record delivered, when it was one. */
     private static Optional<String> updatedRevision(Mail archived, String mailhookId, DeliveredRecord record) {
         for (int revision = 2; revision <= ArchivedRevisions.latest(archived); revision++) {

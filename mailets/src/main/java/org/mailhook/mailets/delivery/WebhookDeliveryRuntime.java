@@ -74,6 +74,7 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
     private final Supplier<Routes> routes;
     private Optional<InstantRoutes> instantRoutes = Optional.empty();
     private final WebhookQueueConsumer consumer;
+    private RunningDeliveries.Running running;
     private PeriodicTask deliveredPurge;
 
     private WebhookDeliveryRuntime(WebhookDeliveryConfiguration config, Services services) throws MessagingException {
@@ -99,6 +100,8 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
                 config.thinPayloadAbove(), clock, services.metrics(), new EndpointLimiter(config.hostConcurrency()), breaker, parked);
             attachmentLinks(services).ifPresent(links -> consumer.signAttachmentLinks(links::addTo));
             consumer.start();
+            running = new RunningDeliveries.Running(breaker, routes);
+            RunningDeliveries.register(config.queue(), running);
             LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}, breaker {}", name,
                 routes.get().endpoints(), config.queue(), config.concurrency(), config.schedule(), parked.isEmpty() ? "off"
                     : "after " + breakerSettings.failures() + " failures, probes " + Durations.format(breakerSettings.firstProbe())
@@ -310,6 +313,9 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
         }
         if (deliveredPurge != null) {
             deliveredPurge.close();
+        }
+        if (running != null) {
+            RunningDeliveries.remove(config.queue(), running);
         }
         QUEUES_IN_USE.remove(config.queue());
     }

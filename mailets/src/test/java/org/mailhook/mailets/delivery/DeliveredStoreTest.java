@@ -185,4 +185,37 @@ class DeliveredStoreTest {
         assertThat(store.prune(Clock.offset(later, Duration.ofDays(2)).instant(), Duration.ofDays(7))).isEqualTo(3);
         assertThat(store.select(DeliverySelection.ALL, 100).records()).extracting(DeliveredRecord::endpoint).doesNotContain("slow");
     }
+
+    @Test
+    void recentRecordsAreTheNewestAcceptedSinceAndReadNoOlderOne() throws Exception {
+        DeliveredStore store = new DeliveredStore(new MemoryMailRepository());
+        for (int minute = 0; minute < 5; minute++) {
+            Instant accepted = ACCEPTED.plus(Duration.ofMinutes(minute));
+            store.write(DeliveredStore.recordOf(acknowledged("endpoint-" + minute, accepted), accepted.plusSeconds(1), 204), Optional.empty());
+        }
+        DeliveredStore.Page since = store.recent(ACCEPTED.plus(Duration.ofMinutes(2)), 10);
+        assertThat(since.records()).extracting(DeliveredRecord::endpoint).containsExactly("endpoint-4", "endpoint-3", "endpoint-2");
+        assertThat(since.more()).isFalse();
+        DeliveredStore.Page capped = store.recent(ACCEPTED, 2);
+        assertThat(capped.records()).extracting(DeliveredRecord::endpoint).containsExactly("endpoint-4", "endpoint-3");
+        assertThat(capped.more()).isTrue();
+    }
+
+    @Test
+    void aReplayToAnotherEndpointGetsThatEndpointsWebhookIdAndRouteAndIsNotAReplayOfTheRecord() throws Exception {
+        DeliveredRecord record = DeliveredStore.recordOf(acknowledged("orders"), ACCEPTED.plusSeconds(3), 204);
+        Mail archived = FakeMail.builder().name("archived")
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("Order 7").setText("body")).build();
+        DeliveryState.restoreDelivered(archived, record);
+        assertThat(DeliveredStore.replayedRecord(archived)).contains(record.key());
+        DeliveryState.retarget(archived, record, "billing");
+        assertThat(DeliveryAttributes.endpoint(archived)).contains("billing");
+        assertThat(DeliveryAttributes.webhookId(archived)).isEqualTo(WebhookIds.forDelivery(MAILHOOK_ID, "billing"))
+            .isNotEqualTo(record.webhookId());
+        assertThat(MailAttributes.string(archived, DeliveryAttributes.ROUTE)).hasValueSatisfying(route ->
+            assertThat(route).contains("\"endpoint\":\"billing\"").contains("\"tag\":\"7\""));
+        assertThat(DeliveredStore.replayedRecord(archived)).isEmpty();
+        assertThat(DeliveryAttributes.history(archived)).isEqualTo("[]");
+        assertThat(archived.getRecipients()).extracting(Object::toString).containsExactly("orders+7@shop.example");
+    }
 }

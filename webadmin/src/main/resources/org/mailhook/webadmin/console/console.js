@@ -56,11 +56,22 @@ function query(params) {
   return entries.length ? '?' + entries.map(([k, v]) => encodeURIComponent(k) + '=' + encodeURIComponent(v)).join('&') : '';
 }
 
-function confirmAction(text) {
+/**
+ * Asks in the dialog. With a choice ({options, selected}) the dialog also offers a select (the endpoint of a
+ * replay), the question is a function of the chosen option, and the answer is the option chosen.
+ */
+function confirmAction(text, choice) {
   const dialog = document.getElementById('confirm');
-  document.getElementById('confirm-text').textContent = text;
+  const question = document.getElementById('confirm-text');
+  const select = document.getElementById('confirm-endpoint');
+  document.getElementById('confirm-choice').hidden = !choice;
+  if (choice) {
+    select.replaceChildren(...choice.options.map(o => el('option', { value: o, selected: o === choice.selected, text: o })));
+    select.onchange = () => { question.textContent = text(select.value); };
+  }
+  question.textContent = choice ? text(select.value) : text;
   return new Promise(resolve => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    dialog.addEventListener('close', () => resolve(dialog.returnValue !== 'ok' ? false : choice ? select.value : true), { once: true });
     dialog.returnValue = '';
     dialog.showModal();
     document.getElementById('confirm-cancel').focus();
@@ -68,13 +79,14 @@ function confirmAction(text) {
 }
 
 /** Asks, runs the API call, reports how many mails it touched, then redraws the page. */
-async function act(question, method, path) {
-  if (!(await confirmAction(question))) {
+async function act(question, method, path, choice) {
+  const answer = await confirmAction(question, choice);
+  if (!answer) {
     say('Cancelled: nothing was changed.');
     return;
   }
   try {
-    const text = await api(method, path);
+    const text = await api(method, typeof path === 'function' ? path(answer) : path);
     const body = text ? JSON.parse(text) : {};
     const count = body.redelivered !== undefined ? body.redelivered : body.released !== undefined ? body.released : 1;
     if (body.changed !== undefined) {
@@ -87,6 +99,22 @@ async function act(question, method, path) {
     say(e.message, true);
   }
   await route();
+}
+
+/** Replay of a delivered mail, to its endpoint (same webhook-id) or to another one the dialog offers (that one's own webhook-id). */
+async function replay(d) {
+  let routable = [];
+  try {
+    routable = (await json('/mailhook/endpoints')).routable;
+  } catch (e) { /* offered its own endpoint only */ }
+  const own = d.endpoint || 'default';
+  const options = [own].concat(routable.filter(n => n !== own));
+  const what = 'Replay 1 mail ("' + (d.subject || '') + '")';
+  return act(name => name === own ? what + ' to endpoint ' + own + ' with the same webhook-id ' + d.webhookId + '?'
+    : what + ' to another endpoint, ' + name + ', with that endpoint\'s own webhook-id (not ' + d.webhookId + ')? Endpoint '
+      + own + ' does not get it again.', 'POST',
+  name => '/mailhook/deliveries/delivered/' + encodeURIComponent(d.key) + '/redeliver' + (name === own ? '' : query({ target: name })),
+  { options, selected: own });
 }
 
 function table(caption, headers, rows) {
@@ -119,10 +147,8 @@ async function deliveries(params) {
 
 function deliveryActions(d) {
   if (d.status === 'delivered' && d.key) {
-    return el('button', { type: 'button', class: 'secondary', 'aria-label': 'Replay ' + (d.subject || d.key),
-      onclick: () => act('Replay 1 mail ("' + (d.subject || '') + '") to endpoint ' + (d.endpoint || 'default')
-        + ' with the same webhook-id ' + d.webhookId + '?', 'POST', '/mailhook/deliveries/delivered/' + encodeURIComponent(d.key) + '/redeliver') },
-    'Replay');
+    return el('button', { type: 'button', class: 'secondary', 'aria-label': 'Replay ' + (d.subject || d.key), onclick: () => replay(d) },
+      'Replay');
   }
   if (d.status === 'dead' && d.key) {
     return el('button', { type: 'button', class: 'secondary', 'aria-label': 'Redeliver ' + (d.subject || d.key),
@@ -133,21 +159,154 @@ function deliveryActions(d) {
   return '';
 }
 
+/** A duration in seconds as people read it: 42 s, 7 min, 3 h 5 min, 2 d 4 h. */
+function age(seconds) {
+  if (seconds === null || seconds === undefined) return '–';
+  if (seconds < 60) return seconds + ' s';
+  if (seconds < 3600) return Math.floor(seconds / 60) + ' min';
+  if (seconds < 86400) return Math.floor(seconds / 3600) + ' h ' + Math.floor(seconds % 3600 / 60) + ' min';
+  return Math.floor(seconds / 86400) + ' d ' + Math.floor(seconds % 86400 / 3600) + ' h';
+}
+
+function percent(rate) {
+  return rate === null || rate === undefined ? '–' : (Math.round(rate * 1000) / 10) + '%';
+}
+
+function ms(value) {
+  return value === null || value === undefined ? '–' : value + ' ms';
+}
+
+/** The endpoint health table of GET /mailhook/endpoints (Overview and Endpoints). */
+function healthTable(health) {
+  const rows = health.endpoints.map(e => {
+    const c = e.circuit;
+    const circuit = el('td', { 'data-circuit': c.state }, statusTag(c.state),
+      c.openedAt ? ' since ' + c.openedAt : '', c.nextProbeAt ? ', next probe ' + c.nextProbeAt : '');
+    return row(e.name, circuit, el('td', { class: 'num', text: percent(e.successRate) }), e.delivered + ' / ' + e.failed,
+      el('td', { class: 'num', text: ms(e.p50Ms) }), el('td', { class: 'num', text: ms(e.p99Ms) }),
+      'pending ' + e.waiting.pending + ', retrying ' + e.waiting.retrying + ', parked ' + e.waiting.parked,
+      el('td', { 'data-oldest-waiting': e.oldestWaitingSeconds === null ? '' : e.oldestWaitingSeconds,
+        text: e.oldestWaitingSeconds === null ? 'none waiting' : age(e.oldestWaitingSeconds) + ' (since ' + e.oldestWaitingSince + ')' }),
+      el('a', { href: '#/deliveries' + query({ endpoint: e.name }) }, 'Deliveries of ' + e.name));
+  });
+  return table('Finished in the last 24 hours (' + health.deliveredRead + ' delivered records read'
+    + (health.deliveredCapped ? ', capped at the newest' : '') + ', dead letters since ' + health.since + '); waiting now'
+    + (health.queuedNotListed ? ' (queued mail not listed: ' + health.queuedNotListed + ')' : ''),
+  ['Endpoint', 'Circuit', 'Success rate', 'Delivered / failed', 'p50 accept→ack', 'p99 accept→ack', 'Waiting', 'Oldest waiting', 'Details'], rows);
+}
+
+// The SVG namespace as the HTML parser gives it to an <svg> element (no URL written out: the page names none).
+const SVG = new DOMParser().parseFromString('<svg></svg>', 'text/html').body.firstChild.namespaceURI;
+
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (name === 'text') node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  children.flat(Infinity).forEach(c => node.append(c));
+  return node;
+}
+
+/**
+ * A line chart as inline SVG (no library): one polyline per series over the buckets, a gap where a bucket has
+ * no value. Its text alternative is the aria-label (a summary) and a table of every bucket under it.
+ */
+function chart(id, title, buckets, series, unit, max) {
+  const width = 560, height = 170, left = 64, bottom = 22, top = 10;
+  const values = buckets.flatMap(b => series.map(s => s.value(b))).filter(v => v !== null && v !== undefined);
+  const top_ = max || Math.max(1, ...values);
+  const x = i => left + (width - left - 8) * (buckets.length === 1 ? 0.5 : i / (buckets.length - 1));
+  const y = v => top + (height - top - bottom) * (1 - v / top_);
+  const lines = series.map(s => {
+    const paths = [];
+    let current = [];
+    buckets.forEach((b, i) => {
+      const v = s.value(b);
+      if (v === null || v === undefined) {
+        if (current.length) paths.push(current);
+        current = [];
+      } else {
+        current.push(x(i).toFixed(1) + ',' + y(v).toFixed(1));
+      }
+    });
+    if (current.length) paths.push(current);
+    return paths.map(p => p.length === 1 ? svg('circle', { class: 'series ' + s.key, cx: p[0].split(',')[0], cy: p[0].split(',')[1], r: 3 })
+      : svg('polyline', { class: 'series ' + s.key, points: p.join(' ') }));
+  });
+  const label = (b) => b.start.slice(11, 16);
+  const summary = title + ': ' + series.map(s => {
+    const vs = buckets.map(s.value).filter(v => v !== null && v !== undefined);
+    return s.name + (vs.length ? ' from ' + Math.min(...vs) + ' to ' + Math.max(...vs) + unit : ' no data');
+  }).join('; ') + '. ' + buckets.length + ' buckets from ' + buckets[0].start + '.';
+  const picture = svg('svg', { id, class: 'chart', viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': summary },
+    svg('title', { text: summary }),
+    svg('line', { class: 'axis', x1: left, y1: height - bottom, x2: width - 8, y2: height - bottom }),
+    svg('line', { class: 'axis', x1: left, y1: top, x2: left, y2: height - bottom }),
+    svg('text', { class: 'tick', x: left - 4, y: top + 8, 'text-anchor': 'end', text: top_ + unit }),
+    svg('text', { class: 'tick', x: left - 4, y: height - bottom, 'text-anchor': 'end', text: '0' }),
+    svg('text', { class: 'tick', x: left, y: height - 6, text: label(buckets[0]) }),
+    svg('text', { class: 'tick', x: width - 8, y: height - 6, 'text-anchor': 'end', text: label(buckets[buckets.length - 1]) + ' UTC' }),
+    lines);
+  const legend = el('p', { class: 'legend' }, series.map(s => el('span', { class: 'key ' + s.key, text: s.name })));
+  const data = el('details', {}, el('summary', {}, 'Data of "' + title + '"'),
+    table(title, ['Bucket start (UTC)'].concat(series.map(s => s.name)),
+      buckets.map(b => row(b.start, ...series.map(s => { const v = s.value(b); return v === null || v === undefined ? '–' : v + unit; })))));
+  return el('figure', { class: 'chart' }, el('figcaption', { text: title }), picture, legend, data);
+}
+
+function charts(health) {
+  const latency = [{ key: 'p50', name: 'p50', value: b => b.p50Ms }, { key: 'p99', name: 'p99', value: b => b.p99Ms }];
+  const success = [{ key: 'rate', name: 'success rate', value: b => b.successRate === null ? null : Math.round(b.successRate * 1000) / 10 }];
+  const { hour, day } = health.charts;
+  return el('div', { class: 'charts' },
+    chart('chart-latency-hour', 'Accept → ack latency, last hour (5-minute buckets)', hour.buckets, latency, ' ms'),
+    chart('chart-success-hour', 'Delivery success rate, last hour (5-minute buckets)', hour.buckets, success, '%', 100),
+    chart('chart-latency-day', 'Accept → ack latency, last day (hourly buckets)', day.buckets, latency, ' ms'),
+    chart('chart-success-day', 'Delivery success rate, last day (hourly buckets)', day.buckets, success, '%', 100));
+}
+
+/** The canary's last probe, from its metrics (docs/operations.md#canary); off when they are absent. */
+function canary(metric) {
+  const sent = metric('mailhook_canary_sent_total');
+  if (sent === null) {
+    return el('p', { id: 'canary', 'data-canary': 'off' }, 'The canary is off (canary.enabled=false in mailhook.properties).');
+  }
+  const last = metric('mailhook_canary_last_probe_seconds');
+  const latency = metric('mailhook_canary_last_latency_ms');
+  const state = !last ? 'waiting' : latency < 0 ? 'failed' : 'seen';
+  return el('p', { id: 'canary', 'data-canary': state },
+    state === 'waiting' ? 'No probe finished yet. ' : el('span', {}, 'Last probe ', statusTag(state === 'seen' ? 'pass' : 'fail'),
+      ' at ' + new Date(last * 1000).toISOString() + (state === 'seen' ? ', archived ' + latency + ' ms after it was sent. ' : ', not archived in time. ')),
+    'Probes sent ' + sent + ', seen ' + (metric('mailhook_canary_seen_total') || 0) + ', failed ' + (metric('mailhook_canary_failures_total') || 0) + '.');
+}
+
 const pages = {
   async overview() {
-    const [all, quarantine, metrics] = await Promise.all([deliveries({}), json('/mailhook/quarantine?limit=1'),
-      api('GET', '/metrics').catch(() => '')]);
+    const [all, quarantine, metrics, health, dmarc] = await Promise.all([deliveries({}), json('/mailhook/quarantine?limit=1'),
+      api('GET', '/metrics').catch(() => ''), json('/mailhook/endpoints'), json('/mailhook/dmarc')]);
     const metric = name => {
       const line = metrics.split('\n').find(l => l.startsWith(name + ' '));
-      return line ? Math.round(Number(line.split(' ')[1])) : '–';
+      return line ? Math.round(Number(line.split(' ')[1])) : null;
     };
     const count = status => all.filter(d => d.status === status).length;
-    const cards = [['Accepted', metric('mailhook_mails_accepted_total')], ['Delivered (recorded)', count('delivered')],
+    const accepted = metric('mailhook_mails_accepted_total');
+    const cards = [['Accepted', accepted === null ? '–' : accepted], ['Delivered (recorded)', count('delivered')],
       ['Pending', count('pending')], ['Retrying', count('retrying')], ['Parked', count('parked')],
       ['Dead letters', count('dead')], ['Quarantined', quarantine.total]];
     return [el('h1', { text: 'Overview' }),
       el('div', { class: 'counts', role: 'list' }, cards.map(([name, n]) =>
-        el('div', { class: 'count', role: 'listitem', 'data-count': name }, el('span', { class: 'n', text: n }), name)))];
+        el('div', { class: 'count', role: 'listitem', 'data-count': name }, el('span', { class: 'n', text: n }), name))),
+      el('section', { 'aria-labelledby': 'h-canary' }, el('h2', { id: 'h-canary', text: 'Canary' }), canary(metric)),
+      el('section', { 'aria-labelledby': 'h-health' }, el('h2', { id: 'h-health', text: 'Endpoint health' }), healthTable(health)),
+      el('section', { 'aria-labelledby': 'h-charts' }, el('h2', { id: 'h-charts', text: 'Latency and success rate' }), charts(health)),
+      el('section', { 'aria-labelledby': 'h-dmarc' }, el('h2', { id: 'h-dmarc', text: 'DMARC pass rate by sender domain' }),
+        table('The newest ' + dmarc.mails + ' mail(s) archived since ' + dmarc.since + ' (at most ' + dmarc.limit + ' are read'
+          + (dmarc.capped ? '; more were archived' : '') + '), by the domain DMARC was checked for',
+        ['Sender domain', 'Mails', 'Passed', 'Pass rate', 'Results'], dmarc.domains.map(d => row(d.domain,
+          el('td', { class: 'num', text: d.mails }), el('td', { class: 'num', text: d.passed }),
+          el('td', { class: 'num', 'data-pass-rate': d.passRate, text: percent(d.passRate) }),
+          Object.entries(d.results).map(([result, n]) => result + ' ' + n).join(', ')))))];
   },
 
   async messages(params) {
@@ -337,23 +496,8 @@ const pages = {
   },
 
   async endpoints() {
-    const list = await deliveries({});
-    const byEndpoint = new Map();
-    for (const d of list) {
-      const name = d.endpoint || 'default';
-      const e = byEndpoint.get(name) || { counts: {}, last: null };
-      e.counts[d.status] = (e.counts[d.status] || 0) + 1;
-      if (d.lastAttemptAt && (!e.last || d.lastAttemptAt > e.last.lastAttemptAt)) e.last = d;
-      byEndpoint.set(name, e);
-    }
-    const rows = [...byEndpoint.entries()].map(([name, e]) => {
-      const done = (e.counts.delivered || 0) + (e.counts.dead || 0);
-      return row(name, done ? Math.round(100 * (e.counts.delivered || 0) / done) + '%' : '–',
-        STATUSES.map(s => s + ' ' + (e.counts[s] || 0)).join(', '), e.last ? e.last.lastAttemptAt + ' → ' + (e.last.lastStatus || e.last.lastError || '') : '',
-        el('a', { href: '#/deliveries' + query({ endpoint: name === 'default' ? '' : name }) }, 'Deliveries of ' + name));
-    });
-    return [el('h1', { text: 'Endpoints' }), el('section', {},
-      table('Recent results per endpoint', ['Endpoint', 'Success rate (delivered / finished)', 'Mails by status', 'Last attempt', 'Details'], rows))];
+    const health = await json('/mailhook/endpoints');
+    return [el('h1', { text: 'Endpoints' }), el('section', {}, healthTable(health))];
   },
 
   async addresses() {

@@ -262,8 +262,6 @@ class ConsoleIT {
                 assertThat(audit.path(0).path("mails").asInt()).isEqualTo(1);
                 assertThat(Instant.parse(audit.path(0).path("at").asText())).isAfter(Instant.now().minus(Duration.ofMinutes(10)));
 
-                open(browser, wait, base, "endpoints");
-                screenshot(browser, "endpoints");
                 open(browser, wait, base, "addresses");
                 assertThat(browser.findElement(By.id("view")).getText()).contains(JSON.readTree(minted.body()).path("address").asText());
                 screenshot(browser, "addresses");
@@ -281,6 +279,179 @@ class ConsoleIT {
                 canary.stop(0);
             }
         }
+    }
+
+    /**
+     * Endpoint health, charts, canary, a replay to another endpoint and a bulk replay, in the browser, against a server with the
+     * breaker on (one failure opens it, probes a minute apart) and the canary every two seconds; WebAdmin without JWT (the
+     * shipped loopback setup). Two receivers: the configured endpoint ({@code default}) and a minted instant address.
+     */
+    @Test
+    void endpointHealthChartsCanaryReplayToAnotherEndpointAndBulkReplayInARealBrowser(@TempDir Path dir) throws Exception {
+        String chromedriver = executable("chromedriver");
+        String chromium = executable("chromium");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String moveSubject = "console-move-" + run;
+        String downSubject = "console-down-" + run;
+        List<String> bulkSubjects = List.of("console-bulk1-" + run, "console-bulk2-" + run);
+        AtomicBoolean firstDown = new AtomicBoolean(false);
+        Map<String, String> env = Map.of("MAILHOOK_WEBHOOK_BREAKER_FAILURES", "1", "MAILHOOK_WEBHOOK_BREAKER_PROBE", "1m..1m",
+            "MAILHOOK_CANARY", "true", "MAILHOOK_CANARY_INTERVAL", "2s", "MAILHOOK_DNS_TIMEOUT_MILLIS", "200");
+        try (RecordingReceiver first = new RecordingReceiver(SECRET);
+             RecordingReceiver second = new RecordingReceiver(SECRET);
+             ServerProcess server = ServerProcess.mailhook(dir.resolve("data"), first.url(), SECRET, env).start()) {
+            first.replyWith(d -> RecordingReceiver.Reply.of(firstDown.get() ? 503 : 204));
+            await().atMost(Duration.ofSeconds(60)).until(() -> ServerProcess.listening(server.webadminPort()));
+            String base = "http://127.0.0.1:" + server.webadminPort();
+            HttpResponse<String> minted = send(base, "POST", "/mailhook/addresses", null, "{\"url\":\"" + second.url() + "\"}");
+            assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+            String instant = JSON.readTree(minted.body()).path("address").asText();
+            smtp(server, "ops-" + run + "@inbound.localhost", "Subject: " + moveSubject + "\r\n\r\nreplayed elsewhere\r\n");
+            for (String subject : bulkSubjects) {
+                smtp(server, instant, "Subject: " + subject + "\r\n\r\nreplayed in bulk\r\n");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> count(first, moveSubject) == 1
+                && bulkSubjects.stream().allMatch(subject -> count(second, subject) == 1));
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/mailhook/deliveries?status=delivered", null).body()
+                .contains(bulkSubjects.get(1)));
+            String instantEndpoint = JSON.readTree(get(base + "/mailhook/deliveries?status=delivered", null).body()).path("deliveries")
+                .findParents("subject").stream().filter(d -> d.path("subject").asText().equals(bulkSubjects.get(0))).findFirst()
+                .orElseThrow().path("endpoint").asText();
+            String firstWebhookId = first.deliveries().stream().filter(d -> d.body().contains(moveSubject)).findFirst().orElseThrow().webhookId();
+
+            ChromeDriver browser = browser(chromedriver, chromium, dir.resolve("chromedriver.log"));
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+
+                // Replay to another endpoint: the dialog offers the instant address's endpoint; it gets the mail under its own webhook-id.
+                browser.get(base + "/mailhook/console/#/message/" + archivedId(base, null, moveSubject));
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h1"), moveSubject));
+                browser.findElement(By.cssSelector("section[aria-labelledby='h-attempts']")).findElement(By.xpath(".//button[text()='Replay']")).click();
+                WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+                WebElement endpointChoice = browser.findElement(By.id("confirm-endpoint"));
+                assertThat(endpointChoice.getAccessibleName()).isEqualTo("Send to endpoint");
+                // by keyboard: the dialog opens on Cancel, and Shift+Tab reaches the endpoint select
+                assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-cancel");
+                browser.switchTo().activeElement().sendKeys(Keys.chord(Keys.SHIFT, Keys.TAB));
+                assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-endpoint");
+                assertThat(new Select(endpointChoice).getFirstSelectedOption().getText()).isEqualTo("default");
+                new Select(endpointChoice).selectByValue(instantEndpoint);
+                assertThat(dialog.getText()).contains("to another endpoint, " + instantEndpoint).contains("not " + firstWebhookId);
+                screenshot(browser, "replay-to-endpoint");
+                browser.findElement(By.id("confirm-ok")).click();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Done: 1 mail touched"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(second, moveSubject) == 1);
+                RecordingReceiver.Delivery moved = second.deliveries().stream().filter(d -> d.body().contains(moveSubject)).findFirst().orElseThrow();
+                assertThat(moved.webhookId()).isNotEqualTo(firstWebhookId).startsWith("msg_");
+                assertThat(moved.signatureValid()).isTrue();
+                assertThat(JSON.readTree(moved.body()).path("route").path("endpoint").asText()).isEqualTo(instantEndpoint);
+
+                // A bulk action: replay the instant endpoint's delivered mails, exactly those, each under its webhook-id.
+                Map<String, String> bulkIds = new HashMap<>();
+                bulkSubjects.forEach(subject -> bulkIds.put(subject,
+                    second.deliveries().stream().filter(d -> d.body().contains(subject)).findFirst().orElseThrow().webhookId()));
+                int secondBefore = second.deliveries().size();
+                await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get(base + "/mailhook/deliveries?status=delivered&endpoint="
+                    + instantEndpoint, null).body()).path("deliveries").size() == 3);
+                browser.get(base + "/mailhook/console/#/deliveries?status=delivered&endpoint=" + instantEndpoint);
+                WebElement bulk = wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Replay 3 delivered mail(s) shown']")));
+                bulk.click();
+                confirm(browser, wait, "Replay 3 delivered mail(s) of this selection", "Done: 3 mails touched");
+                await().atMost(Duration.ofSeconds(60)).until(() -> second.deliveries().size() == secondBefore + 3);
+                for (String subject : bulkSubjects) {
+                    assertThat(second.deliveries().stream().filter(d -> d.body().contains(subject)))
+                        .hasSize(2).allSatisfy(d -> assertThat(d.webhookId()).isEqualTo(bulkIds.get(subject)));
+                }
+                assertThat(second.deliveries().stream().filter(d -> d.body().contains(moveSubject))).hasSize(2)
+                    .allSatisfy(d -> assertThat(d.webhookId()).isEqualTo(moved.webhookId()));
+                // the configured endpoint got no duplicate of the mail moved away, nor anything of the bulk
+                assertThat(count(first, moveSubject)).isEqualTo(1);
+                assertThat(bulkSubjects).allSatisfy(subject -> assertThat(count(first, subject)).isZero());
+
+                // The configured endpoint goes down: one failure opens its breaker, the mail waits parked.
+                firstDown.set(true);
+                smtp(server, "down-" + run + "@inbound.localhost", "Subject: " + downSubject + "\r\n\r\nwaits\r\n");
+                await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/mailhook/deliveries?status=parked", null).body().contains(downSubject));
+                open(browser, wait, base, "endpoints");
+                WebElement defaultRow = browser.findElement(By.xpath("//tbody/tr[td[1][text()='default']]"));
+                assertThat(defaultRow.findElement(By.cssSelector("[data-circuit]")).getAttribute("data-circuit")).isEqualTo("open");
+                assertThat(defaultRow.getText()).contains("next probe").contains("parked 1");
+                assertThat(Long.parseLong(defaultRow.findElement(By.cssSelector("[data-oldest-waiting]")).getAttribute("data-oldest-waiting")))
+                    .isGreaterThanOrEqualTo(0);
+                assertThat(defaultRow.getText()).contains("(since ");
+                WebElement instantRow = browser.findElement(By.xpath("//tbody/tr[td[1][text()='" + instantEndpoint + "']]"));
+                assertThat(instantRow.findElement(By.cssSelector("[data-circuit]")).getAttribute("data-circuit")).isEqualTo("closed");
+                assertThat(instantRow.getText()).contains("100%").contains("none waiting");
+                screenshot(browser, "endpoints");
+                JsonNode health = JSON.readTree(get(base + "/mailhook/endpoints", null).body());
+                assertThat(health.path("endpoints").findValuesAsText("name")).contains("default", instantEndpoint);
+                assertThat(health.path("charts").path("hour").path("buckets")).hasSize(12);
+                assertThat(health.path("charts").path("day").path("buckets")).hasSize(24);
+
+                // Overview: the same health, the canary's last probe and the charts with their text alternatives.
+                open(browser, wait, base, "overview");
+                assertThat(browser.findElement(By.cssSelector("section[aria-labelledby='h-health'] [data-circuit='open']")).isDisplayed()).isTrue();
+                wait.until(d -> "seen".equals(d.findElement(By.id("canary")).getAttribute("data-canary")) || reload(browser, wait, base));
+                assertThat(browser.findElement(By.id("canary")).getText()).contains("Last probe").contains("archived");
+                for (String chart : List.of("chart-latency-hour", "chart-success-hour", "chart-latency-day", "chart-success-day")) {
+                    WebElement svg = browser.findElement(By.id(chart));
+                    assertThat(svg.getAttribute("role")).isEqualTo("img");
+                    assertThat(svg.getAttribute("aria-label")).contains("buckets from");
+                }
+                WebElement latencyHour = browser.findElement(By.id("chart-latency-hour"));
+                assertThat(latencyHour.findElements(By.cssSelector(".series"))).as("a p50 and a p99 mark at least").hasSizeGreaterThanOrEqualTo(2);
+                assertThat(latencyHour.getAttribute("aria-label")).contains("p50 from").contains("p99 from");
+                WebElement data = browser.findElement(By.xpath("//figure[.//*[@id='chart-success-hour']]//details"));
+                data.findElement(By.tagName("summary")).click();
+                assertThat(data.findElements(By.cssSelector("tbody tr"))).hasSize(12);
+                assertThat(data.getText()).contains("100%");
+                // DMARC pass rate by sender domain, over the mails archived in the last 24 hours: the test's four and the canary's.
+                JsonNode dmarc = JSON.readTree(get(base + "/mailhook/dmarc", null).body());
+                assertThat(dmarc.path("mails").asInt()).isGreaterThanOrEqualTo(5);
+                long counted = 0;
+                for (JsonNode domain : dmarc.path("domains")) {
+                    counted += domain.path("mails").asLong();
+                }
+                assertThat(counted).isEqualTo(dmarc.path("mails").asLong());
+                Map<String, WebElement> dmarcRows = new HashMap<>();
+                for (WebElement dmarcRow : browser.findElements(By.cssSelector("section[aria-labelledby='h-dmarc'] tbody tr"))) {
+                    dmarcRows.put(dmarcRow.findElement(By.xpath("td[1]")).getText(), dmarcRow);
+                }
+                assertThat(dmarcRows.keySet()).containsExactlyInAnyOrderElementsOf(dmarc.path("domains").findValuesAsText("domain"));
+                for (JsonNode domain : dmarc.path("domains")) {
+                    if (domain.path("domain").asText().equals("mailhook.invalid")) {
+                        continue; // the canary's: one more every two seconds
+                    }
+                    WebElement dmarcRow = dmarcRows.get(domain.path("domain").asText());
+                    assertThat(dmarcRow.findElement(By.xpath("td[2]")).getText()).isEqualTo(domain.path("mails").asText());
+                    assertThat(Double.parseDouble(dmarcRow.findElement(By.cssSelector("[data-pass-rate]")).getAttribute("data-pass-rate")))
+                        .isEqualTo(domain.path("passRate").asDouble());
+                }
+                screenshot(browser, "overview-health");
+                browser.executeScript("arguments[0].scrollIntoView()", browser.findElement(By.id("h-charts")));
+                save(browser, "charts");
+                checkKeyboardAndLabels(browser, "overview");
+                open(browser, wait, base, "endpoints");
+                checkKeyboardAndLabels(browser, "endpoints");
+
+                // The audit log names the endpoint of the replay to another one.
+                JsonNode audit = JSON.readTree(get(base + "/mailhook/audit", null).body()).path("entries");
+                assertThat(audit.findValuesAsText("target")).anyMatch(t -> t.endsWith(" to endpoint " + instantEndpoint));
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /** Reloads the page (its figures are read when it is drawn) and answers false, for a wait to try again. */
+    private static boolean reload(ChromeDriver browser, WebDriverWait wait, String base) {
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.attributeToBe(By.id("view"), "aria-busy", "false"));
+        return false;
+    }
+
+    private static long count(RecordingReceiver receiver, String subject) {
+        return receiver.deliveries().stream().filter(d -> d.body().contains(subject)).count();
     }
 
     /** Two real reports as reporters send them (ReportsIT's samples): FastMail's gzipped DMARC aggregate report, RFC 8460's TLS report. */
@@ -343,7 +514,7 @@ class ConsoleIT {
 
     /** Every link, button, input and select has an accessible name, and Tab from the top reaches every one of the page's controls. */
     private static void checkKeyboardAndLabels(ChromeDriver browser, String page) {
-        List<WebElement> controls = browser.findElements(By.cssSelector("#view input, #view select, #view button, #view a, nav a"));
+        List<WebElement> controls = browser.findElements(By.cssSelector("#view input, #view select, #view button, #view a, #view summary, nav a"));
         assertThat(controls).as(page + " has controls").isNotEmpty();
         for (WebElement control : controls) {
             assertThat(control.getAccessibleName()).as(page + ": accessible name of " + control.getTagName() + " " + control.getAttribute("outerHTML"))
@@ -377,10 +548,14 @@ class ConsoleIT {
     }
 
     private static void confirm(ChromeDriver browser, WebDriverWait wait, String expected) {
+        confirm(browser, wait, expected, "Done: 1 mail touched");
+    }
+
+    private static void confirm(ChromeDriver browser, WebDriverWait wait, String expected, String done) {
         WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
         assertThat(dialog.getText()).contains(expected);
         browser.findElement(By.id("confirm-ok")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Done: 1 mail touched"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), done));
     }
 
     private static boolean alertShown(ChromeDriver browser) {

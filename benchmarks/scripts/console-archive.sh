@@ -38,7 +38,7 @@ case "$what" in
         curl -s -o "$data/answer.json" -w "%{time_total} s  $path  (run $run, %{size_download} bytes)\n" "$base$path"
       done
     done
-    echo "archive: $(ls "$data/var/mail/archive" | grep -c FileObjectStore) mails"
+    echo "archive: $(ls "$data/var/mail/archive" | grep -c "\.rec$") mails"
     ;;
   *) echo "usage: $0 fill|measure DATA [COUNT]" >&2; exit 2 ;;
 esac

@@ -20,8 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Not a test: fills a server's archive ({@code file://var/mail/archive/} under its data directory) with
- * {@code count} small mails written straight into James' FileMailRepository, as the Archive mailet stores
+ * Not a test: fills a server's archive ({@code mailhook://var/mail/archive/} under its data directory) with
+ * {@code count} small mails written straight into the shipped repository (RecordMailRepository), as the Archive mailet stores
  * them (key, {@code mailhook.id}, {@code mailhook.json}), archived over the last {@code count} seconds, for
  * the measurement in docs/console.md ("A 100,000-mail archive"). Every 1,000th mail has the subject
  * {@code needle-<n>}; the rest {@code filler-<n>}.

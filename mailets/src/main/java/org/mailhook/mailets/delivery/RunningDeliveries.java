@@ -14,8 +14,9 @@ import org.mailhook.webhook.Routes;
  * The WebhookDelivery mailets running in this server, by queue name: their endpoint breaker and their
  * endpoints (configured and minted), for the WebAdmin routes, the endpoint health API to show each
  * endpoint's circuit state and a replay to check the endpoint it names. Each runtime registers itself when it
- * starts and leaves when it closes (as {@link org.mailhook.mailets.PipelineSteps} does for the reparse
- * steps): the mailet stays the one place its endpoints are configured.
+ * starts and leaves when it closes, beside the queue names it already claims ({@code QUEUES_IN_USE}): the
+ * mailet stays the one place its endpoints are configured. (Static like that claim; a Guice singleton, as
+ * {@link org.mailhook.mailets.PipelineSteps} now is, would be the cleaner home for both.)
  */
 public final class RunningDeliveries {
     /** One running WebhookDelivery mailet. */

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * Health figures of webhook deliveries, from what finished: acknowledged deliveries (their accept → ack
- * latency) and dead letters. A success rate is delivered of finished; a latency percentile is the
+ * latency) and dead letters, and from what still waits (pending, retrying, parked). A success rate is delivered of finished; a latency percentile is the
  * nearest-rank one of the acknowledged deliveries' accept → ack times. No James types.
  */
 public final class DeliveryStats {
@@ -92,6 +92,35 @@ public final class DeliveryStats {
             buckets.add(new Bucket(start.plus(step.multipliedBy(i)), summarize(grouped.get(i))));
         }
         return buckets;
+    }
+
+    /** One mail still waiting for an endpoint: {@code status} is pending, retrying or parked; accepted at 0 when unknown. */
+    public record WaitingMail(String endpoint, String status, long acceptedAtMillis) {
+    }
+
+    /** What waits for one endpoint: the count by status and when the oldest of them was accepted (if known). */
+    public record Waiting(Map<String, Integer> counts, Optional<Instant> oldestAcceptedAt) {
+        public static final Waiting NONE = new Waiting(Map.of(), Optional.empty());
+
+        public int count(String status) {
+            return counts.getOrDefault(status, 0);
+        }
+    }
+
+    /** What waits for each endpoint, by name. */
+    public static Map<String, Waiting> waitingByEndpoint(Collection<WaitingMail> mails) {
+        Map<String, Map<String, Integer>> counts = new TreeMap<>();
+        Map<String, Long> oldest = new TreeMap<>();
+        for (WaitingMail mail : mails) {
+            counts.computeIfAbsent(mail.endpoint(), name -> new TreeMap<>()).merge(mail.status(), 1, Integer::sum);
+            if (mail.acceptedAtMillis() > 0) {
+                oldest.merge(mail.endpoint(), mail.acceptedAtMillis(), Math::min);
+            }
+        }
+        Map<String, Waiting> waiting = new TreeMap<>();
+        counts.forEach((name, byStatus) -> waiting.put(name,
+            new Waiting(Map.copyOf(byStatus), Optional.ofNullable(oldest.get(name)).map(Instant::ofEpochMilli))));
+        return waiting;
     }
 
     /** The nearest-rank percentile of sorted millisecond values. */

@@ -87,4 +87,21 @@ class DeliveryStatsTest {
             .isInstanceOf(IllegalArgumentException.class);
         assertThat(DeliveryStats.percentile(List.of(7L), 99)).isEqualTo(Optional.of(Duration.ofMillis(7)));
     }
+
+    @Test
+    void waitingIsCountedByStatusWithTheOldestAcceptanceAnUnknownOneLeftOut() {
+        Map<String, DeliveryStats.Waiting> waiting = DeliveryStats.waitingByEndpoint(List.of(
+            new DeliveryStats.WaitingMail("orders", "pending", T0.plusSeconds(30).toEpochMilli()),
+            new DeliveryStats.WaitingMail("orders", "parked", T0.plusSeconds(10).toEpochMilli()),
+            new DeliveryStats.WaitingMail("orders", "parked", 0),
+            new DeliveryStats.WaitingMail("billing", "retrying", 0)));
+
+        assertThat(waiting.keySet()).containsExactly("billing", "orders");
+        assertThat(waiting.get("orders").count("parked")).isEqualTo(2);
+        assertThat(waiting.get("orders").count("pending")).isEqualTo(1);
+        assertThat(waiting.get("orders").count("retrying")).isZero();
+        assertThat(waiting.get("orders").oldestAcceptedAt()).contains(T0.plusSeconds(10));
+        assertThat(waiting.get("billing").oldestAcceptedAt()).isEmpty();
+        assertThat(DeliveryStats.Waiting.NONE.count("pending")).isZero();
+    }
 }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 import javax.inject.Inject;
 
@@ -72,19 +72,6 @@ public class EndpointsRoutes implements Routes {
         service.get(BASE, this::health);
     }
 
-    /** What waits for one endpoint. */
-    private static final class Waiting {
-        final Map<String, Integer> counts = new TreeMap<>();
-        long oldestAcceptedAt = Long.MAX_VALUE;
-
-        void add(String status, long acceptedAtMillis) {
-            counts.merge(status, 1, Integer::sum);
-            if (acceptedAtMillis > 0) {
-                oldestAcceptedAt = Math.min(oldestAcceptedAt, acceptedAtMillis);
-            }
-        }
-    }
-
     private Object health(Request request, Response response) throws Exception {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant since = now.minus(DAY);
@@ -103,7 +90,7 @@ public class EndpointsRoutes implements Routes {
             body.put("deliveredRead", 0);
             body.put("deliveredCapped", false);
         }
-        Map<String, Waiting> waiting = new TreeMap<>();
+        List<DeliveryStats.WaitingMail> waitingMails = new ArrayList<>();
         for (WebhookQueueAccess.Stored dead : access.dead()) {
             Optional<String> endpoint = dead.view().endpoint();
             Instant died = dead.lastAttemptOrStored();
@@ -114,35 +101,36 @@ public class EndpointsRoutes implements Routes {
         Optional<List<WebhookQueueAccess.Queued>> queued = access.queued();
         if (queued.isPresent()) {
             for (WebhookQueueAccess.Queued item : queued.get()) {
-                add(waiting, item.view(), item.view().attempts() == 0 ? "pending" : "retrying");
+                add(waitingMails, item.view(), item.view().attempts() == 0 ? "pending" : "retrying");
             }
         } else {
             body.put("queuedNotListed", DeliveriesRoutes.NOT_BROWSABLE);
         }
         for (WebhookQueueAccess.Stored parked : access.parked()) {
-            add(waiting, parked.view(), "parked");
+            add(waitingMails, parked.view(), "parked");
         }
+        Map<String, DeliveryStats.Waiting> waiting = DeliveryStats.waitingByEndpoint(waitingMails);
         Map<String, DeliveryStats.Summary> summaries = DeliveryStats.byEndpoint(outcomes);
         Optional<EndpointBreaker> breaker = RunningDeliveries.of(queue).map(RunningDeliveries.Running::breaker);
-        TreeMap<String, Boolean> names = new TreeMap<>();
-        summaries.keySet().forEach(name -> names.put(name, true));
-        waiting.keySet().forEach(name -> names.put(name, true));
-        breaker.ifPresent(b -> b.known().forEach(name -> names.put(name, true)));
+        TreeSet<String> names = new TreeSet<>(summaries.keySet());
+        names.addAll(waiting.keySet());
+        breaker.ifPresent(b -> names.addAll(b.known()));
         ArrayNode endpoints = body.putArray("endpoints");
-        for (String name : names.keySet()) {
+        for (String name : names) {
             ObjectNode node = endpoints.addObject().put("name", name);
             summary(node, summaries.getOrDefault(name, DeliveryStats.Summary.NONE));
             circuit(node.putObject("circuit"), breaker, name, now);
-            Waiting mine = waiting.getOrDefault(name, new Waiting());
+            DeliveryStats.Waiting mine = waiting.getOrDefault(name, DeliveryStats.Waiting.NONE);
             ObjectNode counts = node.putObject("waiting");
             for (String status : List.of("pending", "retrying", "parked")) {
-                counts.put(status, mine.counts.getOrDefault(status, 0));
+                counts.put(status, mine.count(status));
             }
-            if (mine.oldestAcceptedAt == Long.MAX_VALUE) {
+            if (mine.oldestAcceptedAt().isEmpty()) {
                 node.putNull("oldestWaitingSince").putNull("oldestWaitingSeconds");
             } else {
-                node.put("oldestWaitingSince", Instant.ofEpochMilli(mine.oldestAcceptedAt).toString());
-                node.put("oldestWaitingSeconds", Math.max(0, Duration.between(Instant.ofEpochMilli(mine.oldestAcceptedAt), now).toSeconds()));
+                Instant oldest = mine.oldestAcceptedAt().get();
+                node.put("oldestWaitingSince", oldest.toString());
+                node.put("oldestWaitingSeconds", Math.max(0, Duration.between(oldest, now).toSeconds()));
             }
         }
         // every endpoint a replay may be sent to: the configured ones and the minted instant addresses
@@ -154,8 +142,8 @@ public class EndpointsRoutes implements Routes {
         return JsonResponses.ok(response, body);
     }
 
-    private static void add(Map<String, Waiting> waiting, DeliveryState.View view, String status) {
-        view.endpoint().ifPresent(name -> waiting.computeIfAbsent(name, n -> new Waiting()).add(status, view.acceptedAtMillis()));
+    private static void add(List<DeliveryStats.WaitingMail> waiting, DeliveryState.View view, String status) {
+        view.endpoint().ifPresent(name -> waiting.add(new DeliveryStats.WaitingMail(name, status, view.acceptedAtMillis())));
     }
 
     private static ObjectNode summary(ObjectNode node, DeliveryStats.Summary summary) {

@@ -3,8 +3,11 @@ package org.mailhook.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,9 +17,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.mailhook.json.Envelope;
+import org.mailhook.json.MessageParser;
+import org.mailhook.json.ParseOptions;
+import org.mailhook.json.ParsedMessage;
+import org.mailhook.testing.Corpus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 class AttachmentLinksTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,5 +90,57 @@ class AttachmentLinksTest {
         assertThat(links.addTo(notJson)).isEqualTo(notJson);
         assertThatThrownBy(() -> new AttachmentLinks(key, "https://x", Duration.ZERO, Clock.systemUTC())).hasMessageContaining("lifetime");
         assertThatThrownBy(() -> new AttachmentLinks(key, "https://x", Duration.ofDays(8), Clock.systemUTC())).hasMessageContaining("7 days");
+    }
+
+    @Test
+    void linksAreSplicedAsATreeWouldPutThemWhateverTheShapeAround() throws Exception {
+        String payload = """
+            {"attachments":[1,null,{"filename":"no part id","message":{"attachments":[{"partId":"9"}]}},
+              {"partId":"2","url":"old \\"link\\"","size":3},{"message":{"id":"inner","attachments":[{"partId":"3.1"}]},"partId":"3"}],
+             "nested":{"attachments":[{"partId":"not a message's"}]},"id":"mh1_\\u00e9"}""";
+
+        byte[] spliced = links.addTo(payload.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(JSON.readTree(spliced)).isEqualTo(linkedAsATree(payload));
+        assertThat(new String(spliced, StandardCharsets.UTF_8)).as("the rest is left byte for byte")
+            .startsWith("{\"attachments\":[1,null,{\"filename\":\"no part id\",\"message\":{\"attachments\":[{\"partId\":\"9\"}]}},");
+        assertThat(JSON.readTree(spliced).path("attachments").get(3).path("url").asText()).as("a url there is replaced in place")
+            .contains("/mh1_%C3%A9/attachments/2?");
+        byte[] trailing = "{\"id\":\"a\",\"attachments\":[{\"partId\":\"2\"}]} {}".getBytes(StandardCharsets.UTF_8);
+        assertThat(links.addTo(trailing)).as("not one JSON document").isEqualTo(trailing);
+    }
+
+    @Test
+    void everyCorpusDocumentGetsTheLinksATreeWouldGiveIt() throws Exception {
+        MessageParser parser = new MessageParser(ParseOptions.defaults());
+        int linked = 0;
+        for (Path file : Corpus.mimeMails()) {
+            ParsedMessage parsed;
+            try (InputStream in = Files.newInputStream(file)) {
+                parsed = parser.parse(in, Envelope.none(), NOW, Map.of());
+            }
+            String payload = new String(parsed.json(), StandardCharsets.UTF_8);
+            byte[] spliced = links.addTo(parsed.json());
+            assertThat(JSON.readTree(spliced)).as(file.toString()).isEqualTo(linkedAsATree(payload));
+            linked += spliced == parsed.json() ? 0 : 1;
+        }
+        assertThat(linked).as("corpus documents with attachments").isGreaterThan(100);
+    }
+
+    /** What the links look like when put with a JSON tree: the reference the byte splice is held to. */
+    private JsonNode linkedAsATree(String payload) throws Exception {
+        JsonNode document = JSON.readTree(payload);
+        long expires = NOW.plus(Duration.ofHours(1)).getEpochSecond();
+        putLinks(document, document.path("id").asText(), expires);
+        return document;
+    }
+
+    private void putLinks(JsonNode message, String id, long expires) {
+        for (JsonNode attachment : message.path("attachments")) {
+            if (attachment instanceof ObjectNode object && object.path("partId").isTextual()) {
+                object.put("url", links.url(id, object.path("partId").asText(), expires));
+                putLinks(object.path("message"), id, expires);
+            }
+        }
     }
 }

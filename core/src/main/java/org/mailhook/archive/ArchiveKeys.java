@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,28 +82,51 @@ public final class ArchiveKeys {
     }
 
     /**
-     * One page of keys after a cursor.
+     * One page of keys after a cursor, from keys in any order: they are sorted first (O(keys)). A
+     * repository that keeps its keys sorted is paged by {@link #page(Iterator, Optional, int, long)} instead.
      *
-     * @param keys     every key of the repository, in any order (others than ours are ignored)
-     * @param after    the cursor: the last key the reader has seen, or empty to start at the beginning
-     * @param limit    at most this many keys
-     * @param horizonMillis only keys archived before this instant: a mail archived a moment ago by a slower
-     *                 spool thread may still get a smaller key than one already stored, so the newest
-     *                 moments are held back until every such store has finished (no gap for readers)
-     * @return the keys in arrival order, and the cursor to pass next time (unchanged when the page is empty)
+     * @param keys every key of the repository, in any order (others than ours are ignored)
      */
     public static Page page(Collection<String> keys, Optional<String> after, int limit, long horizonMillis) {
-        List<String> sorted = new ArrayList<>();
-        for (String key : keys) {
-            Optional<Long> at = archivedAtMillis(key);
-            if (at.isPresent() && at.get() < horizonMillis && (after.isEmpty() || key.compareTo(after.get()) > 0)) {
-                sorted.add(key);
-            }
-        }
+        List<String> sorted = new ArrayList<>(keys);
         sorted.sort(null);
-        List<String> selected = List.copyOf(sorted.subList(0, Math.min(limit, sorted.size())));
+        return page(sorted.iterator(), after, limit, horizonMillis);
+    }
+
+    /**
+     * One page of keys after a cursor, read from keys in ascending order: it reads at most the page and
+     * one key more (and the keys of other forms among them), so a page costs O(page) however large the
+     * archive.
+     *
+     * @param ascending     the repository's keys in ascending order, from the cursor on (others than ours are skipped)
+     * @param after         the cursor: the last key the reader has seen, or empty to start at the beginning
+     * @param limit         at most this many keys
+     * @param horizonMillis only keys archived before this instant: a mail archived a moment ago by a slower
+     *                      spool thread may still get a smaller key than one already stored, so the newest
+     *                      moments are held back until every such store has finished (no gap for readers)
+     * @return the keys in arrival order, and the cursor to pass next time (unchanged when the page is empty)
+     */
+    public static Page page(Iterator<String> ascending, Optional<String> after, int limit, long horizonMillis) {
+        List<String> selected = new ArrayList<>();
+        boolean more = false;
+        while (ascending.hasNext()) {
+            String key = ascending.next();
+            Optional<Long> at = archivedAtMillis(key);
+            if (at.isEmpty() || after.isPresent() && key.compareTo(after.get()) <= 0) {
+                continue;
+            }
+            if (at.get() >= horizonMillis) {
+                // Keys begin with the archive time in fixed width: every later key of ours is past the horizon too.
+                break;
+            }
+            if (selected.size() == limit) {
+                more = true;
+                break;
+            }
+            selected.add(key);
+        }
         String cursor = selected.isEmpty() ? after.orElse("") : selected.get(selected.size() - 1);
-        return new Page(selected, cursor, sorted.size() > selected.size());
+        return new Page(List.copyOf(selected), cursor, more);
     }
 
     /** @param more whether more keys (before the horizon) follow this page */

@@ -134,6 +134,14 @@ public final class RecordFiles {
         return Arrays.asList(keys.toArray(String[]::new)).iterator();
     }
 
+    /**
+     * The keys after {@code cursor} (exclusive), ascending, read from the sorted set as the iteration goes:
+     * a reader of one page touches that page only. Keys stored or removed meanwhile may or may not be seen.
+     */
+    public Iterator<String> keysAfter(String cursor) {
+        return keys.tailSet(cursor, false).iterator();
+    }
+
     public boolean contains(String key) {
         return keys.contains(key);
     }

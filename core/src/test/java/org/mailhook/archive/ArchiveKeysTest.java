@@ -8,9 +8,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
@@ -102,5 +104,38 @@ class ArchiveKeysTest {
         ArchiveKeys.Page page = ArchiveKeys.page(keys, Optional.of(ArchiveKeys.cursorBefore(at)), 100, Long.MAX_VALUE);
         assertThat(page.keys()).hasSize(6).allSatisfy(key -> assertThat(ArchiveKeys.archivedAtMillis(key).orElseThrow()).isGreaterThanOrEqualTo(at));
         assertThat(ArchiveKeys.isKey(ArchiveKeys.cursorBefore(at))).isFalse();
+    }
+
+    @Test
+    void keysInAscendingOrderArePagedReadingThePageAndOneKeyMore() {
+        ArchiveKeys generator = new ArchiveKeys(Clock.fixed(T0, ZoneOffset.UTC), new SecureRandom());
+        TreeSet<String> sorted = new TreeSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            sorted.add(generator.next(Optional.empty()));
+        }
+        sorted.add("not-ours");
+        String cursor = new ArrayList<>(sorted).get(50_000);
+        int[] read = {0};
+        Iterator<String> counted = new Iterator<>() {
+            private final Iterator<String> keys = sorted.tailSet(cursor, false).iterator();
+
+            @Override
+            public boolean hasNext() {
+                return keys.hasNext();
+            }
+
+            @Override
+            public String next() {
+                read[0]++;
+                return keys.next();
+            }
+        };
+
+        ArchiveKeys.Page page = ArchiveKeys.page(counted, Optional.of(cursor), 25, Long.MAX_VALUE);
+
+        assertThat(page).isEqualTo(ArchiveKeys.page(sorted, Optional.of(cursor), 25, Long.MAX_VALUE));
+        assertThat(page.keys()).hasSize(25);
+        assertThat(page.more()).isTrue();
+        assertThat(read[0]).isEqualTo(26);
     }
 }

@@ -32,6 +32,9 @@ class RecordFilesTest {
 
         assertThat(files.size()).isEqualTo(2);
         assertThat(List.of(files.keys().next())).containsExactly("a1");
+        assertThat(files.keysAfter("")).toIterable().containsExactly("a1", "a2");
+        assertThat(files.keysAfter("a1")).toIterable().containsExactly("a2");
+        assertThat(files.keysAfter("a2")).toIterable().isEmpty();
         RecordFiles.Record a2 = files.get("a2").orElseThrow();
         assertThat(new String(a2.head(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":3}");
         assertThat(new String(a2.body(), StandardCharsets.UTF_8)).isEqualTo("Subject: three\r\n\r\n");

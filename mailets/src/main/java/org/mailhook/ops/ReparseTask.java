@@ -6,15 +6,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.function.Supplier;
 
-import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.task.Task;
 import org.apache.james.task.TaskExecutionDetails;
 import org.apache.james.task.TaskType;
 import org.mailhook.archive.ArchiveKeys;
+import org.mailhook.mailets.repository.SortedKeys;
 import org.mailhook.reparse.BulkCheckpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,23 +116,31 @@ public final class ReparseTask implements Task {
         private static final long serialVersionUID = 1L;
     }
 
-    /** The next keys after the checkpoint in the selection, in arrival order, at most {@link #PAGE_SIZE}. */
+    /**
+     * The next keys after the checkpoint in the selection, in arrival order, at most {@link #PAGE_SIZE}: read
+     * from the archive's keys in ascending order, from the later of the checkpoint and the range's start,
+     * until the page is full or the range's end is passed.
+     */
     private List<String> nextPage() throws Exception {
-        Optional<String> after = checkpoint.lastKey();
-        PriorityQueue<String> smallest = new PriorityQueue<>(java.util.Comparator.reverseOrder());
-        for (Iterator<MailKey> it = archive.get().list(); it.hasNext(); ) {
-            String key = it.next().asString();
+        String start = checkpoint.lastKey().orElse("");
+        String rangeStart = checkpoint.selection().since().map(since -> ArchiveKeys.cursorBefore(since.toEpochMilli())).orElse("");
+        List<String> page = new ArrayList<>();
+        for (Iterator<String> it = SortedKeys.after(archive.get(), rangeStart.compareTo(start) > 0 ? rangeStart : start);
+             it.hasNext() && page.size() < PAGE_SIZE; ) {
+            String key = it.next();
             Optional<Long> at = ArchiveKeys.archivedAtMillis(key);
-            if (at.isEmpty() || !checkpoint.selection().covers(at.get()) || after.filter(last -> key.compareTo(last) <= 0).isPresent()) {
+            if (at.isEmpty()) {
                 continue;
             }
-            smallest.add(key);
-            if (smallest.size() > PAGE_SIZE) {
-                smallest.poll();
+            if (!checkpoint.selection().covers(at.get())) {
+                if (checkpoint.selection().until().filter(until -> at.get() >= until.toEpochMilli()).isPresent()) {
+                    // Keys begin with the archive time: every later one is past the range's end too.
+                    break;
+                }
+                continue;
             }
+            page.add(key);
         }
-        List<String> page = new ArrayList<>(smallest);
-        page.sort(null);
         return page;
     }
 

@@ -30,6 +30,7 @@ import org.mailhook.json.AttachmentExtractor;
 import org.mailhook.json.ParseOptions;
 import org.mailhook.mailets.ArchivedRevisions;
 import org.mailhook.mailets.MailAttributes;
+import org.mailhook.mailets.repository.SortedKeys;
 import org.mailhook.ops.MailhookSettings;
 import org.mailhook.ops.WebhookQueueAccess;
 
@@ -122,7 +123,6 @@ public class MessagesRoutes implements Routes {
         if (after.isPresent() && !ArchiveKeys.isKey(after.get())) {
             return JsonResponses.error(response, 400, "after: not a cursor returned by this API");
         }
-        List<String> keys = keys();
         long horizon = clock.millis() - settings.pullSettle().toMillis();
         ObjectNode body = JsonResponses.JSON.createObjectNode();
         ArrayNode messages = body.putArray("messages");
@@ -136,7 +136,7 @@ public class MessagesRoutes implements Routes {
         // A search reads mails until the page is full or MAX_SCAN were read; the cursor says where it stopped.
         while (more && messages.size() < limit && scanned < MAX_SCAN) {
             String position = next.compareTo(from) > 0 ? next : from;
-            ArchiveKeys.Page page = ArchiveKeys.page(keys, position.isEmpty() ? Optional.empty() : Optional.of(position),
+            ArchiveKeys.Page page = ArchiveKeys.page(keysAfter(position), position.isEmpty() ? Optional.empty() : Optional.of(position),
                 search.isEverything() ? limit - messages.size() : Math.min(SCAN_BATCH, MAX_SCAN - scanned), horizon);
             more = page.more();
             for (int i = 0; i < page.keys().size(); i++) {
@@ -176,12 +176,12 @@ public class MessagesRoutes implements Routes {
         }
         Instant since = clock.instant().minus(Duration.ofHours(hours)).truncatedTo(ChronoUnit.SECONDS);
         List<String> keys = new ArrayList<>();
-        for (String key : keys()) {
-            if (ArchiveKeys.archivedAtMillis(key).filter(at -> at >= since.toEpochMilli()).isPresent()) {
+        for (Iterator<String> it = keysAfter(ArchiveKeys.cursorBefore(since.toEpochMilli())); it.hasNext(); ) {
+            String key = it.next();
+            if (ArchiveKeys.isKey(key)) {
                 keys.add(key);
             }
         }
-        keys.sort(null);
         List<String> newest = keys.subList(Math.max(0, keys.size() - limit), keys.size());
         DmarcPassRate rate = new DmarcPassRate();
         int read = 0;
@@ -368,6 +368,11 @@ public class MessagesRoutes implements Routes {
             return ArchiveKeys.firstWithMailhookId(keys(), id);
         }
         return Optional.empty();
+    }
+
+    /** The archive's keys after {@code cursor}, ascending ({@link SortedKeys#after}). */
+    Iterator<String> keysAfter(String cursor) throws Exception {
+        return SortedKeys.after(archive.get(), cursor);
     }
 
     /** Every archive key, in no order. */

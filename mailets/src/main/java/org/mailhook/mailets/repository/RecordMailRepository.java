@@ -38,7 +38,7 @@ import org.mailhook.store.RecordFiles;
  * {@code mailhook://var/mail/archive/} is then the directory {@code var/mail/archive/} under James' base
  * directory. With {@code fsync="true"} (the default) a stored mail is on disk when {@code store} returns.
  */
-public class RecordMailRepository implements MailRepository, Configurable, Initializable {
+public class RecordMailRepository implements MailRepository, SortedKeys, Configurable, Initializable {
     private final FileSystem fileSystem;
     private String destination;
     private boolean fsync = true;
@@ -79,6 +79,11 @@ public class RecordMailRepository implements MailRepository, Configurable, Initi
             throw new MessagingException("cannot store mail " + key.asString() + " in " + destination + ": " + e.getMessage(), e);
         }
         return key;
+    }
+
+    @Override
+    public Iterator<String> keysAfter(String cursor) {
+        return files.keysAfter(cursor);
     }
 
     @Override

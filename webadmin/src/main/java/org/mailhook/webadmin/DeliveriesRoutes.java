@@ -44,13 +44,15 @@ import spark.Service;
  * between sends it twice with one webhook-id, which receivers deduplicate, and never loses it). A replay
  * of a delivered mail puts its archived copy on the queue the same way, with the webhook-id, route and
  * recipients of the recorded delivery, so the receiver gets the same body under the same webhook-id.
+ * With {@code target}, either goes to another endpoint instead ({@link DeliveryState#retarget}: that
+ * endpoint's own webhook-id, as if routed there); the one-mail and the many-mail forms take it alike.
  *
  * <pre>
  * GET    /mailhook/deliveries?status=pending|retrying|parked|dead|delivered&amp;endpoint=NAME&amp;from=ISO&amp;to=ISO&amp;limit=N
- * POST   /mailhook/deliveries/dead/{key}/redeliver
- * POST   /mailhook/deliveries/dead/redeliver?endpoint=NAME&amp;from=ISO&amp;to=ISO   (at least one filter, or all=true)
- * POST   /mailhook/deliveries/delivered/{key}/redeliver?target=ENDPOINT   (target: another endpoint, its own webhook-id)
- * POST   /mailhook/deliveries/delivered/redeliver?endpoint=NAME&amp;from=ISO&amp;to=ISO   (likewise)
+ * POST   /mailhook/deliveries/dead/{key}/redeliver?target=ENDPOINT   (target, optional: another endpoint, its own webhook-id)
+ * POST   /mailhook/deliveries/dead/redeliver?endpoint=NAME&amp;from=ISO&amp;to=ISO&amp;target=ENDPOINT   (at least one filter, or all=true)
+ * POST   /mailhook/deliveries/delivered/{key}/redeliver?target=ENDPOINT
+ * POST   /mailhook/deliveries/delivered/redeliver?endpoint=NAME&amp;from=ISO&amp;to=ISO&amp;target=ENDPOINT   (likewise)
  * DELETE /mailhook/deliveries/dead/{key}
  * DELETE /mailhook/deliveries/delivered/{key}
  * DELETE /mailhook/deliveries/queued/{name}
@@ -190,8 +192,11 @@ public class DeliveriesRoutes implements Routes {
         metrics.generate(WebhookMetrics.REDELIVERIES).increment();
     }
 
-    /** @return empty when redelivered, else why not */
-    private Optional<String> redeliverDead(String key) throws Exception {
+    /**
+     * @param target another endpoint to send it to (checked by {@link #unknownTarget}), or empty for its own
+     * @return empty when redelivered, else why not
+     */
+    private Optional<String> redeliverDead(String key, Optional<String> target) throws Exception {
         Mail mail = access.deadLetters().retrieve(new MailKey(key));
         if (mail == null) {
             return Optional.of("no longer a dead letter");
@@ -201,6 +206,14 @@ public class DeliveriesRoutes implements Routes {
                 return Optional.of("never routed to an endpoint (reason: " + DeliveryState.view(mail).deadReason().orElse("?")
                     + "); add a route and resend it");
             }
+            Optional<String> elsewhere = target.filter(t -> !DeliveryState.view(mail).endpoint().orElse("").equals(t));
+            if (elsewhere.isPresent()) {
+                try {
+                    DeliveryState.retarget(mail, elsewhere.get());
+                } catch (javax.mail.MessagingException e) {
+                    return Optional.of(e.getMessage());
+                }
+            }
             enqueueAgain(mail);
         } finally {
             LifecycleUtil.dispose(mail);
@@ -209,14 +222,10 @@ public class DeliveriesRoutes implements Routes {
         return Optional.empty();
     }
 
-    /** @return empty when replayed, else why not */
-    private Optional<String> replay(DeliveredRecord record) throws Exception {
-        return replay(record, Optional.empty());
-    }
-
     /**
      * @param target another endpoint to send it to (a name the running WebhookDelivery routes to, whose URL
-     *               its sender checks against the SSRF policy at every attempt), or empty for the record's own
+     *               its sender checks against the SSRF policy at every attempt), or empty for the record's own;
+     *               the record's own endpoint is a replay (its webhook-id)
      * @return empty when replayed, else why not
      */
     private Optional<String> replay(DeliveredRecord record, Optional<String> target) throws Exception {
@@ -229,9 +238,10 @@ public class DeliveriesRoutes implements Routes {
         }
         try {
             DeliveryState.restoreDelivered(archived, record);
-            if (target.isPresent()) {
+            Optional<String> elsewhere = target.filter(t -> !t.equals(record.endpoint()));
+            if (elsewhere.isPresent()) {
                 try {
-                    DeliveryState.retarget(archived, record, target.get());
+                    DeliveryState.retarget(archived, record, elsewhere.get());
                 } catch (javax.mail.MessagingException e) {
                     return Optional.of(e.getMessage());
                 }
@@ -249,8 +259,33 @@ public class DeliveriesRoutes implements Routes {
         if (mail == null) {
             return JsonResponses.error(response, 404, "no dead letter " + key);
         }
+        Optional<String> own = DeliveryState.view(mail).endpoint();
         LifecycleUtil.dispose(mail);
-        return answerOne(request, response, "redeliver-dead", "dead letter " + key, key, redeliverDead(key));
+        Optional<String> target = target(request).filter(t -> !own.equals(Optional.of(t)));
+        Optional<String> unknown = unknownTarget(target);
+        if (unknown.isPresent()) {
+            return JsonResponses.error(response, 400, unknown.get());
+        }
+        return answerOne(request, response, "redeliver-dead", "dead letter " + key, key,
+            key + target.map(t -> " to endpoint " + t).orElse(""), redeliverDead(key, target));
+    }
+
+    /** The {@code target} parameter: the endpoint to send to instead of each mail's own. */
+    private static Optional<String> target(Request request) {
+        return Optional.ofNullable(request.queryParams("target")).map(String::trim).filter(t -> !t.isEmpty());
+    }
+
+    /** @return why a target is refused (no endpoint of that name here, naming the ones there are), or empty when it is fine */
+    private Optional<String> unknownTarget(Optional<String> target) {
+        if (target.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> endpoints = RunningDeliveries.of(queue).map(RunningDeliveries.Running::endpointNames).orElse(List.of());
+        if (endpoints.contains(target.get())) {
+            return Optional.empty();
+        }
+        return Optional.of("target: no endpoint named " + target.get() + " here (endpoints: " + String.join(", ", endpoints)
+            + "); for another URL mint an instant address (POST /mailhook/addresses) and use its endpoint");
     }
 
     private Object replayDelivery(Request request, Response response) throws Exception {
@@ -262,18 +297,13 @@ public class DeliveriesRoutes implements Routes {
         if (record.isEmpty()) {
             return JsonResponses.error(response, 404, "no delivered record " + key);
         }
-        Optional<String> target = Optional.ofNullable(request.queryParams("target")).map(String::trim).filter(t -> !t.isEmpty())
-            .filter(t -> !t.equals(record.get().endpoint()));
-        if (target.isPresent()) {
-            List<String> endpoints = RunningDeliveries.of(queue).map(RunningDeliveries.Running::endpointNames).orElse(List.of());
-            if (!endpoints.contains(target.get())) {
-                return JsonResponses.error(response, 400, "target: no endpoint named " + target.get() + " here (endpoints: "
-                    + String.join(", ", endpoints) + "); for another URL mint an instant address (POST /mailhook/addresses) and use its endpoint");
-            }
-            return answerOne(request, response, "replay-delivered", "delivery " + key, key, key + " to endpoint " + target.get(),
-                replay(record.get(), target));
+        Optional<String> target = target(request).filter(t -> !t.equals(record.get().endpoint()));
+        Optional<String> unknown = unknownTarget(target);
+        if (unknown.isPresent()) {
+            return JsonResponses.error(response, 400, unknown.get());
         }
-        return answerOne(request, response, "replay-delivered", "delivery " + key, key, replay(record.get()));
+        return answerOne(request, response, "replay-delivered", "delivery " + key, key,
+            key + target.map(t -> " to endpoint " + t).orElse(""), replay(record.get(), target));
     }
 
     private Object redeliverDeadLetters(Request request, Response response) throws Exception {
@@ -281,7 +311,7 @@ public class DeliveriesRoutes implements Routes {
             Map<String, Optional<String>> results = new LinkedHashMap<>();
             for (WebhookQueueAccess.Stored dead : access.dead()) {
                 if (selection.matches(dead.view().endpoint(), dead.lastAttemptOrStored())) {
-                    results.put(dead.key(), redeliverDead(dead.key()));
+                    results.put(dead.key(), redeliverDead(dead.key(), target(request)));
                 }
             }
             return results;
@@ -298,7 +328,7 @@ public class DeliveriesRoutes implements Routes {
             // oldest first: the receiver gets them again in the order it got them
             Collections.reverse(records);
             for (DeliveredRecord record : records) {
-                results.put(record.key(), replay(record));
+                results.put(record.key(), replay(record, target(request)));
             }
             return results;
         });
@@ -319,16 +349,17 @@ public class DeliveriesRoutes implements Routes {
         if (selection.isEverything() && !"true".equals(request.queryParams("all"))) {
             return JsonResponses.error(response, 400, "give endpoint, from and/or to (or all=true to redeliver every one)");
         }
+        Optional<String> unknown = unknownTarget(target(request));
+        if (unknown.isPresent()) {
+            return JsonResponses.error(response, 400, unknown.get());
+        }
         ObjectNode results = results(redeliveries.run(selection));
         audit.record(request, action, "endpoint=" + Optional.ofNullable(request.queryParams("endpoint")).orElse("*")
                 + " from=" + Optional.ofNullable(request.queryParams("from")).orElse("*")
-                + " to=" + Optional.ofNullable(request.queryParams("to")).orElse("*"),
+                + " to=" + Optional.ofNullable(request.queryParams("to")).orElse("*")
+                + target(request).map(t -> " to endpoint " + t).orElse(""),
             results.path("redelivered").asInt(), results.path("redelivered").asInt() + " redelivered, " + results.path("skipped").size() + " skipped");
         return JsonResponses.ok(response, results);
-    }
-
-    private Object answerOne(Request request, Response response, String action, String what, String key, Optional<String> skipped) {
-        return answerOne(request, response, action, what, key, key, skipped);
     }
 
     /** @param audited what the audit entry names (the key, and the endpoint of a replay to another one) */

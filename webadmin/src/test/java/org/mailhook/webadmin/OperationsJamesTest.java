@@ -68,7 +68,8 @@ class OperationsJamesTest {
             port=0
             host=127.0.0.1
             extensions.routes=org.mailhook.webadmin.MessagesRoutes,org.mailhook.webadmin.DeliveriesRoutes,\
-            org.mailhook.webadmin.EndpointsRoutes,org.mailhook.webadmin.AddressesRoutes,org.apache.james.webadmin.dropwizard.MetricsRoutes
+            org.mailhook.webadmin.EndpointsRoutes,org.mailhook.webadmin.AddressesRoutes,org.mailhook.webadmin.AuditRoutes,\
+            org.apache.james.webadmin.dropwizard.MetricsRoutes
             """)
         .withConf("healthcheck.properties", """
             additional.healthchecks=org.mailhook.ops.DeadLettersHealthCheck,org.mailhook.ops.WebhookQueueHealthCheck
@@ -521,6 +522,96 @@ class OperationsJamesTest {
         // the original record stays; the new delivery has one of its own
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered(server, subject, "&endpoint=" + target) != null);
         assertThat(delivered(server, subject, "&endpoint=default").path("webhookId").asText()).isEqualTo(delivered.path("webhookId").asText());
+    }
+
+    @Test
+    @Order(11)
+    void deadLettersAndASelectionOfDeliveredMailGoToAnotherEndpointEachWithThatEndpointsWebhookId(GuiceJamesServer server) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String started = java.time.Instant.now().toString();
+        HttpResponse<String> minted = send(server, "POST", "/mailhook/addresses", "{\"url\":\"" + INSTANT_RECEIVER.url() + "\"}");
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+        String target = "instant-" + JSON.readTree(minted.body()).path("address").asText().split("@")[0];
+        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(get(server, "/mailhook/endpoints").body()).path("routable").toString()
+            .contains(target));
+
+        // A selection of delivered mail replayed to the other endpoint: each under the webhook-id it would have had there.
+        List<String> delivered = List.of("moved-a-" + run, "moved-b-" + run);
+        delivered.forEach(subject -> send("to@inbound.localhost", subject));
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered(server, delivered.get(0), "") != null && delivered(server, delivered.get(1), "") != null);
+        String to = java.time.Instant.now().plusMillis(1).toString();
+        String selection = "endpoint=default&from=" + started + "&to=" + to;
+        HttpResponse<String> unknown = post(server, "/mailhook/deliveries/delivered/redeliver?" + selection + "&target=nope");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("no endpoint named nope").contains("default").contains(target);
+        HttpResponse<String> replayed = post(server, "/mailhook/deliveries/delivered/redeliver?" + selection + "&target=" + target);
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+        assertThat(JSON.readTree(replayed.body()).path("redelivered").asInt()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered.stream().allMatch(subject -> deliveriesOf(INSTANT_RECEIVER, subject).size() == 1));
+        for (String subject : delivered) {
+            RecordingReceiver.Delivery there = deliveriesOf(INSTANT_RECEIVER, subject).get(0);
+            assertThat(there.webhookId()).isEqualTo(org.mailhook.webhook.WebhookIds.forDelivery(delivered(server, subject, "&endpoint=default")
+                .path("mailhookId").asText(), target));
+            assertThat(there.signatureValid()).as(there.verifyError()).isTrue();
+            assertThat(JSON.readTree(there.body()).path("route").path("endpoint").asText()).isEqualTo(target);
+            assertThat(deliveriesOf(RECEIVER, subject)).hasSize(1);
+        }
+
+        // Dead letters: the configured endpoint refuses them for good (400).
+        List<String> dead = List.of("dead-one-" + run, "dead-many1-" + run, "dead-many2-" + run);
+        RECEIVER.replyWith(d -> dead.stream().anyMatch(subject -> d.body().contains("\"" + subject + "\""))
+            ? RecordingReceiver.Reply.of(400) : RecordingReceiver.Reply.of(204));
+        dead.forEach(subject -> send("to@inbound.localhost", subject));
+        await().atMost(Duration.ofSeconds(20)).until(() -> dead.stream().allMatch(subject -> {
+            try {
+                return deadLetter(server, subject) != null;
+            } catch (Exception e) {
+                return false;
+            }
+        }));
+        JsonNode one = deadLetter(server, dead.get(0));
+        String oneKey = one.path("key").asText();
+        assertThat(post(server, "/mailhook/deliveries/dead/" + oneKey + "/redeliver?target=nope").statusCode()).isEqualTo(400);
+        assertThat(post(server, "/mailhook/deliveries/dead/redeliver?from=" + started + "&target=nope").statusCode()).isEqualTo(400);
+        assertThat(deadLetter(server, dead.get(0))).as("a refused target changes nothing").isNotNull();
+        assertThat(dead).allSatisfy(subject -> assertThat(deliveriesOf(INSTANT_RECEIVER, subject)).isEmpty());
+
+        // One dead letter to the other endpoint: it leaves the dead letters, the other endpoint acknowledges it under its own webhook-id.
+        HttpResponse<String> moved = post(server, "/mailhook/deliveries/dead/" + oneKey + "/redeliver?target=" + target);
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        assertThat(deadLetter(server, dead.get(0))).isNull();
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveriesOf(INSTANT_RECEIVER, dead.get(0)).size() == 1);
+        RecordingReceiver.Delivery there = deliveriesOf(INSTANT_RECEIVER, dead.get(0)).get(0);
+        assertThat(there.webhookId()).isEqualTo(org.mailhook.webhook.WebhookIds.forDelivery(one.path("mailhookId").asText(), target))
+            .isNotEqualTo(one.path("webhookId").asText());
+        assertThat(there.signatureValid()).as(there.verifyError()).isTrue();
+        assertThat(JSON.readTree(there.body()).path("route").path("endpoint").asText()).isEqualTo(target);
+        JsonNode record = await().atMost(Duration.ofSeconds(10)).until(() -> delivered(server, dead.get(0), "&endpoint=" + target), d -> d != null);
+        assertThat(record.path("webhookId").asText()).isEqualTo(there.webhookId());
+        assertThat(record.path("attempts").asInt()).as("a history of its own").isEqualTo(1);
+
+        // The rest of the selection, in bulk: each one once, under the other endpoint's webhook-id; nothing more to the first endpoint.
+        HttpResponse<String> many = post(server, "/mailhook/deliveries/dead/redeliver?from=" + started + "&target=" + target);
+        assertThat(many.statusCode()).as(many.body()).isEqualTo(200);
+        assertThat(JSON.readTree(many.body()).path("redelivered").asInt()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> dead.stream().allMatch(subject -> deliveriesOf(INSTANT_RECEIVER, subject).size() == 1));
+        Thread.sleep(500);
+        for (String subject : dead) {
+            assertThat(deliveriesOf(INSTANT_RECEIVER, subject)).hasSize(1);
+            assertThat(deliveriesOf(RECEIVER, subject)).as("only its failed attempt").hasSize(1);
+            assertThat(deadLetter(server, subject)).isNull();
+        }
+        assertThat(deliveriesOf(INSTANT_RECEIVER, dead.get(1)).get(0).webhookId()).isNotEqualTo(deliveriesOf(RECEIVER, dead.get(1)).get(0).webhookId())
+            .isEqualTo(delivered(server, dead.get(1), "&endpoint=" + target).path("webhookId").asText());
+
+        // Audited: what, to which endpoint, how many.
+        JsonNode audit = JSON.readTree(get(server, "/mailhook/audit?limit=20").body()).path("entries");
+        List<String> entries = audit.findParents("action").stream()
+            .map(e -> e.path("action").asText() + " | " + e.path("target").asText() + " | " + e.path("mails").asInt()).toList();
+        assertThat(entries).contains(
+            "replay-delivered | endpoint=default from=" + started + " to=" + to + " to endpoint " + target + " | 2",
+            "redeliver-dead | " + oneKey + " to endpoint " + target + " | 1",
+            "redeliver-dead | endpoint=* from=" + started + " to=* to endpoint " + target + " | 2");
     }
 
     private static void send(String to, String subject) {

@@ -109,20 +109,37 @@ public final class DeliveryState {
      * @throws MessagingException when the record has no mailhook id to make the webhook-id from
      */
     public static void retarget(Mail restored, DeliveredRecord record, String endpoint) throws MessagingException {
-        String mailhookId = record.mailhookId().orElseThrow(() -> new MessagingException("the record has no mailhook id"));
-        if (!record.webhookId().equals(WebhookIds.forDelivery(mailhookId, record.endpoint()))) {
-            throw new MessagingException("a message.updated delivery is replayed to its own endpoint only");
+        retarget(restored, record.mailhookId(), endpoint);
+    }
+
+    /**
+     * Makes a dead letter a delivery to another endpoint, as {@link #retarget(Mail, DeliveredRecord, String)} does a
+     * delivered mail: that endpoint's own webhook-id, its route naming it, a history of its own (the failed
+     * attempts at its endpoint go with the dead letter). {@link #resetForRedelivery} follows.
+     *
+     * @throws MessagingException when the mail has no mailhook id, or is a {@code message.updated} delivery
+     */
+    public static void retarget(Mail deadLetter, String endpoint) throws MessagingException {
+        retarget(deadLetter, MailAttributes.string(deadLetter, MailAttributes.ID), endpoint);
+    }
+
+    /** The one way a delivery is sent to another endpoint; reads the delivery the mail carries (endpoint, webhook-id, route). */
+    private static void retarget(Mail mail, Optional<String> mailhookId, String endpoint) throws MessagingException {
+        String id = mailhookId.orElseThrow(() -> new MessagingException("the delivery has no mailhook id"));
+        String own = DeliveryAttributes.endpoint(mail).orElseThrow(() -> new MessagingException("the delivery has no endpoint"));
+        if (!DeliveryAttributes.webhookId(mail).equals(WebhookIds.forDelivery(id, own))) {
+            throw new MessagingException("a message.updated delivery is sent to its own endpoint only");
         }
         String route;
         try {
-            JsonNode node = JSON.readTree(record.route());
+            JsonNode node = JSON.readTree(DeliveryAttributes.route(mail));
             route = node instanceof com.fasterxml.jackson.databind.node.ObjectNode object ? object.put("endpoint", endpoint).toString()
-                : record.route();
+                : DeliveryAttributes.route(mail);
         } catch (Exception e) {
-            throw new MessagingException("the record's route is not JSON: " + e.getMessage(), e);
+            throw new MessagingException("the delivery's route is not JSON: " + e.getMessage(), e);
         }
-        restored.removeAttribute(DeliveryAttributes.REPLAY_OF);
-        DeliveryAttributes.start(restored, endpoint, WebhookIds.forDelivery(mailhookId, endpoint), record.acceptedAt().toEpochMilli(), route);
+        mail.removeAttribute(DeliveryAttributes.REPLAY_OF);
+        DeliveryAttributes.start(mail, endpoint, WebhookIds.forDelivery(id, endpoint), DeliveryAttributes.acceptedAt(mail), route);
     }
 
     /** The revision whose {@code message.updated} event this record delivered, when it was one. */

@@ -1,6 +1,7 @@
 package org.mailhook.mailets.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -217,5 +218,31 @@ class DeliveredStoreTest {
         assertThat(DeliveredStore.replayedRecord(archived)).isEmpty();
         assertThat(DeliveryAttributes.history(archived)).isEqualTo("[]");
         assertThat(archived.getRecipients()).extracting(Object::toString).containsExactly("orders+7@shop.example");
+    }
+
+    @Test
+    void aDeadLetterSentToAnotherEndpointGetsThatEndpointsWebhookIdAndRouteAndAnUpdateIsRefused() throws Exception {
+        Mail dead = acknowledged("orders");
+        MailAttributes.set(dead, DeliveryAttributes.DEAD_REASON, "permanent failure: HTTP 400");
+        MailAttributes.set(dead, DeliveryAttributes.REPLAY_OF, "d1-msg_x");
+        DeliveryState.retarget(dead, "billing");
+        DeliveryState.resetForRedelivery(dead, ACCEPTED.plusSeconds(60).toEpochMilli());
+        assertThat(DeliveryAttributes.endpoint(dead)).contains("billing");
+        assertThat(DeliveryAttributes.webhookId(dead)).isEqualTo(WebhookIds.forDelivery(MAILHOOK_ID, "billing"))
+            .isNotEqualTo(WebhookIds.forDelivery(MAILHOOK_ID, "orders"));
+        assertThat(MailAttributes.string(dead, DeliveryAttributes.ROUTE)).hasValueSatisfying(route ->
+            assertThat(route).contains("\"endpoint\":\"billing\"").contains("\"tag\":\"7\""));
+        assertThat(DeliveryAttributes.history(dead)).isEqualTo("[]");
+        assertThat(DeliveryAttributes.attempts(dead)).isZero();
+        assertThat(DeliveredStore.replayedRecord(dead)).as("its acknowledgement replaces no record").isEmpty();
+        assertThat(DeliveryState.view(dead).deadReason()).isEmpty();
+        // its record's key is the target's webhook-id: a repeated copy of this delivery is recognised, no other delivery's record is
+        assertThat(DeliveredStore.recordOf(dead, ACCEPTED.plusSeconds(61), 204).key())
+            .isEqualTo("d" + ACCEPTED.plusSeconds(60).toEpochMilli() + "-" + WebhookIds.forDelivery(MAILHOOK_ID, "billing"));
+
+        Mail update = acknowledged("orders");
+        MailAttributes.set(update, DeliveryAttributes.WEBHOOK_ID, WebhookIds.forUpdate(MAILHOOK_ID, "orders", 2));
+        assertThatThrownBy(() -> DeliveryState.retarget(update, "billing")).hasMessageContaining("message.updated");
+        assertThat(DeliveryAttributes.endpoint(update)).contains("orders");
     }
 }

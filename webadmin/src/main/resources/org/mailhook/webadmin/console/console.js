@@ -57,8 +57,9 @@ function query(params) {
 }
 
 /**
- * Asks in the dialog. With a choice ({options, selected}) the dialog also offers a select (the endpoint of a
- * replay), the question is a function of the chosen option, and the answer is the option chosen.
+ * Asks in the dialog. With a choice ({options, selected}) the dialog also offers a select (the endpoint to send
+ * to), the question is a function of the chosen option's value, and the answer is that value. An option is a
+ * name, or {value, text} (the value '' for "each mail's own endpoint").
  */
 function confirmAction(text, choice) {
   const dialog = document.getElementById('confirm');
@@ -66,7 +67,8 @@ function confirmAction(text, choice) {
   const select = document.getElementById('confirm-endpoint');
   document.getElementById('confirm-choice').hidden = !choice;
   if (choice) {
-    select.replaceChildren(...choice.options.map(o => el('option', { value: o, selected: o === choice.selected, text: o })));
+    select.replaceChildren(...choice.options.map(o => typeof o === 'string' ? { value: o, text: o } : o)
+      .map(o => el('option', { value: o.value, selected: o.value === choice.selected, text: o.text })));
     select.onchange = () => { question.textContent = text(select.value); };
   }
   question.textContent = choice ? text(select.value) : text;
@@ -81,7 +83,7 @@ function confirmAction(text, choice) {
 /** Asks, runs the API call, reports how many mails it touched, then redraws the page. */
 async function act(question, method, path, choice) {
   const answer = await confirmAction(question, choice);
-  if (!answer) {
+  if (answer === false) {
     say('Cancelled: nothing was changed.');
     return;
   }
@@ -101,20 +103,46 @@ async function act(question, method, path, choice) {
   await route();
 }
 
-/** Replay of a delivered mail, to its endpoint (same webhook-id) or to another one the dialog offers (that one's own webhook-id). */
-async function replay(d) {
-  let routable = [];
+/** The endpoints an action may send to: the running WebhookDelivery's (configured and minted); none when they cannot be read. */
+async function routable() {
   try {
-    routable = (await json('/mailhook/endpoints')).routable;
-  } catch (e) { /* offered its own endpoint only */ }
+    return (await json('/mailhook/endpoints')).routable || [];
+  } catch (e) {
+    return [];
+  }
+}
+
+/**
+ * Replay of a delivered mail or redelivery of a dead letter, to its endpoint (same webhook-id) or to another one the
+ * dialog offers (that one's own webhook-id).
+ */
+async function sendOne(d, kind) {
   const own = d.endpoint || 'default';
-  const options = [own].concat(routable.filter(n => n !== own));
-  const what = 'Replay 1 mail ("' + (d.subject || '') + '")';
-  return act(name => name === own ? what + ' to endpoint ' + own + ' with the same webhook-id ' + d.webhookId + '?'
+  const options = [own].concat((await routable()).filter(n => n !== own));
+  const dead = kind === 'dead';
+  const what = (dead ? 'Redeliver 1 dead letter' : 'Replay 1 mail') + ' ("' + (d.subject || '') + '")';
+  return act(name => name === own ? what + ' to endpoint ' + own + (dead ? ' with its webhook-id ' : ' with the same webhook-id ')
+      + d.webhookId + '?'
     : what + ' to another endpoint, ' + name + ', with that endpoint\'s own webhook-id (not ' + d.webhookId + ')? Endpoint '
-      + own + ' does not get it again.', 'POST',
-  name => '/mailhook/deliveries/delivered/' + encodeURIComponent(d.key) + '/redeliver' + (name === own ? '' : query({ target: name })),
+      + own + (dead ? ' does not get it.' : ' does not get it again.'), 'POST',
+  name => '/mailhook/deliveries/' + (dead ? 'dead/' : 'delivered/') + encodeURIComponent(d.key) + '/redeliver'
+    + (name === own ? '' : query({ target: name })),
   { options, selected: own });
+}
+
+/**
+ * A bulk redelivery (dead letters) or replay (delivered mail) of the selection shown: to each mail's own endpoint
+ * (its webhook-id), or all of them to one endpoint the dialog offers (that endpoint's webhook-id for each).
+ */
+async function sendMany(kind, count, selectionQuery) {
+  const dead = kind === 'dead';
+  const what = (dead ? 'Redeliver all ' : 'Replay ') + count + (dead ? ' dead letter(s)' : ' delivered mail(s)') + ' of this selection';
+  const options = [{ value: '', text: 'each mail\'s own endpoint' }].concat((await routable()).map(n => ({ value: n, text: n })));
+  return act(name => name === '' ? what + (dead ? ' with their webhook-ids?' : ' to their endpoints, each with its webhook-id?')
+    : what + ' to endpoint ' + name + ', each with that endpoint\'s own webhook-id (those of ' + name + ' keep theirs)?',
+  'POST', name => '/mailhook/deliveries/' + (dead ? 'dead' : 'delivered') + '/redeliver' + selectionQuery
+    + (name === '' ? '' : (selectionQuery ? '&' : '?') + query({ target: name }).slice(1)),
+  { options, selected: '' });
 }
 
 function table(caption, headers, rows) {
@@ -147,13 +175,12 @@ async function deliveries(params) {
 
 function deliveryActions(d) {
   if (d.status === 'delivered' && d.key) {
-    return el('button', { type: 'button', class: 'secondary', 'aria-label': 'Replay ' + (d.subject || d.key), onclick: () => replay(d) },
+    return el('button', { type: 'button', class: 'secondary', 'aria-label': 'Replay ' + (d.subject || d.key), onclick: () => sendOne(d, 'delivered') },
       'Replay');
   }
   if (d.status === 'dead' && d.key) {
     return el('button', { type: 'button', class: 'secondary', 'aria-label': 'Redeliver ' + (d.subject || d.key),
-      onclick: () => act('Redeliver 1 dead letter ("' + (d.subject || '') + '") to endpoint ' + (d.endpoint || 'default')
-        + ' with its webhook-id ' + d.webhookId + '?', 'POST', '/mailhook/deliveries/dead/' + encodeURIComponent(d.key) + '/redeliver') },
+      onclick: () => sendOne(d, 'dead') },
     'Redeliver');
   }
   return '';
@@ -466,12 +493,11 @@ const pages = {
     const delivered = list.filter(d => d.status === 'delivered');
     const atLeast = answer.moreDelivered ? 'at least ' : '';
     const bulk = el('p', {},
-      dead.length ? el('button', { type: 'button', class: 'danger', onclick: () => act('Redeliver all ' + dead.length
-        + ' dead letter(s) of this selection with their webhook-ids?', 'POST', '/mailhook/deliveries/dead/redeliver' + bulkQuery) },
+      dead.length ? el('button', { type: 'button', class: 'danger', onclick: () => sendMany('dead', dead.length, bulkQuery) },
       'Redeliver ' + dead.length + ' dead letter(s) shown') : null, ' ',
-      status === 'delivered' && delivered.length ? el('button', { type: 'button', class: 'danger', onclick: () => act('Replay '
-        + atLeast + delivered.length + ' delivered mail(s) of this selection to their endpoints, each with its webhook-id?', 'POST',
-        '/mailhook/deliveries/delivered/redeliver' + bulkQuery) }, 'Replay ' + atLeast + delivered.length + ' delivered mail(s) shown') : null);
+      status === 'delivered' && delivered.length ? el('button', { type: 'button', class: 'danger',
+        onclick: () => sendMany('delivered', atLeast + delivered.length, bulkQuery) },
+      'Replay ' + atLeast + delivered.length + ' delivered mail(s) shown') : null);
     const rows = list.map(d => row(statusTag(d.status), d.endpoint || 'default', d.subject, (d.recipients || []).join(', '), d.attempts,
       d.lastAttemptAt, d.lastError || d.deadReason || '', el('code', { text: d.webhookId }), deliveryActions(d)));
     return [el('h1', { text: 'Deliveries' }), form, el('section', {}, bulk,

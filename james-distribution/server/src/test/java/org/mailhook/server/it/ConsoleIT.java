@@ -54,8 +54,9 @@ import com.sun.net.httpserver.HttpServer;
  * The operator console (docs/console.md) in a real browser: headless Chromium driven by Selenium
  * through Debian's chromedriver ({@code .ci/setup/chromium.sh}), against the assembled server with
  * JWT on, real mail over SMTP and a webhook receiver in this JVM (outside the server process). It
- * finds a mail, opens it, replays it, redelivers a dead letter, releases a quarantined attachment,
- * shows a hostile HTML body without running it or loading anything, lists DMARC and TLS reports, reads the audit log, checks
+ * finds a mail, opens it, replays it, redelivers dead letters (one to another endpoint, two in bulk),
+ * releases a quarantined attachment, shows a hostile HTML body without running it or loading anything,
+ * lists DMARC and TLS reports, reads the audit log, checks
  * that every control of every page has an accessible name and is reached with Tab, and takes the
  * screenshots of docs/console.md: into target/ so a test run never changes tracked files, or into
  * docs/console with {@code -Dmailhook.console.screenshots=../../docs/console} to refresh them.
@@ -96,6 +97,9 @@ class ConsoleIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String findSubject = "console-find-" + run;
         String deadSubject = "console-dead-" + run;
+        // the endpoint refuses these until it recovers: two are redelivered in bulk, one to the minted address's endpoint
+        List<String> deadSubjects = List.of(deadSubject, "console-dead2-" + run, "console-deadmove-" + run);
+        String deadMoveSubject = deadSubjects.get(2);
         String quarantineSubject = "console-quarantine-" + run;
         String hostileSubject = "console-hostile-" + run;
         String recipient = "night-" + run + "@inbound.localhost";
@@ -111,7 +115,7 @@ class ConsoleIT {
              ServerProcess server = ServerProcess.mailhook(dir.resolve("data"), receiver.url(), SECRET, env).start()) {
             List<RecordingReceiver.Delivery> acknowledged = new CopyOnWriteArrayList<>();
             receiver.replyWith(d -> {
-                if (d.body().contains(deadSubject) && endpointDown.get()) {
+                if (deadSubjects.stream().anyMatch(d.body()::contains) && endpointDown.get()) {
                     return RecordingReceiver.Reply.of(503);
                 }
                 acknowledged.add(d);
@@ -135,7 +139,9 @@ class ConsoleIT {
             HttpResponse<String> minted = send(base, "POST", "/mailhook/addresses", token, "{\"url\":\"" + receiver.url() + "\"}");
             assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
             smtp(server, recipient, "Subject: " + findSubject + "\r\nMessage-ID: <" + findSubject + "@example.org>\r\n\r\nfind me\r\n");
-            smtp(server, "dead-" + run + "@inbound.localhost", "Subject: " + deadSubject + "\r\n\r\nthe endpoint is down\r\n");
+            for (String subject : deadSubjects) {
+                smtp(server, "dead-" + run + "@inbound.localhost", "Subject: " + subject + "\r\n\r\nthe endpoint is down\r\n");
+            }
             smtp(server, "q-" + run + "@inbound.localhost", "Subject: " + quarantineSubject + "\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attachment\r\n"
                 + "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=setup.exe\r\n"
@@ -152,10 +158,14 @@ class ConsoleIT {
                 && bodies(receiver).stream().anyMatch(b -> b.contains(hostileSubject))
                 && bodies(receiver).stream().anyMatch(b -> b.contains(quarantineSubject))
                 && bodies(receiver).stream().anyMatch(b -> b.contains(tlsSubject)));
-            await().atMost(Duration.ofSeconds(90)).until(() -> get(base + "/mailhook/deliveries?status=dead", token).body().contains(deadSubject));
+            await().atMost(Duration.ofSeconds(90)).until(() -> JSON.readTree(get(base + "/mailhook/deliveries?status=dead", token).body())
+                .path("deliveries").size() == 3);
+            String instantEndpoint = "instant-" + JSON.readTree(minted.body()).path("address").asText().split("@")[0];
             await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/mailhook/quarantine", token).body().contains(quarantineSubject));
             String firstWebhookId = receiver.deliveries().stream().filter(d -> d.body().contains(findSubject)).findFirst().orElseThrow().webhookId();
-            String deadWebhookId = receiver.deliveries().stream().filter(d -> d.body().contains(deadSubject)).findFirst().orElseThrow().webhookId();
+            Map<String, String> deadWebhookIds = new HashMap<>();
+            deadSubjects.forEach(subject -> deadWebhookIds.put(subject,
+                receiver.deliveries().stream().filter(d -> d.body().contains(subject)).findFirst().orElseThrow().webhookId()));
 
             ChromeDriver browser = browser(chromedriver, chromium, dir.resolve("chromedriver.log"));
             try {
@@ -170,7 +180,7 @@ class ConsoleIT {
                 browser.get("about:blank");
 
                 open(browser, wait, base, "overview");
-                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-count='Dead letters'] .n"), "1"));
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-count='Dead letters'] .n"), "3"));
                 assertThat(browser.findElement(By.cssSelector("[data-count='Quarantined'] .n")).getText()).isEqualTo("1");
                 screenshot(browser, "overview");
 
@@ -211,16 +221,42 @@ class ConsoleIT {
                 assertThat(browser.findElement(By.cssSelector("#view tbody")).getText()).isEqualTo("None.");
                 assertThat(browser.findElements(By.linkText(findSubject))).isEmpty();
 
-                // The endpoint recovers: redeliver the dead letter from the deliveries page.
+                // The endpoint recovers: one dead letter goes to the minted address's endpoint, chosen in the dialog.
                 endpointDown.set(false);
                 browser.get(base + "/mailhook/console/#/deliveries?status=dead");
-                WebElement redeliver = wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Redeliver']")));
+                WebElement redeliver = wait.until(ExpectedConditions.elementToBeClickable(
+                    By.xpath("//tbody/tr[td[text()='" + deadMoveSubject + "']]//button[text()='Redeliver']")));
                 screenshot(browser, "deliveries");
                 redeliver.click();
-                confirm(browser, wait, "Redeliver 1 dead letter");
-                await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.stream().anyMatch(d -> d.body().contains(deadSubject)));
-                assertThat(acknowledged.stream().filter(d -> d.body().contains(deadSubject)))
-                    .allSatisfy(d -> assertThat(d.webhookId()).isEqualTo(deadWebhookId)).allMatch(RecordingReceiver.Delivery::signatureValid);
+                WebElement dialog = endpointChoice(browser, wait);
+                assertThat(new Select(browser.findElement(By.id("confirm-endpoint"))).getFirstSelectedOption().getText()).isEqualTo("default");
+                new Select(browser.findElement(By.id("confirm-endpoint"))).selectByValue(instantEndpoint);
+                assertThat(dialog.getText()).contains("Redeliver 1 dead letter").contains("to another endpoint, " + instantEndpoint)
+                    .contains("not " + deadWebhookIds.get(deadMoveSubject));
+                browser.findElement(By.id("confirm-ok")).click();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Done: 1 mail touched"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.stream().anyMatch(d -> d.body().contains(deadMoveSubject)));
+                RecordingReceiver.Delivery movedDead = acknowledged.stream().filter(d -> d.body().contains(deadMoveSubject)).findFirst().orElseThrow();
+                assertThat(movedDead.webhookId()).startsWith("msg_").isNotEqualTo(deadWebhookIds.get(deadMoveSubject));
+                assertThat(movedDead.signatureValid()).isTrue();
+                assertThat(JSON.readTree(movedDead.body()).path("route").path("endpoint").asText()).isEqualTo(instantEndpoint);
+                // the target's delivered record has the webhook-id the receiver got
+                await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/mailhook/deliveries?status=delivered&endpoint=" + instantEndpoint,
+                    token).body().contains(movedDead.webhookId()));
+
+                // The other two in bulk, to their own endpoint: the page now counts two, the confirmation says so.
+                WebElement bulkDead = wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Redeliver 2 dead letter(s) shown']")));
+                bulkDead.click();
+                endpointChoice(browser, wait);
+                assertThat(new Select(browser.findElement(By.id("confirm-endpoint"))).getFirstSelectedOption().getText())
+                    .isEqualTo("each mail's own endpoint");
+                confirm(browser, wait, "Redeliver all 2 dead letter(s) of this selection with their webhook-ids", "Done: 2 mails touched");
+                await().atMost(Duration.ofSeconds(60)).until(() -> deadSubjects.stream().allMatch(subject ->
+                    acknowledged.stream().anyMatch(d -> d.body().contains(subject))));
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view tbody"), "None."));
+                assertThat(browser.findElements(By.xpath("//button[contains(text(), 'dead letter(s) shown')]"))).isEmpty();
+                assertThat(JSON.readTree(get(base + "/mailhook/deliveries?status=dead", token).body()).path("deliveries")).isEmpty();
+                deadLettersArrivedOnce(acknowledged, deadSubjects, deadWebhookIds, movedDead.webhookId());
 
                 // Release the quarantined attachment: the original reaches the webhook, marked released.
                 open(browser, wait, base, "quarantine");
@@ -260,6 +296,12 @@ class ConsoleIT {
                 assertThat(audit.findValuesAsText("action")).contains("replay-delivered", "redeliver-dead", "quarantine-release");
                 assertThat(audit.findValuesAsText("who")).containsOnly("night-ops");
                 assertThat(audit.path(0).path("mails").asInt()).isEqualTo(1);
+                List<String> entries = audit.findParents("action").stream()
+                    .map(e -> e.path("action").asText() + " | " + e.path("target").asText() + " | " + e.path("mails").asInt()).toList();
+                assertThat(entries).contains("redeliver-dead | endpoint=* from=* to=* | 2")
+                    .anyMatch(e -> e.startsWith("redeliver-dead | ") && e.endsWith(" to endpoint " + instantEndpoint + " | 1"));
+                // still once each, the release and the reports later
+                deadLettersArrivedOnce(acknowledged, deadSubjects, deadWebhookIds, movedDead.webhookId());
                 assertThat(Instant.parse(audit.path(0).path("at").asText())).isAfter(Instant.now().minus(Duration.ofMinutes(10)));
 
                 open(browser, wait, base, "addresses");
@@ -282,8 +324,9 @@ class ConsoleIT {
     }
 
     /**
-     * Endpoint health, charts, canary, a replay to another endpoint and a bulk replay, in the browser, against a server with the
-     * breaker on (one failure opens it, probes a minute apart) and the canary every two seconds; WebAdmin without JWT (the
+     * Endpoint health, charts, canary, a replay to another endpoint and bulk replays (to their endpoint, then to
+     * another), in the browser, against a server with the breaker on (one failure opens it, probes a minute apart)
+     * and the canary every two seconds; WebAdmin without JWT (the
      * shipped loopback setup). Two receivers: the configured endpoint ({@code default}) and a minted instant address.
      */
     @Test
@@ -355,6 +398,7 @@ class ConsoleIT {
                     + instantEndpoint, null).body()).path("deliveries").size() == 3);
                 browser.get(base + "/mailhook/console/#/deliveries?status=delivered&endpoint=" + instantEndpoint);
                 WebElement bulk = wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Replay 3 delivered mail(s) shown']")));
+                Instant bulkAt = Instant.now();
                 bulk.click();
                 confirm(browser, wait, "Replay 3 delivered mail(s) of this selection", "Done: 3 mails touched");
                 await().atMost(Duration.ofSeconds(60)).until(() -> second.deliveries().size() == secondBefore + 3);
@@ -367,6 +411,39 @@ class ConsoleIT {
                 // the configured endpoint got no duplicate of the mail moved away, nor anything of the bulk
                 assertThat(count(first, moveSubject)).isEqualTo(1);
                 assertThat(bulkSubjects).allSatisfy(subject -> assertThat(count(first, subject)).isZero());
+
+                // The same selection replayed to the configured endpoint, chosen in the bulk dialog: each under that endpoint's
+                // own webhook-id; the mail moved away from it comes back under the one it had there (its receiver's dedupe sees a repeat).
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    JsonNode records = JSON.readTree(get(base + "/mailhook/deliveries?status=delivered&endpoint=" + instantEndpoint, null).body())
+                        .path("deliveries");
+                    return records.size() == 3 && records.findValuesAsText("deliveredAt").stream().allMatch(at -> Instant.parse(at).isAfter(bulkAt));
+                });
+                browser.navigate().refresh();
+                wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Replay 3 delivered mail(s) shown']"))).click();
+                endpointChoice(browser, wait);
+                Select bulkTarget = new Select(browser.findElement(By.id("confirm-endpoint")));
+                assertThat(bulkTarget.getFirstSelectedOption().getText()).isEqualTo("each mail's own endpoint");
+                assertThat(bulkTarget.getOptions()).extracting(WebElement::getText).contains("default", instantEndpoint);
+                bulkTarget.selectByValue("default");
+                int firstBefore = first.deliveries().size();
+                confirm(browser, wait, "Replay 3 delivered mail(s) of this selection to endpoint default, each with that endpoint's own webhook-id",
+                    "Done: 3 mails touched");
+                await().atMost(Duration.ofSeconds(60)).until(() -> first.deliveries().size() == firstBefore + 3);
+                for (String subject : bulkSubjects) {
+                    RecordingReceiver.Delivery there = first.deliveries().stream().filter(d -> d.body().contains(subject)).findFirst().orElseThrow();
+                    assertThat(count(first, subject)).isEqualTo(1);
+                    assertThat(there.webhookId()).startsWith("msg_").isNotEqualTo(bulkIds.get(subject));
+                    assertThat(there.signatureValid()).isTrue();
+                    assertThat(JSON.readTree(there.body()).path("route").path("endpoint").asText()).isEqualTo("default");
+                }
+                assertThat(first.deliveries().stream().filter(d -> d.body().contains(moveSubject))).hasSize(2)
+                    .allSatisfy(d -> assertThat(d.webhookId()).isEqualTo(firstWebhookId));
+                assertThat(second.deliveries()).hasSize(secondBefore + 3);
+                JsonNode bulkAudit = JSON.readTree(get(base + "/mailhook/audit", null).body()).path("entries").path(0);
+                assertThat(bulkAudit.path("action").asText()).isEqualTo("replay-delivered");
+                assertThat(bulkAudit.path("target").asText()).isEqualTo("endpoint=" + instantEndpoint + " from=* to=* to endpoint default");
+                assertThat(bulkAudit.path("mails").asInt()).isEqualTo(3);
 
                 // The configured endpoint goes down: one failure opens its breaker, the mail waits parked.
                 firstDown.set(true);
@@ -440,6 +517,31 @@ class ConsoleIT {
             } finally {
                 browser.quit();
             }
+        }
+    }
+
+    /**
+     * The confirmation dialog with its endpoint select: labelled, and reached by keyboard (the dialog opens on Cancel,
+     * Shift+Tab goes to the select).
+     */
+    private static WebElement endpointChoice(ChromeDriver browser, WebDriverWait wait) {
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+        WebElement select = browser.findElement(By.id("confirm-endpoint"));
+        assertThat(select.isDisplayed()).isTrue();
+        assertThat(select.getAccessibleName()).isEqualTo("Send to endpoint");
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-cancel");
+        browser.switchTo().activeElement().sendKeys(Keys.chord(Keys.SHIFT, Keys.TAB));
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-endpoint");
+        return dialog;
+    }
+
+    /** Each dead letter acknowledged exactly once: those redelivered to their endpoint with their webhook-id, the moved one with its own. */
+    private static void deadLettersArrivedOnce(List<RecordingReceiver.Delivery> acknowledged, List<String> deadSubjects,
+                                               Map<String, String> deadWebhookIds, String movedWebhookId) {
+        for (String subject : deadSubjects) {
+            String expected = subject.equals(deadSubjects.get(2)) ? movedWebhookId : deadWebhookIds.get(subject);
+            assertThat(acknowledged.stream().filter(d -> d.body().contains(subject))).as(subject).hasSize(1)
+                .allSatisfy(d -> assertThat(d.webhookId()).isEqualTo(expected)).allMatch(RecordingReceiver.Delivery::signatureValid);
         }
     }
 

@@ -118,6 +118,18 @@ class EncryptionAtRestIT {
         }
     }
 
+    @Test
+    void aStorageKeyFileThatCannotServeStopsStartupNamingTheFileAndTheKey(@TempDir Path dir) throws Exception {
+        Path shortKey = dir.resolve("short-storage.key");
+        String content = Base64.getEncoder().encodeToString("sixteen byte key".getBytes(StandardCharsets.US_ASCII));
+        Files.writeString(shortKey, content);
+        ServerProcess server = ServerProcess.mailhook(dir.resolve("data"), "http://127.0.0.1:9/webhook", SECRET,
+            Map.of("MAILHOOK_STORAGE_KEY_FILES", shortKey.toString()));
+        assertThat(server.runToExit(Duration.ofMinutes(3))).isNotZero();
+        assertThat(server.output()).contains("mailhook.properties: storage.keyFiles: " + shortKey + ": the key has 16 bytes")
+            .doesNotContain(content).doesNotContain("sixteen byte key");
+    }
+
     private static JsonNode send(ServerProcess server, RecordingReceiver receiver, String subject, String body, String attachment)
         throws Exception {
         String mail = "From: alice@example.org\r\nSubject: " + subject + "\r\nMessage-ID: <" + subject + "@example.org>\r\n"

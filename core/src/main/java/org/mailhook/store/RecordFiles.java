@@ -14,12 +14,18 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListSet;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+
+import org.mailhook.crypto.AesGcm;
 
 /**
  * Records in a directory, one file each: a small head (what the caller needs to list and describe the
@@ -32,9 +38,27 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * disk before {@link #put} returns, so a record survives a power loss once it is acknowledged. The keys are
  * held in memory (read from the file names at {@link #open}), sorted: listing never touches the disk.
  * One instance per directory: the keys are only right while no other writer uses it.
+ *
+ * <p>Opened with {@link RecordKeys}, records are sealed: head and body each encrypted with AES-256-GCM
+ * (a random nonce each) under the keyring's current key, whose id is stored in clear beside them. The
+ * associated data binds each part to the record's key and the key id, so a file copied under another
+ * name, a head swapped with another record's, or any changed byte fails to open rather than reads as
+ * another record. The record key stays in clear, in the name and in the file: listing and the pull API's
+ * paging never open a record. Plain records ({@code MHREC1}) stay readable, so sealing can be turned on
+ * over an existing directory; every record written after that is sealed.
+ *
+ * <pre>
+ * MHREC1\n  int keyLength, key, int headLength, head, body
+ * MHREC2\n  int keyLength, key, byte idLength, key id, nonce, int sealedHeadLength, sealed head, nonce, sealed body
+ * </pre>
  */
 public final class RecordFiles {
     private static final byte[] MAGIC = "MHREC1\n".getBytes(StandardCharsets.US_ASCII);
+    /** Same length as {@link #MAGIC}: the key sits at the same offset in both, where {@link #keyOf} reads it. */
+    private static final byte[] SEALED_MAGIC = "MHREC2\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte HEAD_PART = 'h';
+    private static final byte BODY_PART = 'b';
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SUFFIX = ".rec";
     private static final String TEMPORARY_PREFIX = ".tmp-";
     private static final String HASHED_PREFIX = "#";
@@ -47,17 +71,28 @@ public final class RecordFiles {
 
     private final Path directory;
     private final boolean fsync;
+    private final Optional<RecordKeys> sealing;
     private final ConcurrentSkipListSet<String> keys = new ConcurrentSkipListSet<>();
 
-    private RecordFiles(Path directory, boolean fsync) {
+    private RecordFiles(Path directory, boolean fsync, Optional<RecordKeys> sealing) {
         this.directory = directory;
         this.fsync = fsync;
+        this.sealing = sealing;
     }
 
-    /** Opens (creating it if needed) the directory, drops unfinished writes and reads the keys. */
+    /** Opens the directory with records written in clear (sealed ones still need their key to be read). */
     public static RecordFiles open(Path directory, boolean fsync) throws IOException {
+        return open(directory, fsync, Optional.empty());
+    }
+
+    /**
+     * Opens (creating it if needed) the directory, drops unfinished writes and reads the keys.
+     *
+     * @param sealing the keys records are sealed with; empty: new records are written in clear
+     */
+    public static RecordFiles open(Path directory, boolean fsync, Optional<RecordKeys> sealing) throws IOException {
         Files.createDirectories(directory);
-        RecordFiles files = new RecordFiles(directory, fsync);
+        RecordFiles files = new RecordFiles(directory, fsync, sealing);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -75,16 +110,61 @@ public final class RecordFiles {
         return directory;
     }
 
+    /** Whether new records are sealed: the id of the key they are sealed with. */
+    public Optional<String> sealingKeyId() {
+        return sealing.map(keyring -> keyring.current().id());
+    }
+
     /** Stores the record under {@code key}, replacing any record stored under it. */
     public void put(String key, byte[] head, byte[] body) throws IOException {
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        if (sealing.isPresent()) {
+            write(key, sealed(keyBytes, head, body, sealing.get().current()));
+            return;
+        }
         ByteBuffer prefix = ByteBuffer.allocate(MAGIC.length + 8 + keyBytes.length)
             .put(MAGIC).putInt(keyBytes.length).put(keyBytes).putInt(head.length);
         prefix.flip();
+        write(key, prefix, ByteBuffer.wrap(head), ByteBuffer.wrap(body));
+    }
+
+    /**
+     * The sealed record file's bytes, encrypted straight into the one buffer written: the body's only
+     * copy is the ciphertext.
+     */
+    private static ByteBuffer sealed(byte[] keyBytes, byte[] head, byte[] body, RecordKeys.Key sealingKey) {
+        byte[] id = sealingKey.id().getBytes(StandardCharsets.US_ASCII);
+        int headSealed = head.length + AesGcm.TAG_BYTES;
+        int length = SEALED_MAGIC.length + 4 + keyBytes.length + 1 + id.length
+            + AesGcm.NONCE_BYTES + 4 + headSealed + AesGcm.NONCE_BYTES + body.length + AesGcm.TAG_BYTES;
+        byte[] file = new byte[length];
+        ByteBuffer out = ByteBuffer.wrap(file);
+        out.put(SEALED_MAGIC).putInt(keyBytes.length).put(keyBytes).put((byte) id.length).put(id);
+        Cipher cipher = AesGcm.cipher();
+        byte[] associated = associated(HEAD_PART, id, keyBytes);
+        byte[] nonce = AesGcm.nonce(RANDOM);
+        out.put(nonce).putInt(headSealed);
+        out.position(out.position() + AesGcm.seal(cipher, sealingKey.aes(), nonce, associated, head, 0, head.length, file, out.position()));
+        // a nonce of its own: one key and nonce never encrypt two texts
+        nonce = AesGcm.nonce(RANDOM);
+        out.put(nonce);
+        associated[0] = BODY_PART;
+        out.position(out.position() + AesGcm.seal(cipher, sealingKey.aes(), nonce, associated, body, 0, body.length, file, out.position()));
+        return out.flip();
+    }
+
+    /** What each sealed part is bound to: which part it is, the key id and the record's key. */
+    private static byte[] associated(byte part, byte[] id, byte[] keyBytes) {
+        return ByteBuffer.allocate(2 + id.length + keyBytes.length).put(part).put((byte) id.length).put(id).put(keyBytes).array();
+    }
+
+    private void write(String key, ByteBuffer... parts) throws IOException {
         Path temporary = directory.resolve(TEMPORARY_PREFIX + UUID.randomUUID());
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer[] parts = {prefix, ByteBuffer.wrap(head), ByteBuffer.wrap(body)};
-            long remaining = prefix.remaining() + (long) head.length + body.length;
+            long remaining = 0;
+            for (ByteBuffer part : parts) {
+                remaining += part.remaining();
+            }
             while (remaining > 0) {
                 remaining -= channel.write(parts);
             }
@@ -120,7 +200,7 @@ public final class RecordFiles {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        return Optional.of(parse(bytes, fileOf(key)));
+        return Optional.of(parse(bytes, fileOf(key), key));
     }
 
     /** Removes the record; false when there was none. */
@@ -157,22 +237,59 @@ public final class RecordFiles {
         }
     }
 
-    private static Record parse(byte[] bytes, Path file) throws IOException {
+    private Record parse(byte[] bytes, Path file, String requested) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             byte[] magic = new byte[MAGIC.length];
             in.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
+            boolean sealed = Arrays.equals(magic, SEALED_MAGIC);
+            if (!sealed && !Arrays.equals(magic, MAGIC)) {
                 throw new IOException("not a Mailhook record file: " + file);
             }
             byte[] key = new byte[in.getInt()];
             in.get(key);
+            if (!requested.equals(new String(key, StandardCharsets.UTF_8))) {
+                throw new IOException("record file " + file + " holds another key's record: stored under another name");
+            }
+            if (sealed) {
+                return open(bytes, in, file, requested, key);
+            }
             byte[] head = new byte[in.getInt()];
             in.get(head);
             byte[] body = Arrays.copyOfRange(bytes, in.position(), bytes.length);
-            return new Record(new String(key, StandardCharsets.UTF_8), head, body);
+            return new Record(requested, head, body);
         } catch (RuntimeException e) {
             throw new IOException("damaged record file " + file + ": " + e, e);
+        }
+    }
+
+    /** A sealed record's head and body, decrypted with the key its id names; {@code in} stands after the key. */
+    private Record open(byte[] bytes, ByteBuffer in, Path file, String requested, byte[] keyBytes) throws IOException {
+        byte[] id = new byte[in.get()];
+        in.get(id);
+        String keyId = new String(id, StandardCharsets.US_ASCII);
+        RecordKeys keyring = sealing.orElseThrow(() -> new IOException("record file " + file
+            + " is sealed with storage key id " + keyId + ", but no storage key is configured"));
+        RecordKeys.Key sealingKey = keyring.find(keyId).orElseThrow(() -> new IOException("record file " + file
+            + " is sealed with storage key id " + keyId + ", which is not among the configured keys " + keyring.ids()));
+        Cipher cipher = AesGcm.cipher();
+        byte[] associated = associated(HEAD_PART, id, keyBytes);
+        try {
+            byte[] nonce = new byte[AesGcm.NONCE_BYTES];
+            in.get(nonce);
+            int headSealed = in.getInt();
+            if (headSealed < AesGcm.TAG_BYTES || headSealed > in.remaining() - AesGcm.NONCE_BYTES - AesGcm.TAG_BYTES) {
+                throw new IOException("damaged record file " + file + ": a sealed head of " + headSealed + " bytes");
+            }
+            byte[] head = AesGcm.open(cipher, sealingKey.aes(), nonce, associated, bytes, in.position(), headSealed);
+            in.position(in.position() + headSealed);
+            in.get(nonce);
+            associated[0] = BODY_PART;
+            byte[] body = AesGcm.open(cipher, sealingKey.aes(), nonce, associated, bytes, in.position(), in.remaining());
+            return new Record(requested, head, body);
+        } catch (AEADBadTagException e) {
+            throw new IOException("record file " + file + " does not open with storage key id " + keyId
+                + ": changed, damaged or stored under another name", e);
         }
     }
 

@@ -1,21 +1,18 @@
 package org.mailhook.webhook;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 
-import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.SecretKey;
+
+import org.mailhook.crypto.AesGcm;
+import org.mailhook.crypto.KeyFiles;
 
 /**
  * The server's own key (32 random bytes or more, kept in a file): it seals secrets that must be
@@ -25,12 +22,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ServerKey {
     /** The smallest key accepted: 256 bits. */
-    public static final int MIN_BYTES = 32;
+    public static final int MIN_BYTES = KeyFiles.MIN_BYTES;
     private static final String SEALED_PREFIX = "v1.";
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
 
-    private final byte[] sealKey;
+    private final SecretKey sealKey;
     private final byte[] linkKey;
     private final SecureRandom random;
 
@@ -38,8 +33,8 @@ public final class ServerKey {
         if (key.length < MIN_BYTES) {
             throw new IllegalArgumentException("the server key has " + key.length + " bytes; it needs at least " + MIN_BYTES);
         }
-        this.sealKey = hmac(key, "mailhook sealed secret v1".getBytes(StandardCharsets.US_ASCII));
-        this.linkKey = hmac(key, "mailhook signed link v1".getBytes(StandardCharsets.US_ASCII));
+        this.sealKey = AesGcm.key(KeyFiles.derive(key, "mailhook sealed secret v1"));
+        this.linkKey = KeyFiles.derive(key, "mailhook signed link v1");
         this.random = random;
     }
 
@@ -49,45 +44,22 @@ public final class ServerKey {
      * @throws IllegalArgumentException naming the file, never showing its content
      */
     public static ServerKey read(Path file, SecureRandom random) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + " cannot be read: " + e.getMessage(), e);
-        }
-        byte[] key;
-        try {
-            key = Base64.getDecoder().decode(text.replace('-', '+').replace('_', '/'));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + " is not base64 (32 random bytes or more, e.g. `openssl rand -base64 32`)", e);
-        }
-        try {
-            return new ServerKey(key, random);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
+        return new ServerKey(KeyFiles.read(file), random);
     }
 
     /** A fresh key's file content: 32 bytes from {@code random}, base64url. */
     public static String generate(SecureRandom random) {
-        byte[] key = new byte[MIN_BYTES];
-        random.nextBytes(key);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+        return KeyFiles.generate(random);
     }
 
     /** {@code text} encrypted and authenticated (AES-256-GCM, a random nonce): {@code v1.<base64url>}. */
     public String seal(String text) {
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sealKey, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-            byte[] sealed = cipher.doFinal(text.getBytes(StandardCharsets.UTF_8));
-            ByteBuffer out = ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed);
-            return SEALED_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(out.array());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is not available", e);
-        }
+        byte[] nonce = AesGcm.nonce(random);
+        byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[nonce.length + plain.length + AesGcm.TAG_BYTES];
+        System.arraycopy(nonce, 0, out, 0, nonce.length);
+        AesGcm.seal(AesGcm.cipher(), sealKey, nonce, null, plain, 0, plain.length, out, nonce.length);
+        return SEALED_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
     }
 
     /** What {@link #seal} sealed with this key; empty when the text was sealed with another key or changed. */
@@ -97,36 +69,25 @@ public final class ServerKey {
         }
         try {
             byte[] bytes = Base64.getUrlDecoder().decode(sealed.substring(SEALED_PREFIX.length()));
-            if (bytes.length <= NONCE_BYTES) {
+            if (bytes.length < AesGcm.NONCE_BYTES + AesGcm.TAG_BYTES) {
                 return Optional.empty();
             }
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(sealKey, "AES"),
-                new GCMParameterSpec(TAG_BITS, Arrays.copyOfRange(bytes, 0, NONCE_BYTES)));
-            return Optional.of(new String(cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            byte[] plain = AesGcm.open(AesGcm.cipher(), sealKey, Arrays.copyOfRange(bytes, 0, AesGcm.NONCE_BYTES), null,
+                bytes, AesGcm.NONCE_BYTES, bytes.length - AesGcm.NONCE_BYTES);
+            return Optional.of(new String(plain, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException | AEADBadTagException e) {
             return Optional.empty();
         }
     }
 
     /** HMAC-SHA256 of {@code text} with the link key, base64url: an attachment link's signature. */
     public String signLink(String text) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(linkKey, text.getBytes(StandardCharsets.UTF_8)));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(KeyFiles.hmac(linkKey, text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Whether {@code signature} is {@link #signLink}'s for {@code text}, compared in constant time. */
     public boolean verifyLink(String text, String signature) {
         return MessageDigest.isEqual(signLink(text).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
     }
 
     @Override

@@ -41,9 +41,15 @@ class LayeringTest {
 
     @Test
     void leaf_engines_use_no_other_engine() {
-        for (String leaf : new String[] {"archive", "codec", "config", "disk", "dns", "reports", "spam", "store"}) {
+        for (String leaf : new String[] {"archive", "codec", "config", "crypto", "disk", "dns", "reports", "spam"}) {
             onlyUses(leaf);
         }
+    }
+
+    /** Records are sealed with the same AES-GCM and key files as the server key's secrets: one implementation. */
+    @Test
+    void record_files_use_only_the_shared_cryptography() {
+        onlyUses("store", "crypto");
     }
 
     @Test
@@ -63,8 +69,8 @@ class LayeringTest {
     }
 
     @Test
-    void webhook_delivery_uses_only_the_json_document() {
-        onlyUses("webhook", "json");
+    void webhook_delivery_uses_only_the_json_document_and_the_shared_cryptography() {
+        onlyUses("webhook", "json", "crypto");
     }
 
     @Test

@@ -183,7 +183,7 @@ public final class MailhookSettings {
     }
 
     /** conf/mailhook.properties as written, or no keys when there is none. */
-    private static Function<String, String> file(PropertiesProvider properties) {
+    public static Function<String, String> file(PropertiesProvider properties) {
         Configuration conf;
         try {
             conf = properties.getConfiguration("mailhook");

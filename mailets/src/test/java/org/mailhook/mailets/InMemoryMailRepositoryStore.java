@@ -40,7 +40,7 @@ public final class InMemoryMailRepositoryStore implements MailRepositoryStore {
             .configurationFromClasspath().build().directories());
         return new InMemoryMailRepositoryStore(url -> {
             try {
-                RecordMailRepository repository = new RecordMailRepository(fileSystem);
+                RecordMailRepository repository = new RecordMailRepository(fileSystem, java.util.Optional.empty());
                 BaseHierarchicalConfiguration configuration = new BaseHierarchicalConfiguration();
                 configuration.addProperty("[@destinationURL]", url.asString());
                 repository.configure(configuration);

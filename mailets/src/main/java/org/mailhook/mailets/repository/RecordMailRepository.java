@@ -18,7 +18,11 @@ import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.mailet.Mail;
 import org.mailhook.mailets.MailBytes;
+import org.mailhook.ops.MailhookSettings;
 import org.mailhook.store.RecordFiles;
+import org.mailhook.store.RecordKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A James mail repository that keeps each mail as one {@link RecordFiles} record: its envelope and
@@ -37,16 +41,29 @@ import org.mailhook.store.RecordFiles;
  *
  * {@code mailhook://var/mail/archive/} is then the directory {@code var/mail/archive/} under James' base
  * directory. With {@code fsync="true"} (the default) a stored mail is on disk when {@code store} returns.
+ *
+ * <p>Records are sealed with the keys of mailhook.properties ({@link StorageKeys}: {@code storage.keyFiles},
+ * else the server key {@code secrets.keyFile}), one source for every repository. With neither (a stock
+ * James without them) records are written in clear and startup logs a warning naming the repository.
  */
 public class RecordMailRepository implements MailRepository, SortedKeys, Configurable, Initializable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RecordMailRepository.class);
+
     private final FileSystem fileSystem;
+    private final Optional<RecordKeys> sealing;
     private String destination;
     private boolean fsync = true;
     private RecordFiles files;
 
     @Inject
-    public RecordMailRepository(FileSystem fileSystem) {
+    public RecordMailRepository(FileSystem fileSystem, StorageKeys keys) {
+        this(fileSystem, keys.keys());
+    }
+
+    /** @param sealing the keys records are sealed with; empty: stored in clear */
+    public RecordMailRepository(FileSystem fileSystem, Optional<RecordKeys> sealing) {
         this.fileSystem = fileSystem;
+        this.sealing = sealing;
     }
 
     @Override
@@ -62,7 +79,11 @@ public class RecordMailRepository implements MailRepository, SortedKeys, Configu
     public void init() throws Exception {
         String path = destination.substring(destination.indexOf("://") + 3);
         File directory = fileSystem.getFile(FileSystem.FILE_PROTOCOL + path);
-        files = RecordFiles.open(directory.toPath(), fsync);
+        files = RecordFiles.open(directory.toPath(), fsync, sealing);
+        if (sealing.isEmpty()) {
+            LOGGER.warn("{}: mail is stored in clear: no storage key (mailhook.properties {} or {})",
+                destination, StorageKeys.STORAGE_KEY_FILES, MailhookSettings.SERVER_KEY_FILE);
+        }
     }
 
     @Override

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import java.io.File;
 import java.io.InputStream;
+import java.util.Optional;
+
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.mailrepository.MailRepositoryContract;
@@ -20,14 +21,20 @@ import org.apache.mailet.Mail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailhook.mailets.MailBytes;
+import org.mailhook.store.RecordKeys;
 
-/** James' own contract for mail repositories, plus what Mailhook needs of this one. */
+/** James' own contract for mail repositories, plus what Mailhook needs of this one; records in clear. */
 class RecordMailRepositoryTest implements MailRepositoryContract {
     @TempDir
     Path base;
 
-    private RecordMailRepository open(String url) throws Exception {
-        RecordMailRepository repository = new RecordMailRepository(new RootedFileSystem(base));
+    /** The keys records are sealed with: none here, {@link SealedRecordMailRepositoryTest} seals. */
+    Optional<RecordKeys> sealing() {
+        return Optional.empty();
+    }
+
+    RecordMailRepository open(String url) throws Exception {
+        RecordMailRepository repository = new RecordMailRepository(new RootedFileSystem(base), sealing());
         BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
         config.addProperty("[@destinationURL]", url);
         repository.configure(config);
@@ -64,7 +71,7 @@ class RecordMailRepositoryTest implements MailRepositoryContract {
     }
 
     /** James' FileSystem resolving {@code file://} under the test's own folder. */
-    private record RootedFileSystem(Path root) implements FileSystem {
+    record RootedFileSystem(Path root) implements FileSystem {
         @Override
         public InputStream getResource(String url) throws java.io.IOException {
             return Files.newInputStream(getFile(url).toPath());

@@ -56,6 +56,8 @@ class DropInJarIT {
                 assertThat(reply).startsWith("250");
                 await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveries().stream()
                     .anyMatch(d -> d.signatureValid() && d.body().contains("drop-in")));
+                // No secrets.keyFile nor storage.keyFiles here: the records are in clear, and startup says so per repository.
+                assertThat(james.output()).contains("mailhook://var/mail/error: mail is stored in clear: no storage key");
             }
         }
     }

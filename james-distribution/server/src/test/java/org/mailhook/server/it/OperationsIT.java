@@ -242,36 +242,22 @@ class OperationsIT {
 
     /**
      * Rewrites, in the stopped server's archive, the stored attributes (the JSON document among them) of the mail that
-     * mentions {@code from}, replacing it by {@code to} of the same length; the raw MIME stays as received. A
-     * {@code mailhook://} repository keeps each mail in one {@code .rec} file: "MHREC1\n", the key's length and key, the
-     * head's length and head (envelope and attributes as JSON), then the raw MIME; only the head is rewritten.
-     * @return how many files were rewritten
+     * mentions {@code from}, replacing it by {@code to} of the same length; the raw MIME stays as received. The
+     * archive's records are sealed with the server key (docs/security.md#mail-at-rest), so they are opened and
+     * written again through the store engine with that key; only the head changes.
+     * @return how many records were rewritten
      */
     private static int rewriteArchivedDocument(Path data, String from, String to) throws Exception {
         assertThat(to).hasSameSizeAs(from);
-        byte[] needle = from.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] replacement = to.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        org.mailhook.store.RecordFiles archive = org.mailhook.store.RecordFiles.open(data.resolve("var/mail/archive"), true,
+            java.util.Optional.of(org.mailhook.store.RecordKeys.read(List.of(data.resolve("conf/server.key")))));
         int rewritten = 0;
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(data.resolve("var/mail/archive"))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".rec")).toList()) {
-                byte[] bytes = java.nio.file.Files.readAllBytes(file);
-                java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
-                in.position(7);
-                int keyLength = in.getInt();
-                in.position(in.position() + keyLength);
-                int headLength = in.getInt();
-                int headEnd = in.position() + headLength;
-                boolean found = false;
-                for (int i = in.position(); i + needle.length <= headEnd; i++) {
-                    if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
-                        System.arraycopy(replacement, 0, bytes, i, replacement.length);
-                        found = true;
-                    }
-                }
-                if (found) {
-                    java.nio.file.Files.write(file, bytes);
-                    rewritten++;
-                }
+        for (java.util.Iterator<String> keys = archive.keys(); keys.hasNext(); ) {
+            org.mailhook.store.RecordFiles.Record record = archive.get(keys.next()).orElseThrow();
+            String head = new String(record.head(), java.nio.charset.StandardCharsets.UTF_8);
+            if (head.contains(from)) {
+                archive.put(record.key(), head.replace(from, to).getBytes(java.nio.charset.StandardCharsets.UTF_8), record.body());
+                rewritten++;
             }
         }
         return rewritten;

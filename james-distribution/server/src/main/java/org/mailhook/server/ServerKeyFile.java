@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The server key (mailhook.properties {@code secrets.keyFile}) seals instant-address secrets, signs
- * attachment links and, unless {@code storage.keyFiles} names other keys, seals the stored mail. Unless the operator names a key file in {@code MAILHOOK_SERVER_KEY_FILE} (the same
- * file on every node of a cluster), the first start writes 32 random bytes to
+ * attachment links and, unless {@code storage.keyFiles} names other keys, seals the stored mail.
+ * Unless the operator names a key file in {@code MAILHOOK_SERVER_KEY_FILE} (the same file on every
+ * node of a cluster), the first start writes 32 random bytes to
  * {@code DATA/conf/server.key}, owner-only ({@code 0600}); later starts reuse it.
  */
 final class ServerKeyFile {

@@ -1,10 +1,12 @@
 package org.mailhook.attachments;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +90,25 @@ public final class MessageScanner {
 
     private static Decoded readBounded(Entity part, long max) throws IOException {
         try (InputStream in = MimeParts.decoded(part)) {
-            byte[] head = in.readNBytes((int) max);
+            long expected = MimeParts.decodedSizeHint(part);
+            byte[] head;
+            if (expected > 0 && expected <= max) {
+                // One array of the expected size: readNBytes gathers chunks and copies them, twice the part at its peak.
+                byte[] exact = new byte[(int) expected];
+                int read = in.readNBytes(exact, 0, exact.length);
+                int next = read < exact.length ? -1 : in.read();
+                if (next == -1) {
+                    return new Decoded(read < exact.length ? Arrays.copyOf(exact, read) : exact, read);
+                }
+                // Longer than expected (damaged base64 read its own way): the rest as for any part.
+                ByteArrayOutputStream longer = new ByteArrayOutputStream(exact.length + 8192);
+                longer.writeBytes(exact);
+                longer.write(next);
+                longer.writeBytes(in.readNBytes((int) Math.max(0, max - read - 1)));
+                head = longer.toByteArray();
+            } else {
+                head = in.readNBytes((int) max);
+            }
             long total = head.length;
             if (head.length == max && in.read() != -1) {
                 total += 1 + in.transferTo(OutputStream.nullOutputStream());

@@ -46,6 +46,7 @@ final class MimeParts {
         builder.setMimeEntityConfig(MimeConfig.PERMISSIVE);
         builder.setDecodeMonitor(DecodeMonitor.SILENT);
         builder.setContentDecoding(false);
+        builder.setBodyFactory(ChunkedBodies.INSTANCE);
         return builder.parseMessage(new ByteArrayInputStream(mime));
     }
 
@@ -56,6 +57,46 @@ final class MimeParts {
     static InputStream decoded(Entity leaf) throws IOException {
         return TransferDecoding.decoded(((SingleBody) leaf.getBody()).getInputStream(), leaf.getContentTransferEncoding(),
             DecodeMonitor.SILENT);
+    }
+
+    /** Below this raw size a part is read without a size hint: the extra copy is small, the counting pass would not be. */
+    private static final long SIZE_HINT_FROM = 256 * 1024;
+
+    /**
+     * How many bytes {@link #decoded} will give for a large leaf, or -1 when that is not known cheaply: the
+     * raw size for the identity encodings, and the alphabet characters counted (three bytes for every four)
+     * for base64. A hint, not a promise: damaged base64 may decode otherwise, and readers must cope.
+     */
+    static long decodedSizeHint(Entity leaf) throws IOException {
+        SingleBody body = (SingleBody) leaf.getBody();
+        long raw = body.size();
+        if (raw < SIZE_HINT_FROM) {
+            return -1;
+        }
+        String encoding = leaf.getContentTransferEncoding() == null ? "7bit" : leaf.getContentTransferEncoding().trim().toLowerCase(Locale.ROOT);
+        switch (encoding) {
+            case "7bit", "8bit", "binary" -> {
+                return raw;
+            }
+            case "base64" -> {
+                long alphabet = 0;
+                byte[] buffer = new byte[8192];
+                try (InputStream in = body.getInputStream()) {
+                    for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+                        for (int i = 0; i < n; i++) {
+                            byte b = buffer[i];
+                            if (b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '+' || b == '/') {
+                                alphabet++;
+                            }
+                        }
+                    }
+                }
+                return alphabet / 4 * 3 + Math.max(0, alphabet % 4 - 1);
+            }
+            default -> {
+                return -1;
+            }
+        }
     }
 
     /**

@@ -135,4 +135,38 @@ class MessageScannerTest {
         assertThat(scanner.scan(new byte[0]).attachments()).isEmpty();
         assertThat(scanner.scan("\u0000\u0001garbage".getBytes()).verdict()).isIn(List.of(Verdict.values()).toArray());
     }
+
+    @Test
+    void aLargePartIsReadAsItsDecoderGivesItWhateverTheSizeHintSays() throws Exception {
+        byte[] content = new byte[600_000];
+        new java.util.Random(5).nextBytes(content);
+        System.arraycopy(Samples.plainPdf(), 0, content, 0, 8);
+        String base64 = java.util.Base64.getMimeEncoder().encodeToString(content);
+        String damaged = base64.substring(0, 40_000) + "!!=*" + base64.substring(40_000, 300_000) + "\u00e9=" + base64.substring(300_001);
+        for (String body : List.of(base64, damaged)) {
+            String entity = "Content-Type: application/pdf; name=\"big.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + body + "\r\n";
+            byte[] mail = TestMails.mail("big", entity);
+            org.apache.james.mime4j.dom.Message message = MimeParts.parse(mail);
+            byte[] decoded;
+            try (java.io.InputStream in = MimeParts.decoded(message)) {
+                decoded = in.readAllBytes();
+            }
+            assertThat(MimeParts.decodedSizeHint(message)).as("hint").isPositive();
+
+            AttachmentVerdict verdict = scanner.scan(mail).attachments().get(0);
+
+            assertThat(verdict.size()).as("the decoder's bytes, hint right or not").isEqualTo(decoded.length);
+            assertThat(verdict.detectedType()).isEqualTo("application/pdf");
+        }
+        String raw = "Content-Type: application/octet-stream; name=\"raw.bin\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            + "x".repeat(300_000) + "\r\n";
+        org.apache.james.mime4j.dom.Message eightBit = MimeParts.parse(TestMails.mail("raw", raw));
+        long eightBitSize;
+        try (java.io.InputStream in = MimeParts.decoded(eightBit)) {
+            eightBitSize = in.readAllBytes().length;
+        }
+        assertThat(eightBitSize).isGreaterThanOrEqualTo(300_000);
+        assertThat(MimeParts.decodedSizeHint(eightBit)).as("the raw size, exactly").isEqualTo(eightBitSize);
+        assertThat(scanner.scan(TestMails.mail("raw", raw)).attachments().get(0).size()).isEqualTo(eightBitSize);
+    }
 }

@@ -67,6 +67,7 @@ public class DeliveriesRoutes implements Routes {
         + "(James' RabbitMQ queue without its Cassandra view); see the RabbitMQ management UI for queue depths";
 
     private final WebhookQueueAccess access;
+    private final RunningDeliveries running;
     private final MetricFactory metrics;
     private final Clock clock;
     private final AuditLog audit;
@@ -74,8 +75,9 @@ public class DeliveriesRoutes implements Routes {
 
     @Inject
     public DeliveriesRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                            MailhookSettings settings, MetricFactory metrics, AuditLog audit) throws Exception {
+                            MailhookSettings settings, MetricFactory metrics, AuditLog audit, RunningDeliveries running) throws Exception {
         this.access = new WebhookQueueAccess(queues, repositories, settings);
+        this.running = running;
         this.audit = audit;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
@@ -280,7 +282,7 @@ public class DeliveriesRoutes implements Routes {
         if (target.isEmpty()) {
             return Optional.empty();
         }
-        List<String> endpoints = RunningDeliveries.of(queue).map(RunningDeliveries.Running::endpointNames).orElse(List.of());
+        List<String> endpoints = running.of(queue).map(RunningDeliveries.Running::endpointNames).orElse(List.of());
         if (endpoints.contains(target.get())) {
             return Optional.empty();
         }

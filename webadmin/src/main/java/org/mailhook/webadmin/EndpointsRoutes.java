@@ -51,13 +51,15 @@ public class EndpointsRoutes implements Routes {
     static final Duration DAY = Duration.ofHours(24);
 
     private final WebhookQueueAccess access;
+    private final RunningDeliveries running;
     private final String queue;
     private final Clock clock;
 
     @Inject
     public EndpointsRoutes(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                           MailhookSettings settings) {
+                           MailhookSettings settings, RunningDeliveries running) {
         this.access = new WebhookQueueAccess(queues, repositories, settings);
+        this.running = running;
         this.queue = settings.webhookQueue();
         this.clock = Clock.systemUTC();
     }
@@ -111,7 +113,7 @@ public class EndpointsRoutes implements Routes {
         }
         Map<String, DeliveryStats.Waiting> waiting = DeliveryStats.waitingByEndpoint(waitingMails);
         Map<String, DeliveryStats.Summary> summaries = DeliveryStats.byEndpoint(outcomes);
-        Optional<EndpointBreaker> breaker = RunningDeliveries.of(queue).map(RunningDeliveries.Running::breaker);
+        Optional<EndpointBreaker> breaker = running.of(queue).map(RunningDeliveries.Running::breaker);
         TreeSet<String> names = new TreeSet<>(summaries.keySet());
         names.addAll(waiting.keySet());
         breaker.ifPresent(b -> names.addAll(b.known()));
@@ -135,7 +137,7 @@ public class EndpointsRoutes implements Routes {
         }
         // every endpoint a replay may be sent to: the configured ones and the minted instant addresses
         ArrayNode routable = body.putArray("routable");
-        RunningDeliveries.of(queue).ifPresent(running -> running.endpointNames().forEach(routable::add));
+        running.of(queue).ifPresent(delivery -> delivery.endpointNames().forEach(routable::add));
         ObjectNode charts = body.putObject("charts");
         chart(charts.putObject("hour"), outcomes, now, Duration.ofHours(1), Duration.ofMinutes(5));
         chart(charts.putObject("day"), outcomes, now, DAY, Duration.ofHours(1));

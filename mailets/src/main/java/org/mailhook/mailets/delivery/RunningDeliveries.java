@@ -6,6 +6,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
 import org.mailhook.webhook.Endpoint;
 import org.mailhook.webhook.EndpointBreaker;
 import org.mailhook.webhook.Routes;
@@ -14,10 +17,11 @@ import org.mailhook.webhook.Routes;
  * The WebhookDelivery mailets running in this server, by queue name: their endpoint breaker and their
  * endpoints (configured and minted), for the WebAdmin routes, the endpoint health API to show each
  * endpoint's circuit state and a replay to check the endpoint it names. Each runtime registers itself when it
- * starts and leaves when it closes, beside the queue names it already claims ({@code QUEUES_IN_USE}): the
- * mailet stays the one place its endpoints are configured. (Static like that claim; a Guice singleton, as
- * {@link org.mailhook.mailets.PipelineSteps} now is, would be the cleaner home for both.)
+ * starts and leaves when it closes: the mailet stays the one place its endpoints are configured. One per
+ * server (a Guice singleton, as {@link org.mailhook.mailets.PipelineSteps} is), shared by the mailets and
+ * the routes that Guice makes.
  */
+@Singleton
 public final class RunningDeliveries {
     /** One running WebhookDelivery mailet. */
     public record Running(EndpointBreaker breaker, Supplier<Routes> routes) {
@@ -26,21 +30,22 @@ public final class RunningDeliveries {
         }
     }
 
-    private static final Map<String, Running> BY_QUEUE = new ConcurrentHashMap<>();
+    private final Map<String, Running> byQueue = new ConcurrentHashMap<>();
 
-    private RunningDeliveries() {
+    @Inject
+    public RunningDeliveries() {
     }
 
-    static void register(String queue, Running running) {
-        BY_QUEUE.put(queue, running);
+    void register(String queue, Running running) {
+        byQueue.put(queue, running);
     }
 
-    static void remove(String queue, Running running) {
-        BY_QUEUE.remove(queue, running);
+    void remove(String queue, Running running) {
+        byQueue.remove(queue, running);
     }
 
     /** The mailet consuming this queue; empty while none runs in this server. */
-    public static Optional<Running> of(String queue) {
-        return Optional.ofNullable(BY_QUEUE.get(queue));
+    public Optional<Running> of(String queue) {
+        return Optional.ofNullable(byQueue.get(queue));
     }
 }

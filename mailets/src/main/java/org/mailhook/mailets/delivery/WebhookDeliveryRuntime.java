@@ -75,6 +75,8 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
     private Optional<InstantRoutes> instantRoutes = Optional.empty();
     private final WebhookQueueConsumer consumer;
     private RunningDeliveries.Running running;
+    /** Where this runtime is listed for the routes; empty in tests that run it without Guice. */
+    private Optional<RunningDeliveries> runningDeliveries = Optional.empty();
     private PeriodicTask deliveredPurge;
 
     private WebhookDeliveryRuntime(WebhookDeliveryConfiguration config, Services services) throws MessagingException {
@@ -101,7 +103,8 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
             attachmentLinks(services).ifPresent(links -> consumer.signAttachmentLinks(links::addTo));
             consumer.start();
             running = new RunningDeliveries.Running(breaker, routes);
-            RunningDeliveries.register(config.queue(), running);
+            runningDeliveries = Optional.ofNullable(services.injector()).map(injector -> injector.getInstance(RunningDeliveries.class));
+            runningDeliveries.ifPresent(registry -> registry.register(config.queue(), running));
             LOGGER.info("{} ready: endpoints {} via queue {} ({} consumers), retries {}, breaker {}", name,
                 routes.get().endpoints(), config.queue(), config.concurrency(), config.schedule(), parked.isEmpty() ? "off"
                     : "after " + breakerSettings.failures() + " failures, probes " + Durations.format(breakerSettings.firstProbe())
@@ -315,7 +318,7 @@ public final class WebhookDeliveryRuntime implements AutoCloseable {
             deliveredPurge.close();
         }
         if (running != null) {
-            RunningDeliveries.remove(config.queue(), running);
+            runningDeliveries.ifPresent(registry -> registry.remove(config.queue(), running));
         }
         QUEUES_IN_USE.remove(config.queue());
     }

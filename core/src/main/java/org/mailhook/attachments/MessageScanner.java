@@ -1,6 +1,5 @@
 package org.mailhook.attachments;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +14,7 @@ import java.util.regex.Pattern;
 
 import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Message;
+import org.mailhook.codec.SizedRead;
 
 /**
  * Scans every attachment of a MIME message, including those in nested {@code message/rfc822}
@@ -91,24 +91,12 @@ public final class MessageScanner {
     private static Decoded readBounded(Entity part, long max) throws IOException {
         try (InputStream in = MimeParts.decoded(part)) {
             long expected = MimeParts.decodedSizeHint(part);
-            byte[] head;
             if (expected > 0 && expected <= max) {
-                // One array of the expected size: readNBytes gathers chunks and copies them, twice the part at its peak.
-                byte[] exact = new byte[(int) expected];
-                int read = in.readNBytes(exact, 0, exact.length);
-                int next = read < exact.length ? -1 : in.read();
-                if (next == -1) {
-                    return new Decoded(read < exact.length ? Arrays.copyOf(exact, read) : exact, read);
-                }
-                // Longer than expected (damaged base64 read its own way): the rest as for any part.
-                ByteArrayOutputStream longer = new ByteArrayOutputStream(exact.length + 8192);
-                longer.writeBytes(exact);
-                longer.write(next);
-                longer.writeBytes(in.readNBytes((int) Math.max(0, max - read - 1)));
-                head = longer.toByteArray();
-            } else {
-                head = in.readNBytes((int) max);
+                // Sized once: the hint is at most the raw body, so even a wrong one reads a bounded amount.
+                byte[] all = SizedRead.readAll(in, expected);
+                return new Decoded(all.length <= max ? all : Arrays.copyOf(all, (int) max), all.length);
             }
+            byte[] head = in.readNBytes((int) max);
             long total = head.length;
             if (head.length == max && in.read() != -1) {
                 total += 1 + in.transferTo(OutputStream.nullOutputStream());

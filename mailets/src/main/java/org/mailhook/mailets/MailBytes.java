@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.UUID;
 
@@ -18,6 +17,7 @@ import org.apache.james.server.core.MimeMessageInputStream;
 import org.apache.james.server.core.MimeMessageSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
+import org.mailhook.codec.SizedRead;
 
 /**
  * A mail's message as bytes, read and replaced without JavaMail ever parsing its MIME structure. James
@@ -43,35 +43,10 @@ public final class MailBytes {
             return held.bytes;
         }
         try (InputStream in = verbatim(message)) {
-            return readAll(in, storedSize(message));
+            return SizedRead.readAll(in, storedSize(message));
         } catch (IOException | MessagingException | RuntimeException e) {
             return headerLinesAndRawBody(message, mail.getName(), e);
         }
-    }
-
-    /**
-     * Reads a stream whose size is known into one array of that size: {@code readAllBytes} gathers
-     * chunks and copies them into the result, twice the message at its peak (80 MB for a 40 MB mail).
-     * A stream that turns out shorter or longer than announced is still read whole.
-     */
-    static byte[] readAll(InputStream in, long expected) throws IOException {
-        if (expected <= 0 || expected > Integer.MAX_VALUE - 16) {
-            return in.readAllBytes();
-        }
-        byte[] bytes = new byte[(int) expected];
-        int read = in.readNBytes(bytes, 0, bytes.length);
-        if (read < bytes.length) {
-            return Arrays.copyOf(bytes, read);
-        }
-        int next = in.read();
-        if (next == -1) {
-            return bytes;
-        }
-        ByteArrayOutputStream longer = new ByteArrayOutputStream(bytes.length + 8192);
-        longer.writeBytes(bytes);
-        longer.write(next);
-        in.transferTo(longer);
-        return longer.toByteArray();
     }
 
     /** The size of an unchanged message's stored source (what {@link #verbatim} reads), or -1 when unknown. */
